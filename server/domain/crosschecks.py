@@ -1,0 +1,197 @@
+"""Rules across fields and rows of a household (README §3B, §3A land, §3E causes, §3F help).
+
+Input is the clean document built by validation.py: only relevant, well-typed values, parsed.
+"""
+
+import datetime as dt
+
+from server.domain import idcard, income
+
+MALE_RELATIONS = frozenset(
+    {
+        "之子",
+        "之女婿",
+        "之孙子",
+        "之外孙子",
+        "之曾孙子",
+        "之父",
+        "之岳父",
+        "之公公",
+        "之祖父",
+        "之外祖父",
+    }
+)
+FEMALE_RELATIONS = frozenset(
+    {
+        "之女",
+        "之儿媳",
+        "之孙女",
+        "之外孙女",
+        "之曾孙女",
+        "之母",
+        "之岳母",
+        "之婆婆",
+        "之祖母",
+        "之外祖母",
+    }
+)
+# A wife's parents are the head's 岳父/岳母, a husband's parents are 公公/婆婆.
+HEAD_SEX_IMPLIED = {"之岳父": "男", "之岳母": "男", "之公公": "女", "之婆婆": "女"}
+WORKING_AGE = (16, 60)
+
+
+def _error(path, text):
+    return {"path": path, "message": text, "severity": "error"}
+
+
+def _warning(path, text):
+    return {"path": path, "message": text, "severity": "warning"}
+
+
+def member_sex(member: dict) -> str | None:
+    """The ID number decides; the typed sex is only a fallback when the number is missing."""
+    if "id_number" in member:
+        return idcard.sex(member["id_number"])
+    return member.get("sex")
+
+
+def check(clean: dict, today: dt.date, check_required: bool = True) -> list[dict]:
+    out = []
+    out += _members(clean.get("members", []), today, check_required)
+    out += _household(clean.get("household", {}))
+    out += _causes(clean.get("causes", {}))
+    out += _helpers(clean.get("helpers", []))
+    out += _measures(clean.get("measures", []), clean.get("members", []))
+    return out
+
+
+def _members(members: list[dict], today: dt.date, check_required: bool) -> list[dict]:
+    out = []
+    for m in members:
+        out += _member_row(m, today, check_required)
+    out += _duplicate_ids(members)
+    counted = income.counted_members(members)
+    if members and not counted:
+        out.append(_warning("members", "没有计入家庭人口的成员"))
+        return out
+    heads = [m for m in counted if m.get("relation") == "户主"]
+    if not heads and check_required and counted:
+        out.append(_error("members", "家庭成员中应有一名户主"))
+    for extra in heads[1:]:
+        out.append(_error(f"members.{extra['id']}.relation", "只能有一名户主"))
+    head_sex = member_sex(heads[0]) if len(heads) == 1 else None
+    spouses = [m for m in counted if m.get("relation") == "配偶"]
+    for extra in spouses[1:]:
+        out.append(_error(f"members.{extra['id']}.relation", "只能有一名配偶"))
+    for spouse in spouses:
+        if head_sex and member_sex(spouse) == head_sex:
+            out.append(_error(f"members.{spouse['id']}.relation", "配偶应与户主性别不同"))
+    for m in counted:
+        implied = HEAD_SEX_IMPLIED.get(m.get("relation"))
+        if head_sex and implied and implied != head_sex:
+            out.append(
+                _warning(
+                    f"members.{m['id']}.relation",
+                    f"“{m['relation']}”通常对应{implied}性户主，请核实与户主关系",
+                )
+            )
+    return out
+
+
+def _member_row(m: dict, today: dt.date, check_required: bool) -> list[dict]:
+    out, path = [], f"members.{m['id']}"
+    number = m.get("id_number")
+    sex = member_sex(m)
+    if number:
+        born = idcard.birth_date(number)
+        if born > today:
+            out.append(_error(f"{path}.id_number", "身份证号中的出生日期晚于调查日期"))
+        if m.get("sex") and m["sex"] != sex:
+            out.append(_error(f"{path}.sex", f"性别与身份证号不符（身份证号为{sex}性）"))
+        if m.get("birth_date") and m["birth_date"] != born:
+            out.append(
+                _error(
+                    f"{path}.birth_date", f"出生日期与身份证号不符（身份证号为{born.isoformat()}）"
+                )
+            )
+    relation = m.get("relation")
+    if sex == "女" and relation in MALE_RELATIONS:
+        out.append(_error(f"{path}.relation", f"与户主关系“{relation}”应为男性"))
+    if sex == "男" and relation in FEMALE_RELATIONS:
+        out.append(_error(f"{path}.relation", f"与户主关系“{relation}”应为女性"))
+    if "education" in m and "school_status" in m:
+        out.append(_error(f"{path}.school_status", "文化程度与在校生状况只能填写一项"))
+    elif check_required and "education" not in m and "school_status" not in m:
+        out.append(_error(f"{path}.education", "请填写文化程度或在校生状况"))
+    if "migrant_place" in m and "migrant_months" not in m:
+        out.append(_error(f"{path}.migrant_months", "填写了务工地点，请填写务工时间"))
+    if "migrant_months" in m and "migrant_place" not in m:
+        out.append(_error(f"{path}.migrant_place", "填写了务工时间，请填写务工地点"))
+    health = m.get("health") or []
+    if "健康" in health and len(health) > 1:
+        out.append(_error(f"{path}.health", "“健康”不能与其他健康状况同时选择"))
+    if income.is_counted(m):
+        if "medical_insurance" not in m:
+            out.append(
+                _warning(f"{path}.medical_insurance", "未参加基本医疗保险，基本医疗保障未达标")
+            )
+        if (
+            number
+            and health == ["健康"]
+            and m.get("labour") == "无劳动力"
+            and "school_status" not in m
+        ):
+            years = idcard.age(number, today)
+            if WORKING_AGE[0] <= years <= WORKING_AGE[1]:
+                out.append(
+                    _warning(
+                        f"{path}.labour", f"{years}岁、健康且不在校的成员通常不是无劳动力，请核实"
+                    )
+                )
+    return out
+
+
+def _duplicate_ids(members: list[dict]) -> list[dict]:
+    seen, out = set(), []
+    for m in members:
+        number = m.get("id_number")
+        if number is None:
+            continue
+        if number in seen:
+            out.append(_error(f"members.{m['id']}.id_number", "身份证号与其他成员重复"))
+        seen.add(number)
+    return out
+
+
+def _household(household: dict) -> list[dict]:
+    returned = household.get("land_returned")
+    if returned is None:
+        return []
+    limit = household.get("land_forest", 0) + household.get("land_pasture", 0)
+    if returned > limit:
+        return [_error("household.land_returned", "退耕还林面积不能超过林地与牧草地面积之和")]
+    return []
+
+
+def _causes(causes: dict) -> list[dict]:
+    main, others = causes.get("main_cause"), causes.get("other_causes") or []
+    if main and main in others:
+        return [_error("causes.other_causes", "其他致贫原因不能与主要致贫原因相同")]
+    return []
+
+
+def _helpers(helpers: list[dict]) -> list[dict]:
+    return [
+        _error(f"helpers.{h['id']}.date_to", "结束时间不能早于结对时间")
+        for h in helpers
+        if h.get("date_from") and h.get("date_to") and h["date_to"] < h["date_from"]
+    ]
+
+
+def _measures(measures: list[dict], members: list[dict]) -> list[dict]:
+    member_ids = {m["id"] for m in members}
+    out = []
+    for row in measures:
+        if row.get("member_id") and row["member_id"] not in member_ids:
+            out.append(_error(f"measures.{row['id']}.member_id", "受益成员不在家庭成员中"))
+    return out

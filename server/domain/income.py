@@ -1,0 +1,83 @@
+"""Section C arithmetic: group sums, net income and per-capita net income (README §3C)."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from server.domain import money
+
+# key -> (label, group); the order is the order of CONTRIBUTING.md and of the form.
+ITEMS = {
+    "wage_migrant": ("外出务工收入", "工资性收入"),
+    "wage_public_job": ("公益性岗位收入", "工资性收入"),
+    "wage_local": ("本地务工收入", "工资性收入"),
+    "business_farming": ("种植业收入", "生产经营性收入"),
+    "business_livestock": ("养殖业收入", "生产经营性收入"),
+    "business_forestry": ("林业收入", "生产经营性收入"),
+    "business_other": ("其他生产经营收入", "生产经营性收入"),
+    "property_dividend": ("资产收益分红", "财产性收入"),
+    "property_land_rent": ("土地流转租金", "财产性收入"),
+    "property_other": ("其他财产性收入", "财产性收入"),
+    "transfer_family_planning": ("计划生育金", "转移性收入"),
+    "transfer_dibao": ("低保金", "转移性收入"),
+    "transfer_tekun": ("特困供养金", "转移性收入"),
+    "transfer_pension": ("养老保险金", "转移性收入"),
+    "transfer_eco": ("生态补偿金", "转移性收入"),
+    "transfer_other": ("其他转移性收入", "转移性收入"),
+    "cost_business": ("生产经营性支出", "支出"),
+}
+# summary key -> key prefix of its items
+GROUPS = {
+    "wage_income": "wage_",
+    "business_income": "business_",
+    "property_income": "property_",
+    "transfer_income": "transfer_",
+}
+LEAVING_REASONS = frozenset({"死亡", "迁出", "服刑", "失踪", "婚出", "分户"})
+
+
+def is_counted(member: dict) -> bool:
+    """Members who left stay in the register but not in the household size."""
+    return member.get("change_reason") not in LEAVING_REASONS
+
+
+def counted_members(members: list | None) -> list[dict]:
+    return [m for m in (members or []) if isinstance(m, dict) and is_counted(m)]
+
+
+def household_size(members: list | None) -> int:
+    return len(counted_members(members))
+
+
+def group_sums(income: dict | None) -> dict[str, Decimal]:
+    """The four income groups and the business cost; a missing item is zero."""
+    income = income or {}
+    sums = {}
+    for name, prefix in GROUPS.items():
+        sums[name] = sum(
+            (money.parse_or_zero(income.get(k)) for k in ITEMS if k.startswith(prefix)),
+            money.ZERO,
+        )
+    sums["business_cost"] = money.parse_or_zero(income.get("cost_business"))
+    return sums
+
+
+def per_capita(net_income: Decimal, size: int) -> Decimal | None:
+    """Half-up to two places (away from zero for a negative half); None when nobody counts."""
+    if size <= 0:
+        return None
+    return (net_income / Decimal(size)).quantize(money.CENT, rounding=ROUND_HALF_UP)
+
+
+def compute(document: dict) -> dict:
+    """Every income figure of the summary, as Decimals (and an int size)."""
+    sums = group_sums(document.get("income"))
+    annual = sum((sums[g] for g in GROUPS), money.ZERO)
+    net = annual - sums["business_cost"]
+    size = household_size(document.get("members"))
+    return {
+        "household_size": size,
+        **{g: sums[g] for g in GROUPS},
+        "annual_income": annual,
+        "business_cost": sums["business_cost"],
+        "net_income": net,
+        "per_capita_net_income": per_capita(net, size),
+    }

@@ -1,0 +1,69 @@
+"""Exact money: Decimal, two places, ROUND_HALF_UP (the rounding a county clerk does by hand).
+
+Money never passes through float arithmetic. A float that arrives from JSON is read through its
+shortest repr ("1234.5"), which is exact for every value with two places.
+"""
+
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+_PLAIN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+
+
+class MoneyError(ValueError):
+    """Not a plain amount: garbage, NaN, infinity, an exponent, thousands separators."""
+
+
+def parse(value) -> Decimal:
+    """Read an amount exactly, without rounding. Accepts str, int, Decimal (and a finite float)."""
+    if isinstance(value, bool) or value is None:
+        raise MoneyError("金额应为数字")
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        value = repr(value)
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise MoneyError("金额应为有限数字")
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        if not _PLAIN.match(text):
+            raise MoneyError("金额格式不正确")
+        try:
+            return Decimal(text)
+        except InvalidOperation as exc:  # pragma: no cover - the regex already rules this out
+            raise MoneyError("金额格式不正确") from exc
+    raise MoneyError("金额应为数字")
+
+
+def places(amount: Decimal) -> int:
+    """Number of decimal places written (Decimal('1.50') has 2)."""
+    exponent = amount.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def quantize(amount: Decimal) -> Decimal:
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def to_str(amount: Decimal) -> str:
+    """The wire form: '1234.50'; '-0.00' never appears."""
+    q = quantize(amount)
+    if q == 0:
+        q = ZERO
+    return f"{q:f}"
+
+
+def normalize(value) -> str:
+    """Parse and write back with two places (half-up)."""
+    return to_str(parse(value))
+
+
+def parse_or_zero(value) -> Decimal:
+    """A missing item (None or empty text) counts as zero in the sums."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return ZERO
+    return parse(value)

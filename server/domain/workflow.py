@@ -1,0 +1,80 @@
+"""Review of a questionnaire: surveyor → township reviewer → county (README §6).
+
+A record the township has approved is locked for the surveyor: changing it means sending it back,
+so every change after review leaves a trace in the state history.
+"""
+
+ROLES = ("surveyor", "reviewer", "county", "admin")
+ROLE_LABELS = {
+    "surveyor": "调查员",
+    "reviewer": "乡镇审核员",
+    "county": "县级管理员",
+    "admin": "系统管理员",
+}
+
+STATES = ("draft", "submitted", "returned", "approved", "accepted")
+STATE_LABELS = {
+    "draft": "草稿",
+    "submitted": "已提交",
+    "returned": "已退回",
+    "approved": "乡镇已审核",
+    "accepted": "县级已确认",
+}
+LOCKED_STATES = frozenset({"approved", "accepted"})
+
+# action -> (roles allowed, states it starts from, state it leads to)
+ACTIONS = {
+    "submit": ({"surveyor"}, {"draft", "returned"}, "submitted"),
+    "return": ({"reviewer", "county"}, {"submitted", "approved"}, "returned"),
+    "approve": ({"reviewer"}, {"submitted"}, "approved"),
+    "accept": ({"county"}, {"approved"}, "accepted"),
+    "reopen": ({"county", "admin"}, {"approved", "accepted"}, "returned"),
+    # The county sends a confirmed record back to township review without asking for edits.
+    "reopen_review": ({"county", "admin"}, {"accepted"}, "submitted"),
+}
+ACTION_LABELS = {
+    "submit": "提交",
+    "return": "退回",
+    "approve": "审核通过",
+    "accept": "确认",
+    "reopen": "重新打开",
+    "reopen_review": "退回乡镇重审",
+}
+
+
+class WorkflowError(Exception):
+    """A transition that the role or the state does not allow; the message is for the user."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def is_locked(state: str) -> bool:
+    return state in LOCKED_STATES
+
+
+def actions_for(role: str, state: str) -> list[str]:
+    """What the buttons on a record should offer this role."""
+    return [a for a, (roles, froms, _) in ACTIONS.items() if role in roles and state in froms]
+
+
+def can_transition(role: str, from_state: str, to_state: str) -> bool:
+    return any(ACTIONS[a][2] == to_state for a in actions_for(role, from_state))
+
+
+def transition(role: str, from_state: str, action: str) -> str:
+    if role not in ROLES:
+        raise WorkflowError(f"未知的角色：{role}")
+    if from_state not in STATES:
+        raise WorkflowError(f"未知的状态：{from_state}")
+    if action not in ACTIONS:
+        raise WorkflowError(f"未知的操作：{action}")
+    roles, froms, to_state = ACTIONS[action]
+    if role not in roles:
+        raise WorkflowError(f"{ROLE_LABELS[role]}不能执行“{ACTION_LABELS[action]}”操作")
+    if from_state not in froms:
+        raise WorkflowError(
+            f"“{STATE_LABELS[from_state]}”状态的记录不能执行“{ACTION_LABELS[action]}”操作"
+        )
+    return to_state
