@@ -1,0 +1,242 @@
+"""Change paths: the flat map a device sends instead of a whole household document.
+
+A surveyor's phone may hold a household for days before it syncs, and a reviewer may edit the same
+household meanwhile. Sending "what I changed" as ``{path: new value}`` instead of the whole
+document lets the server tell apart what each side touched, which is what the three-way merge
+(``merge.py``) needs. The format is a contract shared with ``web/static/js/paths.js``
+(CONTRIBUTING.md, "Change paths"):
+
+- ``section.field`` for a field of a group section (``household``, ``income``, ...);
+- ``section.<row id>.field`` for a field of an existing row of a repeat section;
+- ``section.<row id>`` with the whole row for an added row, ``None`` for a deleted row (tombstone);
+- ``section`` for a top-level value that is not an object (an unknown section, say).
+
+Every value is atomic below those levels: a multi-select list is replaced, never spliced, because
+two people ticking boxes in the same list is a conflict a person should see.
+
+Standard library only: this module is shared by the sync layer and the unit tests.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+#: Sections that are lists of rows matched by ``id``. The one place this list lives.
+REPEAT_SECTIONS: tuple[str, ...] = ("members", "helpers", "measures")
+
+
+class PathError(ValueError):
+    """A change path or a document that does not fit the change-path format."""
+
+
+def split(path: str) -> tuple[str, ...]:
+    """Split a path into (section,), (section, field), (section, row id) or (section, id, field).
+
+    Only the first dots are structural: a repeat section splits at most twice and a group
+    section at most once, so a field name may itself contain dots.
+    """
+    if not isinstance(path, str) or not path:
+        raise PathError(f"a change path must be a non-empty string, got {path!r}")
+    section = path.split(".", 1)[0]
+    parts = tuple(path.split(".", 2 if section in REPEAT_SECTIONS else 1))
+    if "" in parts:
+        raise PathError(f"change path {path!r} has an empty component")
+    return parts
+
+
+def join(*parts: str) -> str:
+    """The path for ``parts``; the inverse of :func:`split`."""
+    return ".".join(parts)
+
+
+def same(a: Any, b: Any) -> bool:
+    """Equality that also compares types, so ``True`` is not ``1`` and ``1`` is not ``1.0``.
+
+    A surveyor changing 是 (``True``) into a count of ``1`` did change the answer; plain ``==``
+    would hide that change from the diff.
+    """
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
+    if isinstance(a, list | tuple):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+    return a == b
+
+
+def diff(old: dict, new: dict) -> dict[str, Any]:
+    """The change map that turns ``old`` into ``new`` (see the module docstring for the paths).
+
+    A field present in ``old`` and missing in ``new`` is reported as ``None``: the wire format has
+    no "delete field", and a missing answer and a ``null`` answer mean the same to the forms.
+    Values are copies, so the change map never aliases ``new``. Rows are reported deletions and
+    edits first (in ``old`` order), then additions (in ``new`` order). Reordering rows is not a
+    change: rows are matched by id, never by position.
+    """
+    changes: dict[str, Any] = {}
+    for section in _keys(old, new):
+        _check_name(section, "section name")
+        a, b = old.get(section), new.get(section)
+        if section in REPEAT_SECTIONS:
+            old_rows, new_rows = _rows(section, a), _rows(section, b)
+            for row_id, row in old_rows.items():
+                if row_id not in new_rows:
+                    changes[join(section, row_id)] = None
+                else:
+                    _diff_fields(join(section, row_id), row, new_rows[row_id], changes)
+            for row_id, row in new_rows.items():
+                if row_id not in old_rows:
+                    changes[join(section, row_id)] = copy.deepcopy(row)
+        elif (a is None or isinstance(a, dict)) and (b is None or isinstance(b, dict)):
+            _diff_fields(section, a or {}, b or {}, changes)
+        elif not same(a, b):
+            changes[section] = copy.deepcopy(b)
+    return changes
+
+
+def apply(doc: dict, changes: dict[str, Any]) -> dict:
+    """A new document: ``doc`` with ``changes`` applied in order. ``doc`` is never mutated.
+
+    A changed field of a row that does not exist raises :class:`PathError`: the device edited a
+    row the server does not know, and guessing would invent a half-empty person. A tombstone of a
+    missing row is a no-op, so a replayed deletion is harmless. A whole row for an existing id
+    replaces it in place; a new row is appended, in the order of ``changes``.
+    """
+    result = copy.deepcopy(doc)
+    for path, value in changes.items():
+        _apply_one(result, path, copy.deepcopy(value))
+    return result
+
+
+def value_at(doc: dict, path: str) -> Any:
+    """The value at ``path`` in ``doc`` (a copy), ``None`` where nothing is there."""
+    parts = split(path)
+    value = doc.get(parts[0])
+    if len(parts) == 1:
+        return copy.deepcopy(value)
+    if parts[0] in REPEAT_SECTIONS:
+        row = _find_row(value if isinstance(value, list) else [], parts[1])
+        found = row if row is None or len(parts) == 2 else row.get(parts[2])
+    else:
+        found = value.get(parts[1]) if isinstance(value, dict) else None
+    return copy.deepcopy(found)
+
+
+def normalize(doc: dict) -> dict:
+    """The canonical form of a document, so that "same document" is well defined.
+
+    Two documents have the same normal form exactly when ``diff`` finds no change between them:
+
+    - a ``None`` field of a group or a row is dropped (``None`` and missing mean "no answer");
+    - rows of a repeat section are sorted by id (rows are matched by id, order is not synced);
+    - a section that is ``None``, an empty object or an empty row list is dropped.
+
+    Use it to compare documents (``apply(a, diff(a, b))`` and ``b`` have the same normal form);
+    never store it: the stored document keeps its ``None`` values and its row order.
+    """
+    result: dict = {}
+    for section, value in doc.items():
+        if section in REPEAT_SECTIONS and isinstance(value, list):
+            rows = [_drop_none(row) if isinstance(row, dict) else row for row in value]
+            rows.sort(key=lambda row: str(row.get("id")) if isinstance(row, dict) else "")
+            if rows:
+                result[section] = rows
+        elif isinstance(value, dict):
+            if fields := _drop_none(value):
+                result[section] = fields
+        elif value is not None:
+            result[section] = copy.deepcopy(value)
+    return result
+
+
+def _drop_none(fields: dict) -> dict:
+    return {k: copy.deepcopy(v) for k, v in fields.items() if v is not None}
+
+
+def _keys(a: dict, b: dict) -> list:
+    """Keys of ``a`` then the keys only ``b`` has: a stable order for change maps."""
+    return list(a) + [k for k in b if k not in a]
+
+
+def _check_name(name: Any, what: str) -> None:
+    if not isinstance(name, str) or not name or "." in name:
+        raise PathError(f"{what} {name!r} cannot be used in a change path (non-empty, no dots)")
+
+
+def _diff_fields(prefix: str, a: dict, b: dict, changes: dict[str, Any]) -> None:
+    for key in _keys(a, b):
+        if not isinstance(key, str) or not key:
+            raise PathError(f"field name {key!r} under {prefix!r} cannot be used in a change path")
+        if not same(a.get(key), b.get(key)):
+            changes[f"{prefix}.{key}"] = copy.deepcopy(b.get(key))
+
+
+def _rows(section: str, value: Any) -> dict[str, dict]:
+    """The rows of a repeat section by id; refuses rows that could not be matched reliably."""
+    if value is None:
+        return {}
+    if not isinstance(value, list):
+        raise PathError(f"{section} must be a list of rows, got {type(value).__name__}")
+    rows: dict[str, dict] = {}
+    for row in value:
+        if not isinstance(row, dict):
+            raise PathError(f"every row of {section} must be an object, got {row!r}")
+        row_id = row.get("id")
+        _check_name(row_id, f"row id in {section}")
+        if row_id in rows:
+            raise PathError(f"{section} has two rows with id {row_id!r}")
+        rows[row_id] = row
+    return rows
+
+
+def _find_row(rows: list, row_id: str) -> dict | None:
+    index = _row_index(rows, row_id)
+    return None if index is None else rows[index]
+
+
+def _row_index(rows: list, row_id: str) -> int | None:
+    for index, row in enumerate(rows):
+        if isinstance(row, dict) and row.get("id") == row_id:
+            return index
+    return None
+
+
+def _apply_one(doc: dict, path: str, value: Any) -> None:
+    parts = split(path)
+    section = parts[0]
+    if section not in REPEAT_SECTIONS:
+        if len(parts) == 1:
+            doc[section] = value
+            return
+        if doc.get(section) is None:
+            doc[section] = {}
+        if not isinstance(doc[section], dict):
+            raise PathError(f"{path!r}: {section} is not an object of fields")
+        doc[section][parts[1]] = value
+        return
+
+    if len(parts) == 1:
+        raise PathError(f"{path!r}: a repeat section changes row by row ({section}.<row id>)")
+    rows = doc.get(section)
+    if rows is not None and not isinstance(rows, list):
+        raise PathError(f"{path!r}: {section} is not a list of rows")
+    row_id = parts[1]
+    index = None if rows is None else _row_index(rows, row_id)
+    if len(parts) == 3:
+        if index is None:
+            raise PathError(f"{path!r}: there is no row {row_id!r} in {section} to change")
+        if parts[2] == "id" and value != row_id:
+            raise PathError(f"{path!r}: a row's id cannot change")
+        rows[index][parts[2]] = value
+    elif value is None:
+        if index is not None:
+            del rows[index]
+    elif not isinstance(value, dict) or value.get("id") != row_id:
+        raise PathError(f"{path!r}: a row must be an object whose id is {row_id!r}")
+    elif index is None:
+        if rows is None:
+            rows = doc[section] = []
+        rows.append(value)
+    else:
+        rows[index] = value
