@@ -1,0 +1,17 @@
+"""The HTTP API: one blueprint under /api; each module holds the routes of one resource."""
+
+from flask import Blueprint
+
+api = Blueprint("api", __name__, url_prefix="/api")
+
+from . import (  # noqa: E402,F401  (the modules register their routes on `api`)
+    admin,
+    attachments,
+    auth,
+    catalog,
+    conflicts,
+    households,
+    openapi,
+    review,
+    sync,
+)

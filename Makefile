@@ -1,0 +1,44 @@
+# The two commands of the README: `make run` and `make test`. Both install what they need.
+SHELL := /bin/bash
+PY := .venv/bin/python
+PORT ?= 8000
+HOUSEHOLDS ?= 12000
+export RUHU_INSTANCE ?= instance
+
+.PHONY: run test test-sqlite test-postgres setup setup-test db lint bench
+
+run: setup db
+	@echo ""
+	@echo "  入户通 Ruhu: http://127.0.0.1:$(PORT)/"
+	@echo "  Demo logins (password demo12345): demo-surveyor, demo-reviewer, demo-county, demo-admin"
+	@echo ""
+	.venv/bin/gunicorn --workers 3 --bind 0.0.0.0:$(PORT) --access-logfile - wsgi:app
+
+setup:
+	@scripts/setup.sh run
+
+setup-test:
+	@scripts/setup.sh test
+
+db:
+	.venv/bin/flask --app wsgi db upgrade
+	.venv/bin/flask --app wsgi seed-demo --if-empty --households $(HOUSEHOLDS)
+
+# The whole suite: SQLite (with the browser tests), then the database tests again on PostgreSQL.
+test: setup-test
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite:
+	@echo "== Test leg 1: SQLite (unit, API, sync, browser) =="
+	$(PY) -m pytest -q -p no:cacheprovider tests
+
+test-postgres:
+	@echo "== Test leg 2: PostgreSQL (API, sync, migrations) =="
+	RUHU_TEST_DATABASE_URL=$$(scripts/postgres.sh) $(PY) -m pytest -q -p no:cacheprovider tests/api tests/sync
+
+lint: setup-test
+	.venv/bin/ruff check server tests bench
+
+bench: setup-test
+	$(PY) bench/seed_and_list.py

@@ -1,0 +1,55 @@
+"""What a phone downloads before it goes out: form definitions, campaigns, the area tree."""
+
+from flask import g, jsonify, request
+
+from .. import store
+from ..access import area_tree
+from ..auth import login_required
+from ..domain import forms
+from . import api
+from .errors import ApiError
+
+
+@api.get("/forms")
+@login_required
+def list_forms():
+    return jsonify([
+        {"id": f["id"], "version": f["version"], "title": f["title"], "etag": forms.etag(f["id"])}
+        for f in forms.all_forms()
+    ])
+
+
+@api.get("/forms/<form_id>")
+@login_required
+def get_form(form_id: str):
+    try:
+        definition = forms.load(form_id)
+    except KeyError:
+        raise ApiError(404, "未找到该表单", "not_found") from None
+    etag = forms.etag(form_id)
+    if request.if_none_match.contains(etag):
+        return "", 304, {"ETag": f'"{etag}"'}
+    response = jsonify(definition)
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+def campaign_out(c) -> dict:
+    return {
+        "id": c.id, "name": c.name, "kind": c.kind, "year": c.year, "area_id": c.area_id,
+        "period_start": c.period_start.isoformat(), "period_end": c.period_end.isoformat(),
+        "lines": c.lines, "stages": c.stages, "form_id": c.form_id, "active": c.active,
+    }
+
+
+@api.get("/campaigns")
+@login_required
+def list_campaigns():
+    return jsonify([campaign_out(c) for c in store.active_campaigns()])
+
+
+@api.get("/areas")
+@login_required
+def list_areas():
+    return jsonify(area_tree(g.user))

@@ -1,0 +1,59 @@
+"""Settings from the environment, so one build runs a laptop demo and a province's server."""
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _database_url(instance_path: Path) -> str:
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        return f"sqlite:///{instance_path / 'ruhu.db'}"
+    # Heroku-style and plain postgres URLs mean psycopg 3 here.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _secret(instance_path: Path) -> str:
+    """A secret from the environment, else one made once and kept in the instance folder."""
+    secret = os.environ.get("RUHU_SECRET_KEY")
+    if secret:
+        return secret
+    path = instance_path / "secret_key"
+    if not path.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        path.write_text(os.urandom(32).hex())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def load(instance_path: Path, overrides: dict | None = None) -> dict:
+    settings = {
+        "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
+        "SECRET_KEY": None,
+        "JWT_SECRET_KEY": None,
+        "JWT_ACCESS_TOKEN_EXPIRES": timedelta(minutes=int(os.environ.get("RUHU_ACCESS_MINUTES", 15))),
+        # Long enough to keep a phone working through a week or more without signal.
+        "JWT_REFRESH_TOKEN_EXPIRES": timedelta(days=int(os.environ.get("RUHU_REFRESH_DAYS", 30))),
+        "JWT_TOKEN_LOCATION": ["headers"],
+        "JSON_SORT_KEYS": False,
+        "MAX_CONTENT_LENGTH": 6 * 1024 * 1024,
+        "RUHU_PAGE_SIZE_MAX": 500,
+        "RUHU_PUSH_MAX_OPS": 500,
+        "RUHU_PUSH_MAX_BYTES": 5 * 1024 * 1024,
+        "RUHU_ATTACHMENT_MAX_BYTES": 2 * 1024 * 1024,
+        "RUHU_LOGIN_MAX_FAILURES": 5,
+        "RUHU_LOGIN_WINDOW_SECONDS": 15 * 60,
+        "RUHU_PASSWORD_MIN_LENGTH": 8,
+    }
+    if overrides:
+        settings.update(overrides)
+    if not settings["SECRET_KEY"]:
+        settings["SECRET_KEY"] = _secret(instance_path)
+    if not settings["JWT_SECRET_KEY"]:
+        settings["JWT_SECRET_KEY"] = settings["SECRET_KEY"]
+    return settings

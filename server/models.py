@@ -1,0 +1,229 @@
+"""The tables. A model never commits: the caller (a request, a sync operation) owns the transaction."""
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .extensions import db
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+Money = Numeric(14, 2)
+Stamp = DateTime(timezone=True)
+
+
+class Area(db.Model):
+    """County → township → village → group. `path` lets one LIKE find a whole subtree."""
+
+    __tablename__ = "area"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"), index=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(60))
+    level: Mapped[str] = mapped_column(String(10))  # county / township / village / group
+    path: Mapped[str] = mapped_column(String(200), index=True)  # "/1/3/17/"
+
+
+class User(db.Model):
+    __tablename__ = "user_account"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(60))
+    role: Mapped[str] = mapped_column(String(20))  # surveyor / reviewer / county / admin
+    phone: Mapped[str | None] = mapped_column(String(20))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Bumped whenever the user's areas change, so a phone's pull cursor knows to start over.
+    scope_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(Stamp, default=utcnow)
+    areas: Mapped[list["Area"]] = relationship(secondary="user_area", lazy="selectin")
+
+
+class UserArea(db.Model):
+    __tablename__ = "user_area"
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("area.id", ondelete="CASCADE"), primary_key=True)
+
+
+class RefreshToken(db.Model):
+    """Every refresh token issued; one that is missing or revoked is refused."""
+
+    __tablename__ = "refresh_token"
+    jti: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    device_id: Mapped[str | None] = mapped_column(String(64))
+    device_label: Mapped[str | None] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(Stamp, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(Stamp)
+    last_used_at: Mapped[datetime | None] = mapped_column(Stamp)
+    revoked_at: Mapped[datetime | None] = mapped_column(Stamp)
+
+
+class LoginAttempt(db.Model):
+    __tablename__ = "login_attempt"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(60), index=True)
+    remote_addr: Mapped[str | None] = mapped_column(String(64))
+    success: Mapped[bool] = mapped_column(Boolean)
+    at: Mapped[datetime] = mapped_column(Stamp, default=utcnow, index=True)
+
+
+class Campaign(db.Model):
+    """A survey round: its kind, statistical period, lines (with comparison words) and stages."""
+
+    __tablename__ = "campaign"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(20))  # 识别 / 回头看 / 退出验收 / 监测排查
+    area_id: Mapped[int] = mapped_column(ForeignKey("area.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    period_start: Mapped[datetime] = mapped_column(Date)
+    period_end: Mapped[datetime] = mapped_column(Date)
+    lines: Mapped[list] = mapped_column(JSON, default=list)
+    stages: Mapped[list] = mapped_column(JSON, default=list)
+    form_id: Mapped[str] = mapped_column(String(40), default="annex1")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Household(db.Model):
+    """The questionnaire document, its version, its review state, and the columns counties add up."""
+
+    __tablename__ = "household"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    village_id: Mapped[int] = mapped_column(ForeignKey("area.id"))
+    township_id: Mapped[int] = mapped_column(ForeignKey("area.id"))
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    document: Mapped[dict] = mapped_column(JSON)
+    review_state: Mapped[str] = mapped_column(String(20), default="draft")
+    review_note: Mapped[str | None] = mapped_column(Text)
+    conflict_open: Mapped[bool] = mapped_column(Boolean, default=False)
+    parallel_note: Mapped[bool] = mapped_column(Boolean, default=False)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Increases with every committed change, in commit order: the pull cursor.
+    change_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    created_at: Mapped[datetime] = mapped_column(Stamp, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(Stamp, default=utcnow)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # Aggregated by the county: written from the document on every change, never edited directly.
+    household_no: Mapped[str | None] = mapped_column(String(40))
+    head_name: Mapped[str | None] = mapped_column(String(60))
+    head_id_number: Mapped[str | None] = mapped_column(String(18))
+    status: Mapped[str | None] = mapped_column(String(20))
+    poverty_attribute: Mapped[str | None] = mapped_column(String(20))
+    main_cause: Mapped[str | None] = mapped_column(String(20))
+    household_size: Mapped[int] = mapped_column(Integer, default=0)
+    annual_income: Mapped[object] = mapped_column(Money, default=0)
+    net_income: Mapped[object] = mapped_column(Money, default=0)
+    per_capita_net_income: Mapped[object | None] = mapped_column(Money)
+    guarantees_met: Mapped[bool] = mapped_column(Boolean, default=False)
+    exit_eligible: Mapped[bool] = mapped_column(Boolean, default=False)
+    monitoring_type: Mapped[str | None] = mapped_column(String(20))
+    line_flags: Mapped[dict] = mapped_column(JSON, default=dict)
+    summary: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    __table_args__ = (
+        Index("ix_household_village_no", "village_id", "household_no"),
+        Index("ix_household_township_state", "township_id", "review_state"),
+        Index("ix_household_change_seq", "change_seq"),
+        Index("ix_household_campaign", "campaign_id"),
+    )
+
+
+class Member(db.Model):
+    """A projection of the document's members, for cross-checks by ID number and people counts."""
+
+    __tablename__ = "member"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    household_id: Mapped[str] = mapped_column(
+        ForeignKey("household.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str | None] = mapped_column(String(60))
+    id_number: Mapped[str | None] = mapped_column(String(18), index=True)
+    sex: Mapped[str | None] = mapped_column(String(2))
+    relation: Mapped[str | None] = mapped_column(String(10))
+    labour: Mapped[str | None] = mapped_column(String(20))
+    counted: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Revision(db.Model):
+    """An immutable record of one accepted change: the audit trail and the base of later merges."""
+
+    __tablename__ = "revision"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    household_id: Mapped[str] = mapped_column(ForeignKey("household.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    base_version: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20))  # create / edit / merge / conflict / resolve / review
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    device_id: Mapped[str | None] = mapped_column(String(64))
+    op_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    changes: Mapped[dict] = mapped_column(JSON, default=dict)
+    document: Mapped[dict] = mapped_column(JSON)
+    result: Mapped[dict | None] = mapped_column(JSON)
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(Stamp, default=utcnow)
+
+    __table_args__ = (UniqueConstraint("household_id", "version", name="uq_revision_household_version"),)
+
+
+class Conflict(db.Model):
+    """Both values of a field two people changed differently; kept until a person decides."""
+
+    __tablename__ = "conflict"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    household_id: Mapped[str] = mapped_column(ForeignKey("household.id", ondelete="CASCADE"), index=True)
+    township_id: Mapped[int] = mapped_column(ForeignKey("area.id"), index=True)
+    path: Mapped[str] = mapped_column(String(200))
+    base_value: Mapped[object | None] = mapped_column(JSON)
+    server_value: Mapped[object | None] = mapped_column(JSON)
+    device_value: Mapped[object | None] = mapped_column(JSON)
+    version: Mapped[int] = mapped_column(Integer)  # the household version that recorded it
+    device_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    device_id: Mapped[str | None] = mapped_column(String(64))
+    op_id: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(Stamp, default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(Stamp)
+    resolved_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    resolution: Mapped[object | None] = mapped_column(JSON)
+
+
+class Attachment(db.Model):
+    """A signature or photo, uploaded on its own before the operation that points at it."""
+
+    __tablename__ = "attachment"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    content_type: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    household_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    village_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"))
+    uploaded_by: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(Stamp, default=utcnow)
+
+
+class Counter(db.Model):
+    """Named counters; `change_seq` is bumped last in each write so its order is commit order."""
+
+    __tablename__ = "counter"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -1,0 +1,111 @@
+"""Writing a household: every accepted change goes through `save()`.
+
+`save()` recomputes what is derived from the document (income, verdicts, the columns the county
+adds up, the member projection), bumps the version, writes the immutable revision, and bumps the
+change sequence last. It runs inside the caller's transaction and never commits.
+"""
+
+from datetime import UTC, datetime
+
+from . import store
+from .domain import forms
+from .domain.income import is_counted
+from .domain.summary import summarize
+from .domain.validation import validate
+from .models import Campaign, Household
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def check(document: dict, *, complete: bool = False,
+          form_id: str = "annex1") -> tuple[list[dict], list[dict]]:
+    """(errors, warnings) of a document against its form definition.
+
+    A draft may be incomplete (a half-filled questionnaire must still reach the server, so nothing
+    typed is lost); what is there must be well-formed. Submitting for review asks for completeness.
+    """
+    messages = validate(forms.load(form_id), document, check_required=complete)
+    errors = [m for m in messages if m["severity"] == "error"]
+    warnings = [m for m in messages if m["severity"] != "error"]
+    return errors, warnings
+
+
+def needs_completeness(review_state: str | None, submitting: bool = False) -> bool:
+    return submitting or review_state == "submitted"
+
+
+def _head(members: list[dict]) -> dict:
+    for m in members:
+        if m.get("relation") == "户主" and is_counted(m):
+            return m
+    return {}
+
+
+def _member_rows(members: list[dict]) -> list[dict]:
+    return [
+        {
+            "id": m["id"],
+            "name": m.get("name"),
+            "id_number": (m.get("id_number") or None),
+            "sex": m.get("sex"),
+            "relation": m.get("relation"),
+            "labour": m.get("labour"),
+            "counted": is_counted(m),
+        }
+        for m in members
+        if m.get("id")
+    ]
+
+
+def apply_derived(hh: Household, document: dict, campaign: Campaign) -> dict:
+    """Set the document and every column derived from it; return the summary."""
+    summary = summarize(document, campaign.lines or [])
+    members = document.get("members") or []
+    head = _head(members)
+    section = document.get("household") or {}
+    causes = document.get("causes") or {}
+    hh.document = document
+    hh.summary = summary
+    hh.household_no = section.get("household_no")
+    hh.head_name = head.get("name")
+    hh.head_id_number = head.get("id_number") or None
+    hh.status = section.get("status")
+    hh.poverty_attribute = section.get("attribute")
+    hh.main_cause = causes.get("main_cause")
+    hh.household_size = summary["household_size"]
+    hh.annual_income = summary["annual_income"]
+    hh.net_income = summary["net_income"]
+    hh.per_capita_net_income = summary["per_capita_net_income"]
+    hh.guarantees_met = summary["guarantees_met"]
+    hh.exit_eligible = summary["exit_eligible"]
+    hh.monitoring_type = summary["monitoring_type"]
+    hh.line_flags = summary["lines"]
+    return summary
+
+
+def save(hh: Household, document: dict, campaign: Campaign, *, user_id: int | None,
+         kind: str, changes: dict, base_version: int, device_id: str | None = None,
+         op_id: str | None = None, result: dict | None = None, note: str | None = None) -> None:
+    """Write a new version of `hh` (already added to the session when new)."""
+    apply_derived(hh, document, campaign)
+    hh.version = (hh.version or 0) + 1 if kind != "create" else 1
+    hh.updated_at = now()
+    hh.updated_by = user_id
+    store.replace_members(hh.id, _member_rows(document.get("members") or []))
+    store.add_revision(
+        household_id=hh.id, version=hh.version, base_version=base_version, kind=kind,
+        author_id=user_id, device_id=device_id, op_id=op_id, changes=changes,
+        document=document, result=result, note=note, created_at=hh.updated_at,
+    )
+    touch(hh)
+
+
+def touch(hh: Household) -> None:
+    """Mark a household changed for pull; the last write of any transaction that changes it."""
+    from .extensions import db
+
+    db.session.flush()
+    hh.change_seq = store.next_change_seq()
+    db.session.flush()
