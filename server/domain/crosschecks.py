@@ -38,6 +38,15 @@ FEMALE_RELATIONS = frozenset(
 # A wife's parents are the head's 岳父/岳母, a husband's parents are 公公/婆婆.
 HEAD_SEX_IMPLIED = {"之岳父": "男", "之岳母": "男", "之公公": "女", "之婆婆": "女"}
 WORKING_AGE = (16, 60)
+LAND_LIMITS = ("land_forest", "land_pasture")  # 退耕还林 is converted from these two
+# Key of a clean section or row listing the fields filled with a value that failed its own check:
+# such a field counts as filled for "filled together" rules, and is absent for rules on values.
+INVALID = "_invalid"
+
+
+def has(clean: dict, key: str) -> bool:
+    """Filled, valid or not, so that a typo is reported once and not again as "missing"."""
+    return key in clean or key in clean.get(INVALID, ())
 
 
 def _error(path, text):
@@ -119,19 +128,19 @@ def _member_row(m: dict, today: dt.date, check_required: bool) -> list[dict]:
         out.append(_error(f"{path}.relation", f"与户主关系“{relation}”应为男性"))
     if sex == "男" and relation in FEMALE_RELATIONS:
         out.append(_error(f"{path}.relation", f"与户主关系“{relation}”应为女性"))
-    if "education" in m and "school_status" in m:
+    if has(m, "education") and has(m, "school_status"):
         out.append(_error(f"{path}.school_status", "文化程度与在校生状况只能填写一项"))
-    elif check_required and "education" not in m and "school_status" not in m:
+    elif check_required and not has(m, "education") and not has(m, "school_status"):
         out.append(_error(f"{path}.education", "请填写文化程度或在校生状况"))
-    if "migrant_place" in m and "migrant_months" not in m:
+    if has(m, "migrant_place") and not has(m, "migrant_months"):
         out.append(_error(f"{path}.migrant_months", "填写了务工地点，请填写务工时间"))
-    if "migrant_months" in m and "migrant_place" not in m:
+    if has(m, "migrant_months") and not has(m, "migrant_place"):
         out.append(_error(f"{path}.migrant_place", "填写了务工时间，请填写务工地点"))
     health = m.get("health") or []
     if "健康" in health and len(health) > 1:
         out.append(_error(f"{path}.health", "“健康”不能与其他健康状况同时选择"))
     if income.is_counted(m):
-        if "medical_insurance" not in m:
+        if not has(m, "medical_insurance"):
             out.append(
                 _warning(f"{path}.medical_insurance", "未参加基本医疗保险，基本医疗保障未达标")
             )
@@ -139,7 +148,7 @@ def _member_row(m: dict, today: dt.date, check_required: bool) -> list[dict]:
             number
             and health == ["健康"]
             and m.get("labour") == "无劳动力"
-            and "school_status" not in m
+            and not has(m, "school_status")
         ):
             years = idcard.age(number, today)
             if WORKING_AGE[0] <= years <= WORKING_AGE[1]:
@@ -165,9 +174,9 @@ def _duplicate_ids(members: list[dict]) -> list[dict]:
 
 def _household(household: dict) -> list[dict]:
     returned = household.get("land_returned")
-    if returned is None:
+    if returned is None or any(k in household.get(INVALID, ()) for k in LAND_LIMITS):
         return []
-    limit = household.get("land_forest", 0) + household.get("land_pasture", 0)
+    limit = sum(household.get(k, 0) for k in LAND_LIMITS)
     if returned > limit:
         return [_error("household.land_returned", "退耕还林面积不能超过林地与牧草地面积之和")]
     return []

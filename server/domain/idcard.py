@@ -41,7 +41,7 @@ def problem(number: str) -> str | None:
     if not _SHAPE18.match(n):
         return "身份证号应为18位，前17位为数字，末位为数字或X"
     birth = _date_or_none(n[6:14])
-    if birth is None or birth.year < 1900:
+    if birth is None or birth.year < 1800:
         return "身份证号中的出生日期无效"
     if check_char(n[:17]) != n[17]:
         return "身份证号校验位不正确"

@@ -7,6 +7,7 @@ a cost forgotten), not an impossible value.
 from decimal import Decimal
 
 from server.domain import income
+from server.domain.crosschecks import INVALID
 
 BUSINESS_ITEMS = [k for k in income.ITEMS if k.startswith("business_")]
 WAGE_ITEMS = [k for k in income.ITEMS if k.startswith("wage_")]
@@ -27,9 +28,11 @@ def check(clean: dict) -> list[dict]:
     items = clean.get("income", {})
     household = clean.get("household", {})
     out = []
-    if sum(items.get(k, 0) for k in BUSINESS_ITEMS) > 0 and not items.get("cost_business"):
+    cost_given = items.get("cost_business") or "cost_business" in items.get(INVALID, ())
+    if sum(items.get(k, 0) for k in BUSINESS_ITEMS) > 0 and not cost_given:
         out.append(_warning("income.cost_business", "有生产经营性收入但没有生产经营性支出，请核实"))
-    if items.get("transfer_eco", 0) > 0 and not household.get("land_returned"):
+    land_given = household.get("land_returned") or "land_returned" in household.get(INVALID, ())
+    if items.get("transfer_eco", 0) > 0 and not land_given:
         out.append(_warning("income.transfer_eco", "有生态补偿金但没有退耕还林面积，请核实"))
     for key, minimum in MINIMUM_TRANSFERS.items():
         amount = items.get(key, 0)

@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from server.domain import conditions, crosschecks, idcard, money, plausibility
 
 PHONE = re.compile(r"^1\d{10}$")
+INVALID = crosschecks.INVALID
 
 
 def message(path: str, text: str, severity: str = "error") -> dict:
@@ -94,7 +95,8 @@ def _check_repeat(section, value, document, out, check_required) -> list[dict]:
 def _check_fields(fields, values, prefix, document, out, check_required) -> dict:
     by_key = {f["key"]: f for f in fields}
     out += [message(f"{prefix}.{k}", "未知字段") for k in values if k not in by_key]
-    clean = {}
+    clean: dict = {}
+    invalid: set[str] = set()
     for field in fields:
         if field.get("computed"):
             continue
@@ -109,8 +111,11 @@ def _check_fields(fields, values, prefix, document, out, check_required) -> dict
         problem, parsed = check_value(field, value)
         if problem:
             out.append(message(path, problem))
+            invalid.add(field["key"])
         else:
             clean[field["key"]] = parsed
+    if invalid:
+        clean[INVALID] = frozenset(invalid)
     return clean
 
 
