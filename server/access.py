@@ -69,8 +69,10 @@ def area_tree(user: User) -> list[dict]:
         .where(or_(*[Area.path.startswith(root.path) for root in roots]))
         .order_by(Area.code)
     ).all()
-    nodes = {a.id: {"id": a.id, "code": a.code, "name": a.name, "level": a.level,
-                    "children": []} for a in rows}
+    nodes = {
+        a.id: {"id": a.id, "code": a.code, "name": a.name, "level": a.level, "children": []}
+        for a in rows
+    }
     tops = []
     for a in rows:
         if a.parent_id in nodes:

@@ -58,7 +58,9 @@ def login_blocked(username: str) -> bool:
     cfg = current_app.config
     since = _now() - timedelta(seconds=cfg["RUHU_LOGIN_WINDOW_SECONDS"])
     failures = db.session.scalar(
-        select(func.count()).select_from(LoginAttempt).where(
+        select(func.count())
+        .select_from(LoginAttempt)
+        .where(
             LoginAttempt.username == username,
             LoginAttempt.success.is_(False),
             LoginAttempt.at >= since,

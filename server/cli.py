@@ -16,7 +16,13 @@ def init_app(app: Flask) -> None:
 
 @click.command("seed-demo")
 @click.option("--households", default=12000, show_default=True, help="How many households.")
-@click.option("--seed", "random_seed", default=2020, show_default=True, help="Random seed (the county is deterministic).")
+@click.option(
+    "--seed",
+    "random_seed",
+    default=2020,
+    show_default=True,
+    help="Random seed (the county is deterministic).",
+)
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has areas.")
 def seed_demo(households: int, random_seed: int, if_empty: bool) -> None:
     """Make a realistic demo county: townships, villages, households, accounts, campaigns."""
@@ -35,7 +41,9 @@ def seed_demo(households: int, random_seed: int, if_empty: bool) -> None:
 @click.command("create-user")
 @click.argument("username")
 @click.option("--name", required=True)
-@click.option("--role", type=click.Choice(["surveyor", "reviewer", "county", "admin"]), required=True)
+@click.option(
+    "--role", type=click.Choice(["surveyor", "reviewer", "county", "admin"]), required=True
+)
 @click.option("--area", "areas", multiple=True, help="Area code; repeat for several.")
 @click.password_option()
 def create_user(username: str, name: str, role: str, areas: tuple[str, ...], password: str) -> None:
@@ -48,7 +56,14 @@ def create_user(username: str, name: str, role: str, areas: tuple[str, ...], pas
     missing = set(areas) - {a.code for a in found}
     if missing:
         raise click.ClickException(f"unknown area codes: {', '.join(sorted(missing))}")
-    db.session.add(User(username=username, name=name, role=role,
-                        password_hash=hash_password(password), areas=found))
+    db.session.add(
+        User(
+            username=username,
+            name=name,
+            role=role,
+            password_hash=hash_password(password),
+            areas=found,
+        )
+    )
     db.session.commit()
     click.echo(f"Created {role} {username}.")

@@ -14,7 +14,7 @@ def _database_url(instance_path: Path) -> str:
     # Heroku-style and plain postgres URLs mean psycopg 3 here.
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
@@ -36,7 +36,9 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
         "SECRET_KEY": None,
         "JWT_SECRET_KEY": None,
-        "JWT_ACCESS_TOKEN_EXPIRES": timedelta(minutes=int(os.environ.get("RUHU_ACCESS_MINUTES", 15))),
+        "JWT_ACCESS_TOKEN_EXPIRES": timedelta(
+            minutes=int(os.environ.get("RUHU_ACCESS_MINUTES", 15))
+        ),
         # Long enough to keep a phone working through a week or more without signal.
         "JWT_REFRESH_TOKEN_EXPIRES": timedelta(days=int(os.environ.get("RUHU_REFRESH_DAYS", 30))),
         "JWT_TOKEN_LOCATION": ["headers"],

@@ -22,32 +22,116 @@ from .models import Area, Campaign, Counter, Household, Member, Revision, User, 
 
 COUNTY = ("610526", "青山县")
 TOWNSHIPS = ["城关镇", "青龙镇", "白河乡", "石门镇", "柳湾乡"]
-VILLAGE_STEMS = ["东坪", "西沟", "南岭", "北塬", "石桥", "杨家", "李家", "王庄", "柳树", "枣林",
-                 "马坊", "高庙", "孙家", "三合", "新联", "红星", "龙泉", "白杨", "东风", "双河",
-                 "清水", "塔寺", "梁家", "赵湾", "黄土", "上坪", "下坪", "牛家", "槐树", "果园",
-                 "店子", "前进", "团结", "胜利", "和平", "长乐", "永安", "太平", "兴隆", "金盆"]
+VILLAGE_STEMS = [
+    "东坪",
+    "西沟",
+    "南岭",
+    "北塬",
+    "石桥",
+    "杨家",
+    "李家",
+    "王庄",
+    "柳树",
+    "枣林",
+    "马坊",
+    "高庙",
+    "孙家",
+    "三合",
+    "新联",
+    "红星",
+    "龙泉",
+    "白杨",
+    "东风",
+    "双河",
+    "清水",
+    "塔寺",
+    "梁家",
+    "赵湾",
+    "黄土",
+    "上坪",
+    "下坪",
+    "牛家",
+    "槐树",
+    "果园",
+    "店子",
+    "前进",
+    "团结",
+    "胜利",
+    "和平",
+    "长乐",
+    "永安",
+    "太平",
+    "兴隆",
+    "金盆",
+]
 GROUPS = ["一组", "二组", "三组", "四组", "五组", "六组"]
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
 GIVEN = "建国军华明强伟刚平红英兰秀芳霞丽敏静燕玲娟桂凤春兵勇杰涛斌超波辉鹏海亮文武志德福"
-CAUSES = ["因病", "因残", "因学", "因灾", "缺土地", "缺水", "缺技术", "缺劳力", "缺资金",
-          "交通条件落后", "自身发展动力不足"]
-RISKS = ["因病", "因学", "因残", "因自然灾害", "因意外事故", "因产业失败", "因务工就业不稳", "因缺劳动力"]
+CAUSES = [
+    "因病",
+    "因残",
+    "因学",
+    "因灾",
+    "缺土地",
+    "缺水",
+    "缺技术",
+    "缺劳力",
+    "缺资金",
+    "交通条件落后",
+    "自身发展动力不足",
+]
+RISKS = [
+    "因病",
+    "因学",
+    "因残",
+    "因自然灾害",
+    "因意外事故",
+    "因产业失败",
+    "因务工就业不稳",
+    "因缺劳动力",
+]
 PASSWORD = "demo12345"
 
 EXIT_CAMPAIGN_LINES = [
     # Source 000: "人均纯收入稳定超过4000元" and "人均纯收入5000元以下且存在返贫致贫风险".
-    {"key": "exit", "label": "退出标准4000元", "purpose": "exit", "amount": "4000.00", "comparison": "超过"},
-    {"key": "monitoring", "label": "监测标准5000元", "purpose": "monitoring", "amount": "5000.00",
-     "comparison": "以下"},
+    {
+        "key": "exit",
+        "label": "退出标准4000元",
+        "purpose": "exit",
+        "amount": "4000.00",
+        "comparison": "超过",
+    },
+    {
+        "key": "monitoring",
+        "label": "监测标准5000元",
+        "purpose": "monitoring",
+        "amount": "5000.00",
+        "comparison": "以下",
+    },
 ]
 LOOKBACK_LINES = [
     # Source 001: "年人均纯收入低于4500元、5000元的农村人口 … 分别统计".
-    {"key": "below_4500", "label": "低于4500元", "purpose": "statistic", "amount": "4500.00",
-     "comparison": "低于"},
-    {"key": "below_5000", "label": "低于5000元", "purpose": "statistic", "amount": "5000.00",
-     "comparison": "低于"},
-    {"key": "monitoring", "label": "监测标准5000元", "purpose": "monitoring", "amount": "5000.00",
-     "comparison": "低于"},
+    {
+        "key": "below_4500",
+        "label": "低于4500元",
+        "purpose": "statistic",
+        "amount": "4500.00",
+        "comparison": "低于",
+    },
+    {
+        "key": "below_5000",
+        "label": "低于5000元",
+        "purpose": "statistic",
+        "amount": "5000.00",
+        "comparison": "低于",
+    },
+    {
+        "key": "monitoring",
+        "label": "监测标准5000元",
+        "purpose": "monitoring",
+        "amount": "5000.00",
+        "comparison": "低于",
+    },
 ]
 
 
@@ -84,13 +168,20 @@ class _People:
         rng = self.rng
         age = survey.year - birth.year
         row = {
-            "id": _uuid(rng), "name": _name(rng, surname if relation != "配偶" else None),
-            "id_number": self.id_number(birth, male), "sex": "男" if male else "女",
-            "relation": relation, "ethnicity": "汉族" if rng.random() < 0.95 else "回族",
+            "id": _uuid(rng),
+            "name": _name(rng, surname if relation != "配偶" else None),
+            "id_number": self.id_number(birth, male),
+            "sex": "男" if male else "女",
+            "relation": relation,
+            "ethnicity": "汉族" if rng.random() < 0.95 else "回族",
             "political": "中共党员" if rng.random() < 0.06 and age > 25 else "群众",
             "medical_insurance": "城乡居民基本医疗保险" if rng.random() < 0.985 else None,
-            "serious_illness_insurance": True, "pension_insurance": age >= 16,
-            "public_job": False, "dibao": False, "tekun": False, "soldier": False,
+            "serious_illness_insurance": True,
+            "pension_insurance": age >= 16,
+            "public_job": False,
+            "dibao": False,
+            "tekun": False,
+            "soldier": False,
         }
         health = "健康"
         roll = rng.random()
@@ -129,8 +220,14 @@ class _People:
         return row
 
 
-def _household(rng: random.Random, people: _People, village_code: str, n: int,
-               survey: date, visited: bool = True) -> dict:
+def _household(
+    rng: random.Random,
+    people: _People,
+    village_code: str,
+    n: int,
+    survey: date,
+    visited: bool = True,
+) -> dict:
     surname = rng.choice(SURNAMES)
     head_male = rng.random() < 0.88
     head_birth = date(rng.randint(1940, 1990), rng.randint(1, 12), rng.randint(1, 28))
@@ -139,20 +236,30 @@ def _household(rng: random.Random, people: _People, village_code: str, n: int,
         spouse_birth = head_birth + timedelta(days=rng.randint(-1500, 1500))
         members.append(people.member("配偶", not head_male, spouse_birth, surname, survey))
     for _ in range(rng.choice([0, 1, 1, 2, 2, 3])):
-        child_birth = date(min(head_birth.year + rng.randint(20, 38), 2019),
-                           rng.randint(1, 12), rng.randint(1, 28))
+        child_birth = date(
+            min(head_birth.year + rng.randint(20, 38), 2019), rng.randint(1, 12), rng.randint(1, 28)
+        )
         male = rng.random() < 0.52
-        members.append(people.member("之子" if male else "之女", male, child_birth, surname, survey))
+        members.append(
+            people.member("之子" if male else "之女", male, child_birth, surname, survey)
+        )
     if head_birth.year > 1965 and rng.random() < 0.2:
-        members.append(people.member("之母", False, date(head_birth.year - rng.randint(20, 30),
-                                                       rng.randint(1, 12), rng.randint(1, 28)),
-                                     surname, survey))
+        members.append(
+            people.member(
+                "之母",
+                False,
+                date(head_birth.year - rng.randint(20, 30), rng.randint(1, 12), rng.randint(1, 28)),
+                surname,
+                survey,
+            )
+        )
     if rng.random() < 0.02 and len(members) > 2:
         members[-1]["change_reason"] = rng.choice(["死亡", "迁出"])
         members[-1]["change_date"] = "2020-03-15"
 
-    status = rng.choices(["已脱贫", "未脱贫", "脱贫不稳定户", "边缘易致贫户", "非建档立卡户"],
-                         [60, 4, 5, 6, 25])[0]
+    status = rng.choices(
+        ["已脱贫", "未脱贫", "脱贫不稳定户", "边缘易致贫户", "非建档立卡户"], [60, 4, 5, 6, 25]
+    )[0]
     size = sum(1 for m in members if is_counted(m))
     # Per-capita net income spread around the lines: most above, a tail below 4000–5000.
     per_capita = max(800.0, rng.lognormvariate(8.95, 0.42))
@@ -175,20 +282,32 @@ def _household(rng: random.Random, people: _People, village_code: str, n: int,
         income["transfer_eco"] = _money(returned * 250)
     registered = status != "非建档立卡户" and status not in ("边缘易致贫户", "突发严重困难户")
     section = {
-        "group": rng.choice(GROUPS[:4]), "household_no": f"{village_code}{n:04d}",
+        "group": rng.choice(GROUPS[:4]),
+        "household_no": f"{village_code}{n:04d}",
         "phone": f"1{rng.choice('3589')}{rng.randint(100000000, 999999999)}",
         "status": status,
-        "land_cultivated": f"{rng.uniform(0.5, 8):.1f}", "land_forest": f"{returned + rng.uniform(0, 3):.1f}",
-        "land_returned": f"{returned:.1f}", "land_pasture": "0",
-        "power_production": True, "power_household": True, "radio_tv": True,
-        "road_distance": f"{rng.uniform(0, 3):.1f}", "road_type": rng.choice(["水泥路", "水泥路", "砂石路"]),
-        "housing_area": str(rng.randint(40, 160)), "danger_grade": danger, "relocated": rng.random() < 0.05,
-        "water_safe": True, "water_difficult": False, "fuel": rng.choice(["柴草", "煤炭", "清洁能源"]),
+        "land_cultivated": f"{rng.uniform(0.5, 8):.1f}",
+        "land_forest": f"{returned + rng.uniform(0, 3):.1f}",
+        "land_returned": f"{returned:.1f}",
+        "land_pasture": "0",
+        "power_production": True,
+        "power_household": True,
+        "radio_tv": True,
+        "road_distance": f"{rng.uniform(0, 3):.1f}",
+        "road_type": rng.choice(["水泥路", "水泥路", "砂石路"]),
+        "housing_area": str(rng.randint(40, 160)),
+        "danger_grade": danger,
+        "relocated": rng.random() < 0.05,
+        "water_safe": True,
+        "water_difficult": False,
+        "fuel": rng.choice(["柴草", "煤炭", "清洁能源"]),
         "sanitary_toilet": rng.random() < 0.7,
     }
     if registered:
         section["standard"] = "国家标准"
-        section["attribute"] = rng.choices(["一般贫困户", "低保贫困户", "特困供养贫困户"], [80, 17, 3])[0]
+        section["attribute"] = rng.choices(
+            ["一般贫困户", "低保贫困户", "特困供养贫困户"], [80, 17, 3]
+        )[0]
     if status in ("已脱贫", "脱贫不稳定户"):
         section["exit_year"] = rng.randint(2014, 2019)
     if status == "未脱贫":
@@ -200,53 +319,111 @@ def _household(rng: random.Random, people: _People, village_code: str, n: int,
         causes["other_causes"] = []
     if status in ("脱贫不稳定户", "边缘易致贫户") or rng.random() < 0.05:
         causes["risks"] = [rng.choice(RISKS)]
-        causes["risk_note"] = "家庭成员患病，医疗支出较大" if causes["risks"][0] == "因病" else "需持续关注"
+        causes["risk_note"] = (
+            "家庭成员患病，医疗支出较大" if causes["risks"][0] == "因病" else "需持续关注"
+        )
     return {
         "household": section,
         "members": members,
         "income": income,
         "guarantees": {
-            "food_secure": True, "clothing_secure": True, "education_ok": rng.random() > 0.003,
-            "water_quantity_ok": water_ok, "water_quality_ok": True,
-            "water_convenient_ok": True, "water_reliable_ok": True,
+            "food_secure": True,
+            "clothing_secure": True,
+            "education_ok": rng.random() > 0.003,
+            "water_quantity_ok": water_ok,
+            "water_quality_ok": True,
+            "water_convenient_ok": True,
+            "water_reliable_ok": True,
         },
         "causes": causes,
-        "helpers": [{"id": _uuid(rng), "name": _name(rng), "kind": "结对帮扶责任人",
-                     "unit": "青山县农业农村局", "title": "干部",
-                     "phone": f"139{rng.randint(10000000, 99999999)}", "date_from": "2018-03-01",
-                     "date_to": None}] if registered else [],
-        "measures": [{"id": _uuid(rng), "measure": "产业扶持", "member_id": None,
-                      "amount": _money(rng.choice([1000, 2000, 3000])), "year": 2020}] if registered else [],
+        "helpers": [
+            {
+                "id": _uuid(rng),
+                "name": _name(rng),
+                "kind": "结对帮扶责任人",
+                "unit": "青山县农业农村局",
+                "title": "干部",
+                "phone": f"139{rng.randint(10000000, 99999999)}",
+                "date_from": "2018-03-01",
+                "date_to": None,
+            }
+        ]
+        if registered
+        else [],
+        "measures": [
+            {
+                "id": _uuid(rng),
+                "measure": "产业扶持",
+                "member_id": None,
+                "amount": _money(rng.choice([1000, 2000, 3000])),
+                "year": 2020,
+            }
+        ]
+        if registered
+        else [],
         "signoff": {"surveyor": "赵敏", "visit_date": f"2020-10-{rng.randint(2, 20):02d}"}
-        if visited else {},
+        if visited
+        else {},
     }
 
 
 def _areas() -> tuple[list[dict], dict]:
     rows, tree = [], {}
     county_id = 1
-    rows.append({"id": county_id, "parent_id": None, "code": COUNTY[0], "name": COUNTY[1],
-                 "level": "county", "path": f"/{county_id}/"})
+    rows.append(
+        {
+            "id": county_id,
+            "parent_id": None,
+            "code": COUNTY[0],
+            "name": COUNTY[1],
+            "level": "county",
+            "path": f"/{county_id}/",
+        }
+    )
     next_id = 2
     stems = iter(VILLAGE_STEMS)
     for t, township in enumerate(TOWNSHIPS, start=1):
         tid = next_id
         next_id += 1
-        rows.append({"id": tid, "parent_id": county_id, "code": f"{COUNTY[0]}{t:03d}", "name": township,
-                     "level": "township", "path": f"/{county_id}/{tid}/"})
+        rows.append(
+            {
+                "id": tid,
+                "parent_id": county_id,
+                "code": f"{COUNTY[0]}{t:03d}",
+                "name": township,
+                "level": "township",
+                "path": f"/{county_id}/{tid}/",
+            }
+        )
         tree[tid] = []
         for v in range(1, 9):
             vid = next_id
             next_id += 1
             code = f"{COUNTY[0]}{t:03d}{v:03d}"
-            rows.append({"id": vid, "parent_id": tid, "code": code, "name": next(stems) + "村",
-                         "level": "village", "path": f"/{county_id}/{tid}/{vid}/"})
+            rows.append(
+                {
+                    "id": vid,
+                    "parent_id": tid,
+                    "code": code,
+                    "name": next(stems) + "村",
+                    "level": "village",
+                    "path": f"/{county_id}/{tid}/{vid}/",
+                }
+            )
             tree[tid].append((vid, code))
             for g, group in enumerate(GROUPS[:4], start=1):
                 gid = next_id
                 next_id += 1
-                rows.append({"id": gid, "parent_id": vid, "code": f"{code}{g:02d}", "name": group,
-                             "level": "group", "path": f"/{county_id}/{tid}/{vid}/{gid}/"})
+                rows.append(
+                    {
+                        "id": gid,
+                        "parent_id": vid,
+                        "code": f"{code}{g:02d}",
+                        "name": group,
+                        "level": "group",
+                        "path": f"/{county_id}/{tid}/{vid}/{gid}/",
+                    }
+                )
     return rows, tree
 
 
@@ -256,32 +433,71 @@ def seed(households: int = 12000, random_seed: int = 2020, batch: int = 2000) ->
     area_rows, tree = _areas()
     conn = db.session
     conn.execute(insert(Area), area_rows)
-    exit_campaign = {"id": 1, "name": "2020年度贫困退出验收和脱贫成果检视", "kind": "退出验收", "area_id": 1,
-                     "year": 2020, "period_start": date(2019, 10, 1), "period_end": date(2020, 9, 30),
-                     "lines": EXIT_CAMPAIGN_LINES, "form_id": "annex1", "active": True,
-                     "stages": [{"name": "入户调查", "due": "2020-10-20"}, {"name": "乡镇审核", "due": "2020-10-31"},
-                                {"name": "县级验收", "due": "2020-11-15"}]}
-    lookback = {"id": 2, "name": "2019年脱贫质量“回头看”", "kind": "回头看", "area_id": 1, "year": 2019,
-                "period_start": date(2018, 1, 1), "period_end": date(2018, 12, 31),
-                "lines": LOOKBACK_LINES, "form_id": "annex1", "active": True,
-                "stages": [{"name": "村级入户统计", "due": "2019-04-30"}, {"name": "办事处汇总", "due": "2019-05-10"},
-                           {"name": "部门比对", "due": "2019-05-20"}, {"name": "区级审定", "due": "2019-05-31"}]}
+    exit_campaign = {
+        "id": 1,
+        "name": "2020年度贫困退出验收和脱贫成果检视",
+        "kind": "退出验收",
+        "area_id": 1,
+        "year": 2020,
+        "period_start": date(2019, 10, 1),
+        "period_end": date(2020, 9, 30),
+        "lines": EXIT_CAMPAIGN_LINES,
+        "form_id": "annex1",
+        "active": True,
+        "stages": [
+            {"name": "入户调查", "due": "2020-10-20"},
+            {"name": "乡镇审核", "due": "2020-10-31"},
+            {"name": "县级验收", "due": "2020-11-15"},
+        ],
+    }
+    lookback = {
+        "id": 2,
+        "name": "2019年脱贫质量“回头看”",
+        "kind": "回头看",
+        "area_id": 1,
+        "year": 2019,
+        "period_start": date(2018, 1, 1),
+        "period_end": date(2018, 12, 31),
+        "lines": LOOKBACK_LINES,
+        "form_id": "annex1",
+        "active": True,
+        "stages": [
+            {"name": "村级入户统计", "due": "2019-04-30"},
+            {"name": "办事处汇总", "due": "2019-05-10"},
+            {"name": "部门比对", "due": "2019-05-20"},
+            {"name": "区级审定", "due": "2019-05-31"},
+        ],
+    }
     conn.execute(insert(Campaign), [exit_campaign, lookback])
     townships = list(tree)
     villages = [v for t in townships for v in tree[t]]
     township_of = {vid: t for t in townships for vid, _ in tree[t]}
     first_township = townships[0]
     users = [
-        ("demo-surveyor", "赵敏", "surveyor", [tree[first_township][0][0], tree[first_township][1][0]]),
+        (
+            "demo-surveyor",
+            "赵敏",
+            "surveyor",
+            [tree[first_township][0][0], tree[first_township][1][0]],
+        ),
         ("demo-reviewer", "钱进", "reviewer", [first_township]),
         ("demo-county", "孙立", "county", [1]),
         ("demo-admin", "李管", "admin", []),
     ]
     password = hash_password(PASSWORD)  # one hash for all demo accounts: scrypt is slow on purpose
     for i, (username, name, role, area_ids) in enumerate(users, start=1):
-        conn.execute(insert(User).values(id=i, username=username, name=name, role=role,
-                                         password_hash=password, active=True, scope_version=1,
-                                         created_at=datetime.now(UTC)))
+        conn.execute(
+            insert(User).values(
+                id=i,
+                username=username,
+                name=name,
+                role=role,
+                password_hash=password,
+                active=True,
+                scope_version=1,
+                created_at=datetime.now(UTC),
+            )
+        )
         for area_id in area_ids:
             conn.execute(insert(UserArea).values(user_id=i, area_id=area_id))
 
@@ -310,29 +526,69 @@ def seed(households: int = 12000, random_seed: int = 2020, batch: int = 2000) ->
         hid = _uuid(rng)
         seq += 1
         head = document["members"][0]
-        hh_rows.append({
-            "id": hid, "village_id": vid, "township_id": township_of[vid], "campaign_id": 1,
-            "version": 1, "document": document, "review_state": state, "review_note": None,
-            "conflict_open": False, "parallel_note": False, "deleted": False, "change_seq": seq,
-            "created_at": now, "updated_at": now, "updated_by": None,
-            "household_no": document["household"]["household_no"], "head_name": head["name"],
-            "head_id_number": head["id_number"], "status": document["household"]["status"],
-            "poverty_attribute": document["household"].get("attribute"),
-            "main_cause": document["causes"].get("main_cause"),
-            "household_size": summary["household_size"], "annual_income": summary["annual_income"],
-            "net_income": summary["net_income"], "per_capita_net_income": summary["per_capita_net_income"],
-            "guarantees_met": summary["guarantees_met"], "exit_eligible": summary["exit_eligible"],
-            "monitoring_type": summary["monitoring_type"], "line_flags": summary["lines"],
-            "summary": summary,
-        })
+        hh_rows.append(
+            {
+                "id": hid,
+                "village_id": vid,
+                "township_id": township_of[vid],
+                "campaign_id": 1,
+                "version": 1,
+                "document": document,
+                "review_state": state,
+                "review_note": None,
+                "conflict_open": False,
+                "parallel_note": False,
+                "deleted": False,
+                "change_seq": seq,
+                "created_at": now,
+                "updated_at": now,
+                "updated_by": None,
+                "household_no": document["household"]["household_no"],
+                "head_name": head["name"],
+                "head_id_number": head["id_number"],
+                "status": document["household"]["status"],
+                "poverty_attribute": document["household"].get("attribute"),
+                "main_cause": document["causes"].get("main_cause"),
+                "household_size": summary["household_size"],
+                "annual_income": summary["annual_income"],
+                "net_income": summary["net_income"],
+                "per_capita_net_income": summary["per_capita_net_income"],
+                "guarantees_met": summary["guarantees_met"],
+                "exit_eligible": summary["exit_eligible"],
+                "monitoring_type": summary["monitoring_type"],
+                "line_flags": summary["lines"],
+                "summary": summary,
+            }
+        )
         for m in document["members"]:
-            member_rows.append({"id": m["id"], "household_id": hid, "name": m["name"],
-                                "id_number": m["id_number"], "sex": m["sex"], "relation": m["relation"],
-                                "labour": m.get("labour"), "counted": is_counted(m)})
-        revision_rows.append({"household_id": hid, "version": 1, "base_version": 0, "kind": "create",
-                              "author_id": None, "device_id": None, "op_id": None, "changes": {},
-                              "document": document, "result": None, "note": "演示数据",
-                              "created_at": now})
+            member_rows.append(
+                {
+                    "id": m["id"],
+                    "household_id": hid,
+                    "name": m["name"],
+                    "id_number": m["id_number"],
+                    "sex": m["sex"],
+                    "relation": m["relation"],
+                    "labour": m.get("labour"),
+                    "counted": is_counted(m),
+                }
+            )
+        revision_rows.append(
+            {
+                "household_id": hid,
+                "version": 1,
+                "base_version": 0,
+                "kind": "create",
+                "author_id": None,
+                "device_id": None,
+                "op_id": None,
+                "changes": {},
+                "document": document,
+                "result": None,
+                "note": "演示数据",
+                "created_at": now,
+            }
+        )
         counts["households"] += 1
         counts["members"] += len(document["members"])
         if len(hh_rows) >= batch:
@@ -341,8 +597,12 @@ def seed(households: int = 12000, random_seed: int = 2020, batch: int = 2000) ->
     conn.execute(insert(Counter).values(name="change_seq", value=seq))
     _advance_sequences()
     db.session.commit()
-    return {"townships": len(townships), "villages": len(villages), **counts,
-            "seconds": time.perf_counter() - started}
+    return {
+        "townships": len(townships),
+        "villages": len(villages),
+        **counts,
+        "seconds": time.perf_counter() - started,
+    }
 
 
 def _advance_sequences() -> None:
@@ -350,7 +610,9 @@ def _advance_sequences() -> None:
     if db.engine.dialect.name != "postgresql":
         return
     for table in ("area", "user_account", "campaign", "revision"):
-        db.session.execute(text(
-            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-            f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {table}), false)"
-        ))
+        db.session.execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {table}), false)"
+            )
+        )

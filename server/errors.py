@@ -20,8 +20,14 @@ MESSAGES = {
 class ApiError(Exception):
     """Raised by handlers and services; rendered as the one error shape."""
 
-    def __init__(self, status: int, message: str | None = None, code: str | None = None,
-                 fields: dict | None = None, **extra):
+    def __init__(
+        self,
+        status: int,
+        message: str | None = None,
+        code: str | None = None,
+        fields: dict | None = None,
+        **extra,
+    ):
         super().__init__(message or MESSAGES.get(status, ""))
         self.status = status
         self.message = message or MESSAGES.get(status, "错误")

@@ -1,4 +1,4 @@
-"""The tables. A model never commits: the caller (a request, a sync operation) owns the transaction."""
+"""The tables. A model never commits: the caller (a request, a sync op) owns the transaction."""
 
 from datetime import UTC, datetime
 
@@ -59,8 +59,12 @@ class User(db.Model):
 
 class UserArea(db.Model):
     __tablename__ = "user_area"
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
-    area_id: Mapped[int] = mapped_column(ForeignKey("area.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
+    )
+    area_id: Mapped[int] = mapped_column(
+        ForeignKey("area.id", ondelete="CASCADE"), primary_key=True
+    )
 
 
 class RefreshToken(db.Model):
@@ -68,7 +72,9 @@ class RefreshToken(db.Model):
 
     __tablename__ = "refresh_token"
     jti: Mapped[str] = mapped_column(String(64), primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
     device_id: Mapped[str | None] = mapped_column(String(64))
     device_label: Mapped[str | None] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(Stamp, default=utcnow)
@@ -104,7 +110,7 @@ class Campaign(db.Model):
 
 
 class Household(db.Model):
-    """The questionnaire document, its version, its review state, and the columns counties add up."""
+    """The questionnaire document, its version and review state, and the columns counties add up."""
 
     __tablename__ = "household"
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -172,7 +178,9 @@ class Revision(db.Model):
     household_id: Mapped[str] = mapped_column(ForeignKey("household.id", ondelete="CASCADE"))
     version: Mapped[int] = mapped_column(Integer)
     base_version: Mapped[int] = mapped_column(Integer)
-    kind: Mapped[str] = mapped_column(String(20))  # create / edit / merge / conflict / resolve / review
+    kind: Mapped[str] = mapped_column(
+        String(20)
+    )  # create / edit / merge / conflict / resolve / review
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     device_id: Mapped[str | None] = mapped_column(String(64))
     op_id: Mapped[str | None] = mapped_column(String(64), unique=True)
@@ -182,7 +190,9 @@ class Revision(db.Model):
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(Stamp, default=utcnow)
 
-    __table_args__ = (UniqueConstraint("household_id", "version", name="uq_revision_household_version"),)
+    __table_args__ = (
+        UniqueConstraint("household_id", "version", name="uq_revision_household_version"),
+    )
 
 
 class Conflict(db.Model):
@@ -190,7 +200,9 @@ class Conflict(db.Model):
 
     __tablename__ = "conflict"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    household_id: Mapped[str] = mapped_column(ForeignKey("household.id", ondelete="CASCADE"), index=True)
+    household_id: Mapped[str] = mapped_column(
+        ForeignKey("household.id", ondelete="CASCADE"), index=True
+    )
     township_id: Mapped[int] = mapped_column(ForeignKey("area.id"), index=True)
     path: Mapped[str] = mapped_column(String(200))
     base_value: Mapped[object | None] = mapped_column(JSON)

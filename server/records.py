@@ -19,8 +19,9 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def check(document: dict, *, complete: bool = False,
-          form_id: str = "annex1") -> tuple[list[dict], list[dict]]:
+def check(
+    document: dict, *, complete: bool = False, form_id: str = "annex1"
+) -> tuple[list[dict], list[dict]]:
     """(errors, warnings) of a document against its form definition.
 
     A draft may be incomplete (a half-filled questionnaire must still reach the server, so nothing
@@ -85,9 +86,20 @@ def apply_derived(hh: Household, document: dict, campaign: Campaign) -> dict:
     return summary
 
 
-def save(hh: Household, document: dict, campaign: Campaign, *, user_id: int | None,
-         kind: str, changes: dict, base_version: int, device_id: str | None = None,
-         op_id: str | None = None, result: dict | None = None, note: str | None = None) -> None:
+def save(
+    hh: Household,
+    document: dict,
+    campaign: Campaign,
+    *,
+    user_id: int | None,
+    kind: str,
+    changes: dict,
+    base_version: int,
+    device_id: str | None = None,
+    op_id: str | None = None,
+    result: dict | None = None,
+    note: str | None = None,
+) -> None:
     """Write a new version of `hh` (already added to the session when new)."""
     apply_derived(hh, document, campaign)
     hh.version = (hh.version or 0) + 1 if kind != "create" else 1
@@ -95,9 +107,18 @@ def save(hh: Household, document: dict, campaign: Campaign, *, user_id: int | No
     hh.updated_by = user_id
     store.replace_members(hh.id, _member_rows(document.get("members") or []))
     store.add_revision(
-        household_id=hh.id, version=hh.version, base_version=base_version, kind=kind,
-        author_id=user_id, device_id=device_id, op_id=op_id, changes=changes,
-        document=document, result=result, note=note, created_at=hh.updated_at,
+        household_id=hh.id,
+        version=hh.version,
+        base_version=base_version,
+        kind=kind,
+        author_id=user_id,
+        device_id=device_id,
+        op_id=op_id,
+        changes=changes,
+        document=document,
+        result=result,
+        note=note,
+        created_at=hh.updated_at,
     )
     touch(hh)
 

@@ -15,7 +15,9 @@ def next_change_seq() -> int:
     """Bump the change counter. Called last in a write: the row lock it takes is held until commit,
     so sequence order is commit order and a pull cursor never skips a concurrent change."""
     value = db.session.execute(
-        update(Counter).where(Counter.name == SEQ).values(value=Counter.value + 1)
+        update(Counter)
+        .where(Counter.name == SEQ)
+        .values(value=Counter.value + 1)
         .returning(Counter.value)
     ).scalar()
     if value is None:
@@ -47,8 +49,14 @@ def active_campaigns() -> list[Campaign]:
     return list(db.session.scalars(select(Campaign).order_by(Campaign.id)))
 
 
-def households_page(village_ids: Iterable[int], page: int, per_page: int, *,
-                    review_state: str | None = None, search: str | None = None):
+def households_page(
+    village_ids: Iterable[int],
+    page: int,
+    per_page: int,
+    *,
+    review_state: str | None = None,
+    search: str | None = None,
+):
     """One page of live households in the given villages, by household number."""
     village_ids = list(village_ids)
     where = [Household.village_id.in_(village_ids), Household.deleted.is_(False)]
@@ -57,13 +65,17 @@ def households_page(village_ids: Iterable[int], page: int, per_page: int, *,
     if search:
         like = f"%{search}%"
         where.append(
-            Household.head_name.like(like) | Household.household_no.like(like)
+            Household.head_name.like(like)
+            | Household.household_no.like(like)
             | Household.head_id_number.like(like)
         )
     total = db.session.scalar(select(func.count()).select_from(Household).where(*where))
     rows = db.session.scalars(
-        select(Household).where(*where).order_by(Household.household_no, Household.id)
-        .limit(per_page).offset((page - 1) * per_page)
+        select(Household)
+        .where(*where)
+        .order_by(Household.household_no, Household.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
     ).all()
     return rows, total
 
@@ -91,9 +103,11 @@ def revision_document(household_id: str, version: int) -> dict | None:
 
 
 def revisions(household_id: str) -> list[Revision]:
-    return list(db.session.scalars(
-        select(Revision).where(Revision.household_id == household_id).order_by(Revision.version)
-    ))
+    return list(
+        db.session.scalars(
+            select(Revision).where(Revision.household_id == household_id).order_by(Revision.version)
+        )
+    )
 
 
 def add_conflicts(rows: list[dict]) -> None:
@@ -101,8 +115,9 @@ def add_conflicts(rows: list[dict]) -> None:
         db.session.execute(insert(Conflict), rows)
 
 
-def open_conflicts(*, household_id: str | None = None, township_ids: Iterable[int] | None = None,
-                   limit: int = 500) -> list[Conflict]:
+def open_conflicts(
+    *, household_id: str | None = None, township_ids: Iterable[int] | None = None, limit: int = 500
+) -> list[Conflict]:
     query = select(Conflict).where(Conflict.resolved_at.is_(None))
     if household_id is not None:
         query = query.where(Conflict.household_id == household_id)
@@ -113,17 +128,19 @@ def open_conflicts(*, household_id: str | None = None, township_ids: Iterable[in
 
 def count_open_conflicts(household_id: str) -> int:
     return db.session.scalar(
-        select(func.count()).select_from(Conflict).where(
-            Conflict.household_id == household_id, Conflict.resolved_at.is_(None)
-        )
+        select(func.count())
+        .select_from(Conflict)
+        .where(Conflict.household_id == household_id, Conflict.resolved_at.is_(None))
     )
 
 
 def changed_since(seq: int, village_ids: Iterable[int], limit: int) -> list[Household]:
     """Households changed after `seq` (deleted ones too: they become tombstones)."""
-    return list(db.session.scalars(
-        select(Household)
-        .where(Household.change_seq > seq, Household.village_id.in_(list(village_ids)))
-        .order_by(Household.change_seq)
-        .limit(limit)
-    ))
+    return list(
+        db.session.scalars(
+            select(Household)
+            .where(Household.change_seq > seq, Household.village_id.in_(list(village_ids)))
+            .order_by(Household.change_seq)
+            .limit(limit)
+        )
+    )

@@ -21,11 +21,13 @@ def _url(tmp_path_factory) -> str:
 
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
-    app = create_app({
-        "TESTING": True,
-        "SQLALCHEMY_DATABASE_URI": _url(tmp_path_factory),
-        "SECRET_KEY": "test-secret-key-that-is-long-enough-for-hs256",
-    })
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": _url(tmp_path_factory),
+            "SECRET_KEY": "test-secret-key-that-is-long-enough-for-hs256",
+        }
+    )
     with app.app_context():
         if PG_URL:
             db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))

@@ -26,8 +26,13 @@ def create_user():
     areas = list(db.session.scalars(select(Area).where(Area.id.in_(data["area_ids"]))))
     if len(areas) != len(set(data["area_ids"])):
         raise ApiError(422, "所选区域不存在", "invalid", {"area_ids": ["所选区域不存在"]})
-    user = User(username=data["username"], name=data["name"], role=data["role"],
-                password_hash=hash_password(data["password"]), areas=areas)
+    user = User(
+        username=data["username"],
+        name=data["name"],
+        role=data["role"],
+        password_hash=hash_password(data["password"]),
+        areas=areas,
+    )
     db.session.add(user)
     db.session.commit()
     return jsonify(user_out(user)), 201
@@ -37,14 +42,22 @@ def create_user():
 @roles_required("admin")
 def list_devices(user_id: int):
     tokens = db.session.scalars(
-        select(RefreshToken).where(RefreshToken.user_id == user_id).order_by(RefreshToken.created_at)
+        select(RefreshToken)
+        .where(RefreshToken.user_id == user_id)
+        .order_by(RefreshToken.created_at)
     )
-    return jsonify([
-        {"device_id": t.device_id, "device_label": t.device_label,
-         "created_at": t.created_at.isoformat(), "expires_at": t.expires_at.isoformat(),
-         "revoked": t.revoked_at is not None}
-        for t in tokens
-    ])
+    return jsonify(
+        [
+            {
+                "device_id": t.device_id,
+                "device_label": t.device_label,
+                "created_at": t.created_at.isoformat(),
+                "expires_at": t.expires_at.isoformat(),
+                "revoked": t.revoked_at is not None,
+            }
+            for t in tokens
+        ]
+    )
 
 
 @api.post("/admin/users/<int:user_id>/revoke")

@@ -1,4 +1,4 @@
-"""Signatures and photos: uploaded on their own, by a client-made id, before the record points at them."""
+"""Signatures and photos, uploaded on their own by a client-made id before a record points at them."""
 
 import hashlib
 import uuid
@@ -42,10 +42,14 @@ def put_attachment(attachment_id: str):
     attachment_id = _check_id(attachment_id)
     limit = current_app.config["RUHU_ATTACHMENT_MAX_BYTES"]
     if (request.content_length or 0) > limit:
-        raise ApiError(413, f"附件不能超过 {limit // (1024 * 1024)} MB", "too_large", limit_bytes=limit)
+        raise ApiError(
+            413, f"附件不能超过 {limit // (1024 * 1024)} MB", "too_large", limit_bytes=limit
+        )
     data = request.get_data(cache=False)
     if len(data) > limit:
-        raise ApiError(413, f"附件不能超过 {limit // (1024 * 1024)} MB", "too_large", limit_bytes=limit)
+        raise ApiError(
+            413, f"附件不能超过 {limit // (1024 * 1024)} MB", "too_large", limit_bytes=limit
+        )
     kind = sniff(data)
     if kind is None:
         raise ApiError(415, "只能上传 PNG、JPEG 或 WebP 图片", "unsupported_type")
@@ -56,8 +60,16 @@ def put_attachment(attachment_id: str):
             if existing.sha256 != digest:
                 raise ApiError(409, "该附件编号已用于另一份内容", "attachment_exists")
             return "", 200
-        db.session.add(Attachment(id=attachment_id, content_type=kind, size=len(data),
-                                  sha256=digest, data=data, uploaded_by=g.user.id))
+        db.session.add(
+            Attachment(
+                id=attachment_id,
+                content_type=kind,
+                size=len(data),
+                sha256=digest,
+                data=data,
+                uploaded_by=g.user.id,
+            )
+        )
     return "", 201, {"Location": f"/api/attachments/{attachment_id}"}
 
 
@@ -67,7 +79,8 @@ def get_attachment(attachment_id: str):
     attachment = db.session.get(Attachment, _check_id(attachment_id))
     allowed = attachment is not None and (
         attachment.village_id in visible_village_ids(g.user)
-        if attachment.village_id is not None else attachment.uploaded_by == g.user.id
+        if attachment.village_id is not None
+        else attachment.uploaded_by == g.user.id
     )
     if not allowed:
         raise ApiError(404, "未找到该附件", "not_found")

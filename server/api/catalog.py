@@ -13,10 +13,17 @@ from .errors import ApiError
 @api.get("/forms")
 @login_required
 def list_forms():
-    return jsonify([
-        {"id": f["id"], "version": f["version"], "title": f["title"], "etag": forms.etag(f["id"])}
-        for f in forms.all_forms()
-    ])
+    return jsonify(
+        [
+            {
+                "id": f["id"],
+                "version": f["version"],
+                "title": f["title"],
+                "etag": forms.etag(f["id"]),
+            }
+            for f in forms.all_forms()
+        ]
+    )
 
 
 @api.get("/forms/<form_id>")
@@ -37,9 +44,17 @@ def get_form(form_id: str):
 
 def campaign_out(c) -> dict:
     return {
-        "id": c.id, "name": c.name, "kind": c.kind, "year": c.year, "area_id": c.area_id,
-        "period_start": c.period_start.isoformat(), "period_end": c.period_end.isoformat(),
-        "lines": c.lines, "stages": c.stages, "form_id": c.form_id, "active": c.active,
+        "id": c.id,
+        "name": c.name,
+        "kind": c.kind,
+        "year": c.year,
+        "area_id": c.area_id,
+        "period_start": c.period_start.isoformat(),
+        "period_end": c.period_end.isoformat(),
+        "lines": c.lines,
+        "stages": c.stages,
+        "form_id": c.form_id,
+        "active": c.active,
     }
 
 

@@ -13,9 +13,15 @@ from .schemas import ResolveMany, household_out
 
 def conflict_out(c) -> dict:
     return {
-        "id": c.id, "household_id": c.household_id, "path": c.path,
-        "base": c.base_value, "server": c.server_value, "device": c.device_value,
-        "version": c.version, "device_id": c.device_id, "device_user_id": c.device_user_id,
+        "id": c.id,
+        "household_id": c.household_id,
+        "path": c.path,
+        "base": c.base_value,
+        "server": c.server_value,
+        "device": c.device_value,
+        "version": c.version,
+        "device_id": c.device_id,
+        "device_user_id": c.device_user_id,
         "created_at": c.created_at.isoformat(),
     }
 

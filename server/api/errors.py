@@ -39,7 +39,9 @@ def init_app(app: Flask) -> None:
         if not request.path.startswith("/api/"):
             return e
         status = e.code or 500
-        return error_response(status, MESSAGES.get(status, e.name), e.name.lower().replace(" ", "_"))
+        return error_response(
+            status, MESSAGES.get(status, e.name), e.name.lower().replace(" ", "_")
+        )
 
     @app.errorhandler(Exception)
     def _unexpected(e: Exception):

@@ -31,10 +31,14 @@ def list_households():
     rows, total = store.households_page(
         villages, args["page"], per_page, review_state=args["state"], search=args["q"]
     )
-    return jsonify({
-        "items": [household_out(h, full=False) for h in rows],
-        "page": args["page"], "per_page": per_page, "total": total,
-    })
+    return jsonify(
+        {
+            "items": [household_out(h, full=False) for h in rows],
+            "page": args["page"],
+            "per_page": per_page,
+            "total": total,
+        }
+    )
 
 
 @api.get("/households/<household_id>")
@@ -69,11 +73,24 @@ def create_household():
     with write_transaction():
         if store.get_household(household_id) is not None:
             raise ApiError(409, "该户编号已存在", "exists")
-        hh = Household(id=household_id, village_id=village.id, township_id=village.parent_id,
-                       campaign_id=campaign.id, review_state="draft", version=0)
+        hh = Household(
+            id=household_id,
+            village_id=village.id,
+            township_id=village.parent_id,
+            campaign_id=campaign.id,
+            review_state="draft",
+            version=0,
+        )
         db.session.add(hh)
-        records.save(hh, data["document"], campaign, user_id=g.user.id, kind="create",
-                     changes=diff({}, data["document"]), base_version=0)
+        records.save(
+            hh,
+            data["document"],
+            campaign,
+            user_id=g.user.id,
+            kind="create",
+            changes=diff({}, data["document"]),
+            base_version=0,
+        )
     body = household_out(hh) | {"warnings": warnings}
     location = url_for("api.get_household", household_id=hh.id)
     return jsonify(body), 201, {"Location": location, "ETag": f'"{hh.version}"'}
@@ -105,13 +122,20 @@ def update_household(household_id: str):
                 409,
                 f"该户已被他人修改（您依据第 {base_version} 版，当前为第 {hh.version} 版）。"
                 "请先同步最新数据，或通过同步接口提交您的修改以自动合并。",
-                "stale_version", current_version=hh.version,
+                "stale_version",
+                current_version=hh.version,
             )
         changes = diff(hh.document, data["document"])
         if changes:
-            records.save(hh, data["document"], store.get_campaign(hh.campaign_id),
-                         user_id=g.user.id, kind="edit", changes=changes,
-                         base_version=base_version)
+            records.save(
+                hh,
+                data["document"],
+                store.get_campaign(hh.campaign_id),
+                user_id=g.user.id,
+                kind="edit",
+                changes=changes,
+                base_version=base_version,
+            )
     response = jsonify(household_out(hh) | {"warnings": warnings})
     response.headers["ETag"] = f'"{hh.version}"'
     return response
@@ -121,9 +145,19 @@ def update_household(household_id: str):
 @login_required
 def household_revisions(household_id: str):
     require_household(g.user, store.get_household(household_id))
-    return jsonify([
-        {"version": r.version, "base_version": r.base_version, "kind": r.kind,
-         "author_id": r.author_id, "device_id": r.device_id, "op_id": r.op_id,
-         "changes": r.changes, "note": r.note, "created_at": r.created_at.isoformat()}
-        for r in store.revisions(household_id)
-    ])
+    return jsonify(
+        [
+            {
+                "version": r.version,
+                "base_version": r.base_version,
+                "kind": r.kind,
+                "author_id": r.author_id,
+                "device_id": r.device_id,
+                "op_id": r.op_id,
+                "changes": r.changes,
+                "note": r.note,
+                "created_at": r.created_at.isoformat(),
+            }
+            for r in store.revisions(household_id)
+        ]
+    )

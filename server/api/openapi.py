@@ -23,9 +23,12 @@ QUERIES = {
 PUBLIC = {"api.login", "api.openapi"}
 
 _TYPES = {
-    fields.String: {"type": "string"}, fields.Integer: {"type": "integer"},
-    fields.Boolean: {"type": "boolean"}, fields.UUID: {"type": "string", "format": "uuid"},
-    fields.Dict: {"type": "object"}, fields.Raw: {},
+    fields.String: {"type": "string"},
+    fields.Integer: {"type": "integer"},
+    fields.Boolean: {"type": "boolean"},
+    fields.UUID: {"type": "string", "format": "uuid"},
+    fields.Dict: {"type": "object"},
+    fields.Raw: {},
 }
 
 
@@ -51,15 +54,28 @@ def schema_json(schema: Schema) -> dict:
 
 def _operation(endpoint: str, method: str, view) -> dict:
     doc = (view.__doc__ or endpoint).strip().splitlines()[0]
-    op = {"operationId": endpoint.split(".", 1)[1], "summary": doc,
-          "responses": {"200": {"description": "OK"},
-                        "default": {"description": "错误",
-                                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}
+    op = {
+        "operationId": endpoint.split(".", 1)[1],
+        "summary": doc,
+        "responses": {
+            "200": {"description": "OK"},
+            "default": {
+                "description": "错误",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+            },
+        },
+    }
     if endpoint not in PUBLIC:
         op["security"] = [{"bearer": []}]
     if endpoint in BODIES:
-        op["requestBody"] = {"required": True, "content": {"application/json": {
-            "schema": {"$ref": f"#/components/schemas/{BODIES[endpoint].__name__}"}}}}
+        op["requestBody"] = {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": {"$ref": f"#/components/schemas/{BODIES[endpoint].__name__}"}
+                }
+            },
+        }
     if endpoint in QUERIES:
         op["parameters"] = [
             {"name": name, "in": "query", "required": False, "schema": _field(f)}
@@ -77,22 +93,48 @@ def openapi():
             continue
         path = rule.rule.replace("<int:", "{").replace("<", "{").replace(">", "}")
         item = paths.setdefault(path, {})
-        params = [{"name": a, "in": "path", "required": True, "schema": {"type": "string"}}
-                  for a in rule.arguments]
+        params = [
+            {"name": a, "in": "path", "required": True, "schema": {"type": "string"}}
+            for a in rule.arguments
+        ]
         if params:
             item["parameters"] = params
         view = current_app.view_functions[rule.endpoint]
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             item[method.lower()] = _operation(rule.endpoint, method, view)
-    components = {name: schema_json(cls()) for name, cls in
-                  {**{c.__name__: c for c in BODIES.values()}, "Resolve": schemas.Resolve}.items()}
-    components["Error"] = {"type": "object", "properties": {"error": {"type": "object", "properties": {
-        "code": {"type": "string"}, "message": {"type": "string"},
-        "fields": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}}}}}}
-    return jsonify({
-        "openapi": "3.1.0",
-        "info": {"title": "入户通 Ruhu API", "version": "1"},
-        "components": {"schemas": components,
-                       "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
-        "paths": paths,
-    })
+    components = {
+        name: schema_json(cls())
+        for name, cls in {
+            **{c.__name__: c for c in BODIES.values()},
+            "Resolve": schemas.Resolve,
+        }.items()
+    }
+    components["Error"] = {
+        "type": "object",
+        "properties": {
+            "error": {
+                "type": "object",
+                "properties": {
+                    "code": {"type": "string"},
+                    "message": {"type": "string"},
+                    "fields": {
+                        "type": "object",
+                        "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                    },
+                },
+            }
+        },
+    }
+    return jsonify(
+        {
+            "openapi": "3.1.0",
+            "info": {"title": "入户通 Ruhu API", "version": "1"},
+            "components": {
+                "schemas": components,
+                "securitySchemes": {
+                    "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+                },
+            },
+            "paths": paths,
+        }
+    )

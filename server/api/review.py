@@ -30,7 +30,9 @@ def review_household(household_id: str):
         if data["action"] == "submit":
             errors, _ = records.check(hh.document, complete=True)
             if errors:
-                raise ApiError(422, "问卷尚未填写完整，不能提交", "incomplete", fields_from_messages(errors))
+                raise ApiError(
+                    422, "问卷尚未填写完整，不能提交", "incomplete", fields_from_messages(errors)
+                )
         old_state = hh.review_state
         hh.review_state = new_state
         hh.review_note = data["note"]
@@ -38,9 +40,15 @@ def review_household(household_id: str):
         hh.updated_at = records.now()
         hh.updated_by = g.user.id
         store.add_revision(
-            household_id=hh.id, version=hh.version, base_version=hh.version - 1, kind="review",
-            author_id=g.user.id, changes={"review_state": [old_state, new_state]},
-            document=hh.document, note=data["note"], created_at=hh.updated_at,
+            household_id=hh.id,
+            version=hh.version,
+            base_version=hh.version - 1,
+            kind="review",
+            author_id=g.user.id,
+            changes={"review_state": [old_state, new_state]},
+            document=hh.document,
+            note=data["note"],
+            created_at=hh.updated_at,
         )
         records.touch(hh)
     db.session.refresh(hh)

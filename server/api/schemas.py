@@ -79,7 +79,9 @@ class ReviewAction(Schema):
 class UserCreate(Schema):
     username = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9_.-]{3,60}$"))
     name = fields.String(required=True, validate=validate.Length(min=1, max=60))
-    role = fields.String(required=True, validate=validate.OneOf(["surveyor", "reviewer", "county", "admin"]))
+    role = fields.String(
+        required=True, validate=validate.OneOf(["surveyor", "reviewer", "county", "admin"])
+    )
     password = fields.String(required=True, validate=validate.Length(min=8, max=200))
     area_ids = fields.List(fields.Integer(), load_default=list)
 
@@ -119,5 +121,7 @@ def user_out(user) -> dict:
         "username": user.username,
         "name": user.name,
         "role": user.role,
-        "areas": [{"id": a.id, "code": a.code, "name": a.name, "level": a.level} for a in user.areas],
+        "areas": [
+            {"id": a.id, "code": a.code, "name": a.name, "level": a.level} for a in user.areas
+        ],
     }

@@ -17,16 +17,24 @@ from .schemas import Pull, Push
 def push():
     cfg = current_app.config
     if (request.content_length or 0) > cfg["RUHU_PUSH_MAX_BYTES"]:
-        raise ApiError(413, f"一次同步的数据不能超过 {cfg['RUHU_PUSH_MAX_BYTES'] // (1024 * 1024)} MB，"
-                       "请分批同步", "batch_too_large", limit_bytes=cfg["RUHU_PUSH_MAX_BYTES"])
+        raise ApiError(
+            413,
+            f"一次同步的数据不能超过 {cfg['RUHU_PUSH_MAX_BYTES'] // (1024 * 1024)} MB，请分批同步",
+            "batch_too_large",
+            limit_bytes=cfg["RUHU_PUSH_MAX_BYTES"],
+        )
     try:
         body = json.loads(request.get_data(cache=False) or b"{}")
     except ValueError:
         raise ApiError(400, "请求不是有效的 JSON", "bad_json") from None
     data = Push().load(body if isinstance(body, dict) else {})
     if len(data["ops"]) > cfg["RUHU_PUSH_MAX_OPS"]:
-        raise ApiError(413, f"一次最多同步 {cfg['RUHU_PUSH_MAX_OPS']} 条操作，请分批同步",
-                       "batch_too_large", limit_ops=cfg["RUHU_PUSH_MAX_OPS"])
+        raise ApiError(
+            413,
+            f"一次最多同步 {cfg['RUHU_PUSH_MAX_OPS']} 条操作，请分批同步",
+            "batch_too_large",
+            limit_ops=cfg["RUHU_PUSH_MAX_OPS"],
+        )
     return jsonify({"results": push_ops(g.user, data["device_id"], data["ops"])})
 
 

@@ -20,11 +20,19 @@ def parse_cursor(cursor: str | None, user: User) -> tuple[int, bool]:
         version, seq, scope = cursor.split(".")
         seq_value, scope_value = int(seq), int(scope)
     except ValueError:
-        raise ApiError(400, "同步游标格式不正确，请重新下载", "bad_cursor",
-                       fields={"since": ["同步游标格式不正确"]}) from None
+        raise ApiError(
+            400,
+            "同步游标格式不正确，请重新下载",
+            "bad_cursor",
+            fields={"since": ["同步游标格式不正确"]},
+        ) from None
     if version != "1" or seq_value < 0:
-        raise ApiError(400, "同步游标格式不正确，请重新下载", "bad_cursor",
-                       fields={"since": ["同步游标格式不正确"]})
+        raise ApiError(
+            400,
+            "同步游标格式不正确，请重新下载",
+            "bad_cursor",
+            fields={"since": ["同步游标格式不正确"]},
+        )
     if scope_value != user.scope_version:
         return 0, True
     return seq_value, False

@@ -39,13 +39,17 @@ def push(user: User, device_id: str, ops: list) -> list[dict]:
 
 
 def apply_operation(user: User, device_id: str, raw) -> dict:
-    base = {"op_id": raw.get("op_id") if isinstance(raw, dict) else None,
-            "household_id": raw.get("household_id") if isinstance(raw, dict) else None}
+    base = {
+        "op_id": raw.get("op_id") if isinstance(raw, dict) else None,
+        "household_id": raw.get("household_id") if isinstance(raw, dict) else None,
+    }
     try:
         op = _op_schema.load(raw if isinstance(raw, dict) else {})
     except ValidationError as e:
-        errors = [{"path": p, "message": "；".join(m), "severity": "error"}
-                  for p, m in _flatten(e.messages).items()]
+        errors = [
+            {"path": p, "message": "；".join(m), "severity": "error"}
+            for p, m in _flatten(e.messages).items()
+        ]
         return base | {"status": "rejected", "code": "invalid_operation", "errors": errors}
     op["household_id"] = str(op["household_id"])
     first = _first_answer(op["op_id"])
@@ -70,7 +74,11 @@ def _first_answer(op_id: str) -> dict | None:
     revision = store.revision_by_op(op_id)
     if revision is None:
         return None
-    return dict(revision.result or {}, status="duplicate", first_status=(revision.result or {}).get("status"))
+    return dict(
+        revision.result or {},
+        status="duplicate",
+        first_status=(revision.result or {}).get("status"),
+    )
 
 
 def _apply(user: User, device_id: str, op: dict) -> dict:
@@ -85,9 +93,13 @@ def _apply(user: User, device_id: str, op: dict) -> dict:
     if hh.deleted:
         raise Rejected(_error("household_id", "该户已在服务器上删除"), "deleted")
     if is_locked(hh.review_state):
-        raise Rejected(_error("review_state", "该户已审核通过并锁定，修改需由县级重新打开"), "locked")
+        raise Rejected(
+            _error("review_state", "该户已审核通过并锁定，修改需由县级重新打开"), "locked"
+        )
     if op["base_version"] > hh.version:
-        raise Rejected(_error("base_version", "版本号比服务器上的还新，请重新下载该户"), "bad_version")
+        raise Rejected(
+            _error("base_version", "版本号比服务器上的还新，请重新下载该户"), "bad_version"
+        )
     base_doc = {} if op["base_version"] == 0 else store.revision_document(hh.id, op["base_version"])
     if base_doc is None:
         raise Rejected(_error("base_version", "找不到所依据的版本，请重新下载该户"), "bad_version")
@@ -117,17 +129,37 @@ def _apply(user: User, device_id: str, op: dict) -> dict:
     _link_attachments(user, hh.id, hh.village_id, document)
     _maybe_submit(user, hh, op)
     result.update(status=status, version=hh.version + 1)
-    records.save(hh, document, campaign, user_id=user.id, kind=kind, changes=op["changes"],
-                 base_version=op["base_version"], device_id=device_id, op_id=op["op_id"],
-                 result=result)
+    records.save(
+        hh,
+        document,
+        campaign,
+        user_id=user.id,
+        kind=kind,
+        changes=op["changes"],
+        base_version=op["base_version"],
+        device_id=device_id,
+        op_id=op["op_id"],
+        result=result,
+    )
     if status == "conflict":
-        store.add_conflicts([
-            {"household_id": hh.id, "township_id": hh.township_id, "path": c["path"],
-             "base_value": c["base"], "server_value": c["server"], "device_value": c["device"],
-             "version": hh.version, "device_user_id": user.id, "device_id": device_id,
-             "op_id": op["op_id"], "created_at": hh.updated_at}
-            for c in result["conflicts"]
-        ])
+        store.add_conflicts(
+            [
+                {
+                    "household_id": hh.id,
+                    "township_id": hh.township_id,
+                    "path": c["path"],
+                    "base_value": c["base"],
+                    "server_value": c["server"],
+                    "device_value": c["device"],
+                    "version": hh.version,
+                    "device_user_id": user.id,
+                    "device_id": device_id,
+                    "op_id": op["op_id"],
+                    "created_at": hh.updated_at,
+                }
+                for c in result["conflicts"]
+            ]
+        )
     return result
 
 
@@ -142,14 +174,30 @@ def _create(user: User, device_id: str, op: dict) -> dict:
         raise Rejected(_error("campaign_id", "调查轮次不存在"), "invalid")
     document = _device_document({}, op["changes"], op["submit"])
     village = store.get_area(village_id)
-    hh = Household(id=op["household_id"], village_id=village_id, township_id=village.parent_id,
-                   campaign_id=campaign.id, review_state="draft", version=0)
+    hh = Household(
+        id=op["household_id"],
+        village_id=village_id,
+        township_id=village.parent_id,
+        campaign_id=campaign.id,
+        review_state="draft",
+        version=0,
+    )
     db.session.add(hh)
     _link_attachments(user, hh.id, village_id, document)
     _maybe_submit(user, hh, op)
     result = {"op_id": op["op_id"], "household_id": hh.id, "status": "applied", "version": 1}
-    records.save(hh, document, campaign, user_id=user.id, kind="create", changes=op["changes"],
-                 base_version=0, device_id=device_id, op_id=op["op_id"], result=result)
+    records.save(
+        hh,
+        document,
+        campaign,
+        user_id=user.id,
+        kind="create",
+        changes=op["changes"],
+        base_version=0,
+        device_id=device_id,
+        op_id=op["op_id"],
+        result=result,
+    )
     return result
 
 
@@ -173,8 +221,11 @@ def _attachment_paths(document: dict) -> list[str]:
             if field["type"] != "attachment":
                 continue
             if section["kind"] == "repeat":
-                out += [f"{section['key']}.{row['id']}.{field['key']}"
-                        for row in document.get(section["key"]) or [] if row.get("id")]
+                out += [
+                    f"{section['key']}.{row['id']}.{field['key']}"
+                    for row in document.get(section["key"]) or []
+                    if row.get("id")
+                ]
             else:
                 out.append(f"{section['key']}.{field['key']}")
     return out
