@@ -1,0 +1,263 @@
+// The app: a hash router over the screens, the sync badge, the session and the service worker.
+import * as db from './db.js';
+import * as auth from './auth.js';
+import * as api from './api.js';
+import * as sync from './sync.js';
+import { loadCampaigns } from './records.js';
+import { renderList } from './list.js';
+import { openForm, isEditing, closeForm } from './form.js';
+import { renderTable } from './table.js';
+import { createHousehold } from './outbox.js';
+import { emptyDocument } from './records.js';
+
+const view = document.getElementById('view');
+const banner = document.getElementById('banner');
+const badge = document.getElementById('sync-badge');
+export const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
+
+let bannerAction = null;
+function showBanner(html, action, kind = '') {
+  banner.innerHTML = html;
+  banner.className = `banner ${kind}`;
+  banner.hidden = false;
+  bannerAction = action;
+}
+banner.addEventListener('click', (e) => {
+  if (e.target.closest('[data-close]')) { banner.hidden = true; return; }
+  if (bannerAction) bannerAction(e);
+});
+
+export function toast(text) {
+  showBanner(`${esc(text)} <button class="btn btn-small btn-ghost" data-close>知道了</button>`, null, 'info');
+  clearTimeout(toast.t);
+  toast.t = setTimeout(() => { if (!bannerAction) banner.hidden = true; }, 5000);
+}
+
+const hhmm = (iso) => { if (!iso) return ''; const d = new Date(iso); return `${d.getMonth() + 1}/${d.getDate()} ${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`; };
+
+function paintBadge(s) {
+  let text, cls;
+  if (s.state === 'syncing') { text = `同步中…${s.pending ? ` 待${s.pending}` : ''}`; cls = 'wait'; }
+  else if (s.state === 'auth') { text = `需要登录 · 待同步 ${s.pending}`; cls = 'err'; }
+  else if (s.state === 'error') { text = `同步出错 · 待 ${s.pending}`; cls = 'err'; }
+  else if (s.state === 'offline') { text = s.pending ? `离线 · 待同步 ${s.pending}` : '离线'; cls = s.pending ? 'wait' : ''; }
+  else if (s.pending) { text = `待同步 ${s.pending}`; cls = 'wait'; }
+  else { text = s.lastSync ? `已同步 ${hhmm(s.lastSync)}` : '未同步'; cls = 'ok'; }
+  if (s.state !== 'syncing' && (s.rejected || s.conflicts)) { text += ` · ${s.rejected ? `${s.rejected}户待改 ` : ''}${s.conflicts ? `${s.conflicts}冲突` : ''}`; cls = 'err'; }
+  badge.textContent = text;
+  badge.className = `badge ${cls}`;
+  badge.dataset.pending = String(s.pending);
+  badge.dataset.state = s.state;
+  badge.title = `${s.lastSync ? `上次同步 ${hhmm(s.lastSync)}` : '尚未同步'}${s.error ? `；${s.error}` : ''}`;
+}
+sync.events.addEventListener('status', (e) => {
+  paintBadge(e.detail);
+  if (e.detail.state === 'idle' && !isEditing() && /^#\/(list)?$|^$/.test(location.hash)) route();
+});
+badge.addEventListener('click', () => {
+  const s = sync.getStatus();
+  toast(`${s.pending ? `${s.pending} 条修改等待同步。` : '没有待同步的修改。'}${s.lastSync ? `上次同步：${hhmm(s.lastSync)}。` : ''}${s.error ? `错误：${s.error}` : ''}`);
+});
+document.getElementById('sync-now').addEventListener('click', async () => {
+  sync.resetBackoff();
+  const s = await sync.syncNow();
+  if (s.state === 'offline') toast('现在没有网络，修改已保存在本机，有网络时会自动同步');
+});
+addEventListener('online', () => { sync.resetBackoff(); sync.syncNow(); });
+document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible') sync.syncNow(); });
+
+api.onAuthChange((state) => {
+  if (state === 'expired') {
+    showBanner('登录已过期，本机数据都已保留。<button class="btn btn-small btn-ghost">重新登录</button>', () => { banner.hidden = true; location.hash = '#/login'; }, 'err');
+  }
+});
+
+// ---- screens ------------------------------------------------------------------------------
+async function loginScreen() {
+  const user = await auth.currentUser();
+  const expired = await auth.isExpired();
+  view.innerHTML = `<h1>登录入户通</h1>
+    ${user && expired ? '<p class="note">登录已过期。本机的草稿和待同步记录都已保留，登录后会继续同步。</p>' : ''}
+    <form id="login" class="card" autocomplete="on">
+      <div class="field"><label class="f" for="u">用户名</label><input id="u" name="username" autocomplete="username" autocapitalize="none" required value="${esc(user ? user.username : '')}"></div>
+      <div class="field"><label class="f" for="p">密码</label><input id="p" name="password" type="password" autocomplete="current-password" required></div>
+      <p class="msg" id="login-msg" role="alert"></p>
+      <button class="btn btn-block" type="submit">登录</button>
+    </form><p class="muted">登录一次后，没有网络也可以连续工作多天。</p>`;
+  view.querySelector('#login').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const m = view.querySelector('#login-msg');
+    m.textContent = '正在登录…';
+    try {
+      await auth.login(e.target.username.value.trim(), e.target.password.value);
+      banner.hidden = true;
+      requestPersistence();
+      location.hash = (await db.getKV('villages')) ? '#/list' : '#/download';
+      sync.syncNow();
+    } catch (err) {
+      m.textContent = err instanceof api.NetworkError ? '没有网络，无法登录。首次登录需要网络。'
+        : err instanceof api.HttpError && err.status === 401 ? '用户名或密码不正确' : err.message;
+    }
+  });
+}
+
+function villagesOf(areas, path = []) {
+  const out = [];
+  for (const a of areas || []) {
+    if (a.level === 'village') out.push({ id: a.id, name: a.name, path: path.join(' ') });
+    else out.push(...villagesOf(a.children, a.level === 'county' ? path : [...path, a.name]));
+  }
+  return out;
+}
+export async function villageNames() {
+  const m = new Map();
+  for (const v of villagesOf((await db.getKV('areas')) || [])) m.set(v.id, v.name);
+  return m;
+}
+
+async function downloadScreen() {
+  view.innerHTML = '<h1>下载我的村</h1><p class="muted">正在读取负责的村…</p>';
+  let areas;
+  try { areas = await sync.fetchAreas(); } catch (e) {
+    areas = await db.getKV('areas');
+    if (!areas) { view.innerHTML = `<h1>下载我的村</h1><p class="note err">${e instanceof api.AuthError ? '请先登录' : '需要网络才能下载。'}</p><a class="btn" href="#/list">返回</a>`; return; }
+  }
+  const chosen = (await db.getKV('villages')) || null;
+  const vs = villagesOf(areas);
+  view.innerHTML = `<h1>下载我的村</h1><p>选择要下载到本机的村（默认全部），下载后没有网络也能工作。</p>
+    <form id="dl" class="card">${vs.map((v) => `<div class="chips"><label><input type="checkbox" name="v" value="${v.id}" ${!chosen || chosen.includes(v.id) ? 'checked' : ''}> ${esc(v.path)} ${esc(v.name)}</label></div>`).join('')}
+    <div class="progress" role="progressbar" aria-label="下载进度" style="margin:12px 0"><div></div></div>
+    <p id="dl-msg" aria-live="polite"></p>
+    <button class="btn btn-block" type="submit">下载</button></form>`;
+  const form = view.querySelector('#dl');
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const ids = [...form.querySelectorAll('input[name=v]:checked')].map((i) => +i.value);
+    if (!ids.length) { form.querySelector('#dl-msg').textContent = '请至少选择一个村'; return; }
+    const bar = form.querySelector('.progress > div');
+    const msg = form.querySelector('#dl-msg');
+    form.querySelector('button').disabled = true;
+    try {
+      await sync.download(ids, (p) => {
+        if (p.phase === 'reference') { msg.textContent = '正在下载问卷和调查轮次…'; bar.style.width = '5%'; return; }
+        const pct = p.total ? Math.min(100, 5 + Math.round((p.done / p.total) * 95)) : 50;
+        bar.style.width = `${pct}%`;
+        msg.textContent = `已下载 ${p.done}${p.total ? ` / ${p.total}` : ''} 户`;
+      });
+      bar.style.width = '100%';
+      msg.textContent = '下载完成';
+      location.hash = '#/list';
+    } catch (err) {
+      msg.textContent = err instanceof api.NetworkError ? '网络中断，请有网络时再试（已下载的数据已保存）' : `下载失败：${err.message}`;
+      form.querySelector('button').disabled = false;
+    }
+  });
+}
+
+async function settingsScreen() {
+  const user = await auth.currentUser();
+  const pending = await db.count('outbox');
+  const persisted = navigator.storage && navigator.storage.persisted ? await navigator.storage.persisted() : false;
+  let usage = '';
+  if (navigator.storage && navigator.storage.estimate) {
+    const e = await navigator.storage.estimate();
+    usage = `已用 ${(e.usage / 1048576).toFixed(1)} MB`;
+  }
+  view.innerHTML = `<h1>设置</h1>
+    <div class="card"><p><b>${esc(user ? user.name || user.username : '未登录')}</b> ${esc(user ? user.username : '')}</p>
+    <p>待同步：<b id="set-pending">${pending}</b> 条 · ${usage}</p>
+    <p class="note ${persisted ? 'ok' : ''}">${persisted ? '本机已授予持久存储，数据不会被浏览器自动清理。' : '浏览器未授予持久存储：请不要清理浏览器数据，并尽快同步。'}</p></div>
+    <div class="row" style="flex-direction:column;align-items:stretch">
+      <a class="btn btn-ghost" href="#/download">选择/更新下载的村</a>
+      <button class="btn btn-ghost" id="logout" type="button">退出登录（保留本机数据）</button>
+      <button class="btn btn-danger" id="wipe" type="button">退出并清除本机数据</button>
+    </div><p id="set-msg" class="msg" role="alert"></p>`;
+  view.querySelector('#logout').addEventListener('click', async () => { await auth.logout(); location.hash = '#/login'; });
+  view.querySelector('#wipe').addEventListener('click', async () => {
+    const r = await auth.logoutAndClear(false);
+    if (r.refused) {
+      if (!confirm(`还有 ${r.pending} 条修改没有同步到服务器，清除后将永久丢失。仍要清除吗？`)) return;
+      if (!confirm('再次确认：永久删除本机所有未同步的调查数据？')) return;
+      await auth.logoutAndClear(true);
+    } else if (!confirm('清除本机所有数据并退出？')) return;
+    location.hash = '#/login';
+    location.reload();
+  });
+}
+
+async function newHousehold(villageId) {
+  const user = await auth.currentUser();
+  const campaigns = [...(await loadCampaigns()).values()];
+  const c = campaigns.find((x) => x.active) || campaigns[0];
+  if (!c) { toast('请先下载调查轮次'); location.hash = '#/list'; return; }
+  const doc = emptyDocument();
+  doc.members.push({ id: auth.uuid(), relation: '户主' });
+  doc.signoff.surveyor = user ? user.name || user.username : '';
+  const h = await createHousehold({ villageId, campaignId: c.id, doc });
+  location.replace(`#/h/${h.id}`);
+}
+
+// ---- router -------------------------------------------------------------------------------
+let wantUpdate = null;
+async function route() {
+  const hash = location.hash || '#/list';
+  if (!hash.startsWith('#/h/') && isEditing()) closeForm();
+  if (wantUpdate && !hash.startsWith('#/h/')) { wantUpdate.postMessage({ type: 'SKIP_WAITING' }); wantUpdate = null; }
+  const user = await auth.currentUser();
+  if (!user && hash !== '#/login') { location.replace('#/login'); return; }
+  const [, name, arg] = hash.match(/^#\/([^/?]*)\/?([^?]*)/) || [];
+  const query = new URLSearchParams(hash.split('?')[1] || '');
+  if (name === 'login') return loginScreen();
+  if (name === 'download') return downloadScreen();
+  if (name === 'settings') return settingsScreen();
+  if (!(await db.getKV('villages'))) { location.replace('#/download'); return; }
+  await loadCampaigns();
+  if (name === 'h') return openForm(view, decodeURIComponent(arg), { toast });
+  if (name === 'table') return renderTable(view, +arg, { toast });
+  if (name === 'new') return newHousehold(+query.get('village'));
+  return renderList(view, { toast, villageNames });
+}
+addEventListener('hashchange', route);
+
+// ---- service worker: install, and a new version offered with a prompt -----------------------
+let updateRequested = false;
+function offerUpdate(worker) {
+  showBanner('有新版本，点击更新', () => {
+    updateRequested = true;
+    if (isEditing()) {
+      wantUpdate = worker;
+      showBanner('正在填写问卷：回到列表后自动更新（已填内容都已保存）', null, 'info');
+    } else worker.postMessage({ type: 'SKIP_WAITING' });
+  });
+}
+if ('serviceWorker' in navigator) {
+  navigator.serviceWorker.register('/sw.js', { scope: '/' }).then((reg) => {
+    if (reg.waiting && navigator.serviceWorker.controller) offerUpdate(reg.waiting);
+    reg.addEventListener('updatefound', () => {
+      const w = reg.installing;
+      if (!w) return;
+      w.addEventListener('statechange', () => {
+        if (w.state === 'installed' && navigator.serviceWorker.controller) offerUpdate(w);
+      });
+    });
+    setInterval(() => reg.update().catch(() => {}), 30 * 60 * 1000);
+  }).catch(() => {});
+  navigator.serviceWorker.addEventListener('controllerchange', () => {
+    if (updateRequested && !isEditing()) location.reload();
+  });
+}
+
+async function requestPersistence() {
+  if (!navigator.storage || !navigator.storage.persist) return;
+  if (await navigator.storage.persisted()) return;
+  const ok = await navigator.storage.persist();
+  await db.setKV('persist_refused', !ok);
+}
+
+(async function start() {
+  await db.open();
+  await route();
+  if (await auth.currentUser()) { requestPersistence(); sync.start(); }
+})();
+
+window.ruhu = { sync, db };

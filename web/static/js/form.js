@@ -1,0 +1,389 @@
+// The Annex 1 questionnaire, rendered from the form definition (server/domain/forms/annex1.json).
+// Every input is written to IndexedDB at once; income, verdicts, skip logic and messages update
+// live. Sections render when first opened, so a household opens fast on a slow phone.
+import { get } from './db.js';
+import { saveDraft, submit } from './outbox.js';
+import { validate, holds } from './validate.js';
+import { summarize, normalizeMoney, guarantees } from './income.js';
+import { linesFor } from './records.js';
+import { uuid } from './auth.js';
+import { clone } from './paths.js';
+import { signaturePad, storeAttachment, attachmentURL, shrinkPhoto, locate } from './widgets.js';
+import { syncNow } from './sync.js';
+
+const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
+const STATE = { draft: '草稿', submitted: '已提交', returned: '已退回', approved: '乡镇已审核', accepted: '县级已确认' };
+let S = null;
+
+export const isEditing = () => !!S;
+export function closeForm() {
+  if (S) { S.view.oninput = null; S.view.onchange = null; S.view.onclick = null; }
+  S = null;
+}
+const wired = new WeakSet();
+
+function fieldAt(path) {
+  const parts = path.split('.');
+  const sec = S.def.sections.find((s) => s.key === parts[0]);
+  if (!sec) return {};
+  const f = sec.fields.find((x) => x.key === parts[sec.kind === 'repeat' ? 2 : 1]);
+  return { sec, f, rowId: sec.kind === 'repeat' ? parts[1] : null };
+}
+function localOf(sec, rowId) {
+  if (sec.kind === 'repeat') return (S.doc[sec.key] || []).find((r) => r.id === rowId) || {};
+  return S.doc[sec.key] || {};
+}
+function labelOf(path) {
+  const { sec, f, rowId } = fieldAt(path);
+  if (!sec) return path;
+  let row = '';
+  if (rowId) { const r = localOf(sec, rowId); row = `${r.name || r.measure || sec.item_label || ''} `; }
+  return `${sec.title.replace(/^[A-G]\.\s*/, '')} ${row}${f ? f.label : ''}`.trim();
+}
+const show = (v) => (v === null || v === undefined ? '（空）' : v === true ? '是' : v === false ? '否'
+  : Array.isArray(v) ? v.join('、') : typeof v === 'object' ? (v.name || JSON.stringify(v)) : String(v));
+
+// ---- HTML -----------------------------------------------------------------------------------
+function control(f, v, path) {
+  const n = `name="${path}" data-t="${f.type}"`;
+  const val = v === null || v === undefined ? '' : v;
+  const id = `i-${path.replace(/\./g, '-')}`;
+  switch (f.type) {
+    case 'select': case 'boolean': case 'multiselect': {
+      let opts = f.type === 'boolean' ? [[true, '是'], [false, '否']] : (f.options || []).map((o) => [o, o]);
+      if (f.options_from === 'members') opts = (S.doc.members || []).map((m, i) => [m.id, m.name || `成员${i + 1}`]);
+      if (f.type !== 'multiselect' && (opts.length > 6 || f.options_from)) {
+        return `<select id="${id}" ${n}><option value="">（未选）</option>${opts.map(([o, l]) => `<option value="${esc(o)}" ${o === v ? 'selected' : ''}>${esc(l)}</option>`).join('')}</select>`;
+      }
+      const type = f.type === 'multiselect' ? 'checkbox' : 'radio';
+      const on = (o) => (f.type === 'multiselect' ? Array.isArray(v) && v.includes(o) : o === v);
+      return `<div class="chips" role="group" id="${id}">${opts.map(([o, l]) => `<label><input type="${type}" ${n} value="${esc(String(o))}" ${on(o) ? 'checked' : ''}>${esc(l)}</label>`).join('')}${type === 'radio' ? `<label><input type="radio" ${n} value="" ${val === '' ? 'checked' : ''}>未填</label>` : ''}</div>`;
+    }
+    case 'integer': return `<input id="${id}" ${n} inputmode="numeric" value="${esc(val)}" autocomplete="off">`;
+    case 'decimal': case 'money': return `<input id="${id}" ${n} inputmode="decimal" value="${esc(val)}" autocomplete="off">`;
+    case 'date': return `<div class="row"><input id="${id}" ${n} type="date" value="${esc(val)}" style="flex:1"><button type="button" class="btn btn-ghost" data-today="${path}">今天</button></div>`;
+    case 'phone': return `<input id="${id}" ${n} type="tel" inputmode="numeric" maxlength="11" value="${esc(val)}" autocomplete="off">`;
+    case 'idcard': return `<input id="${id}" ${n} inputmode="text" autocapitalize="characters" maxlength="18" value="${esc(val)}" autocomplete="off" spellcheck="false">`;
+    case 'attachment':
+      if (f.key === 'signature') {
+        return `<div data-sig="${path}"><img class="thumb" alt="签名" hidden><canvas class="sig" aria-label="签名区"></canvas>
+          <div class="row"><button type="button" class="btn btn-ghost" data-sig-clear>清除</button><button type="button" class="btn" data-sig-save>保存签名</button></div></div>`;
+      }
+      return `<div data-photo="${path}"><img class="thumb" alt="照片" hidden><label class="btn btn-ghost">拍照/选择照片<input type="file" accept="image/*" capture="environment" hidden data-photo-input></label></div>`;
+    case 'gps': return `<div class="row"><button type="button" class="btn btn-ghost" data-gps="${path}">获取当前位置</button><span data-gps-show>${v && v.lat !== undefined ? `${v.lat}, ${v.lng}` : '未定位'}</span></div>`;
+    default: return `<input id="${id}" ${n} value="${esc(val)}" autocomplete="off"${f.max_length ? ` maxlength="${f.max_length}"` : ''}>`;
+  }
+}
+
+function fieldHTML(f, values, path) {
+  if (f.computed) return `<div class="field" data-p="${path}"><div class="lab">${esc(f.label)}</div><div data-computed="${f.key}" class="big"></div>${f.hint ? `<div class="hint">${esc(f.hint)}</div>` : ''}</div>`;
+  const lab = `${esc(f.label)}${f.unit ? ` <span class="unit">（${esc(f.unit)}）</span>` : ''}`;
+  return `<div class="field" data-p="${path}"${f.relevant ? ' data-c="1"' : ''}>`
+    + `<label class="f${f.required ? ' req' : ''}" for="i-${path.replace(/\./g, '-')}">${lab}</label>${control(f, values[f.key], path)}`
+    + `${f.hint ? `<div class="hint">${esc(f.hint)}</div>` : ''}<div class="msg" role="status"></div></div>`;
+}
+
+function fieldsHTML(fields, values, prefix) {
+  let html = '', group = null;
+  for (const f of fields) {
+    if (f.group && f.group !== group) { group = f.group; html += `<h3>${esc(group)}</h3>`; }
+    html += fieldHTML(f, values, `${prefix}.${f.key}`);
+  }
+  return html;
+}
+
+function rowTitle(sec, r) {
+  if (sec.key === 'members') return `${r.name || '新成员'} · ${r.relation || '关系未填'}${r.change_reason ? ` · ${r.change_reason}` : ''}`;
+  if (sec.key === 'helpers') return `${r.name || '新帮扶人'}${r.kind ? ` · ${r.kind}` : ''}`;
+  return `${r.measure || '新措施'}${r.year ? ` · ${r.year}` : ''}`;
+}
+const LEFT = ['死亡', '迁出', '服刑', '失踪', '婚出', '分户'];
+function rowHTML(sec, r, open) {
+  return `<details class="item${LEFT.includes(r.change_reason) ? ' left' : ''}" data-row="${r.id}" data-sec="${sec.key}"${open ? ' open' : ''}><summary>${esc(rowTitle(sec, r))}</summary><div class="body" data-rowbody>${open ? rowBody(sec, r) : ''}</div></details>`;
+}
+function rowBody(sec, r) {
+  const del = sec.key === 'members' ? '删除（仅限误录；成员减少请填写“成员变动原因”）' : `删除此${sec.item_label || '条目'}`;
+  return fieldsHTML(sec.fields, r, `${sec.key}.${r.id}`) + `<button type="button" class="btn btn-danger btn-block" data-del="${r.id}">${del}</button>`;
+}
+
+function sectionBody(sec) {
+  if (sec.kind === 'repeat') {
+    const rows = S.doc[sec.key] || [];
+    return `<div class="msg" data-secmsg="${sec.key}"></div>${rows.map((r) => rowHTML(sec, r, false)).join('')}
+      <button type="button" class="btn btn-ghost btn-block" data-add="${sec.key}">＋ 添加${esc(sec.item_label || '')}</button>`;
+  }
+  let html = fieldsHTML(sec.fields, S.doc[sec.key] || {}, sec.key);
+  if (sec.key === 'income') html += '<div class="card" id="verdict" aria-live="polite"></div>';
+  return html;
+}
+
+function headerHTML() {
+  const h = S.h;
+  let html = `<h1>${esc(h.meta.head || '新户')} <span class="muted" style="font-size:.9rem">户号 ${esc(h.meta.no || '—')} · ${esc(STATE[h.review_state] || '')}</span></h1>`;
+  if (h.review_state === 'returned' || h.review_note) html += `<div class="note err"><b>审核意见：</b>${esc(h.review_note || '已退回，请修改后重新提交')}</div>`;
+  if (h.conflicts && h.conflicts.length || h.conflict_open) {
+    html += `<div class="note err" id="conflicts"><b>与他人的修改有冲突</b>，已交审核员处理。${(h.conflicts || []).map((c) => `<div>${esc(labelOf(c.path))}：服务器“${esc(show(c.server))}”，本机“${esc(show(c.device))}”</div>`).join('')}</div>`;
+  }
+  if (h.rejected && h.rejected.length) html += `<div class="note err"><b>服务器未接受，请修改后重新提交：</b>${h.rejected.map((e) => `<div>${esc(labelOf(e.path))}：${esc(e.message)}</div>`).join('')}</div>`;
+  if (h.pending) html += '<div class="note info">已提交，等待同步到服务器。</div>';
+  return html;
+}
+
+// ---- live updates ----------------------------------------------------------------------------
+function refreshDerived() {
+  const s = summarize(S.doc, S.lines);
+  const flags = S.lines.filter((l) => l.purpose !== 'exit' && s.lines[l.key]).map((l) => `<span class="tag line">${esc(l.label)}${esc(l.comparison)}</span>`).join('');
+  S.view.querySelector('#sumbar').innerHTML = `家庭人口 <b>${s.household_size}</b> 人 · 人均纯收入 <b data-pci>${s.per_capita_net_income ?? '—'}</b> 元
+    ${s.exit_eligible ? '<span class="tag ok">达到退出标准</span>' : ''}${s.monitoring_type ? `<span class="tag returned">${esc(s.monitoring_type)}</span>` : ''}${flags}`;
+  const v = S.view.querySelector('#verdict');
+  if (v) {
+    const row = (k, x) => `<div>${k}</div><div>${x}</div>`;
+    v.innerHTML = `<div class="verdict">${row('工资性收入', s.wage_income)}${row('生产经营性收入', s.business_income)}${row('财产性收入', s.property_income)}${row('转移性收入', s.transfer_income)}${row('年收入', s.annual_income)}${row('生产经营性支出', s.business_cost)}${row('家庭纯收入', s.net_income)}${row('家庭人口', `${s.household_size} 人`)}
+      <div class="big">人均纯收入</div><div class="big" data-pci>${s.per_capita_net_income ?? '—'}</div>
+      ${S.lines.map((l) => row(`${esc(l.label)}（${esc(l.comparison)}${esc(l.amount)}元）`, s.lines[l.key] ? (l.purpose === 'exit' ? '已超过' : '是') : (l.purpose === 'exit' ? '未超过' : '否'))).join('')}
+      ${row('两不愁三保障', s.guarantees_met ? '已达标' : `未达标 ${s.unmet_guarantees.length} 项`)}${row('退出', s.exit_eligible ? '符合' : '不符合')}${row('监测类型', esc(s.monitoring_type || '无'))}</div>`;
+  }
+  const g = guarantees(S.doc);
+  for (const el of S.view.querySelectorAll('[data-computed]')) el.textContent = g.unmet.includes(el.dataset.computed) ? '否（自动计算）' : '是（自动计算）';
+  for (const el of S.view.querySelectorAll('.field[data-c]')) {
+    const { sec, f, rowId } = fieldAt(el.dataset.p);
+    if (f) el.hidden = !holds(f.relevant, localOf(sec, rowId), S.doc);
+  }
+  refreshMessages();
+}
+
+function refreshMessages() {
+  const all = validate(S.def, S.doc).concat((S.h.rejected || []).map((e) => ({ ...e, server: true })));
+  const by = new Map();
+  const perSec = {};
+  for (const m of all) {
+    if (!by.has(m.path)) by.set(m.path, []);
+    by.get(m.path).push(m);
+    if (m.severity === 'error') { const k = m.path.split('.')[0]; perSec[k] = (perSec[k] || 0) + 1; }
+  }
+  S.errors = all.filter((m) => m.severity === 'error');
+  for (const el of S.view.querySelectorAll('.field[data-p]')) {
+    const p = el.dataset.p;
+    const ms = (by.get(p) || []).filter((m) => m.severity === 'warning' || S.showAll || m.server || S.touched.has(p));
+    const box = el.querySelector('.msg');
+    if (!box) continue;
+    box.className = `msg ${ms.some((m) => m.severity === 'error') ? 'error' : 'warning'}`;
+    box.textContent = ms.map((m) => m.message).join('；');
+    el.classList.toggle('bad', ms.some((m) => m.severity === 'error'));
+  }
+  for (const el of S.view.querySelectorAll('[data-secmsg]')) {
+    el.className = 'msg error';
+    el.textContent = (by.get(el.dataset.secmsg) || []).map((m) => m.message).join('；');
+  }
+  for (const d of S.view.querySelectorAll('details.sec')) {
+    const n = perSec[d.dataset.sec] || 0;
+    d.querySelector('.cnt').innerHTML = n ? `<span class="tag rejected">${n} 处待填/需改</span>` : '<span class="tag ok">✓</span>';
+  }
+}
+
+async function persist() {
+  const mine = S;
+  const h = await saveDraft(S.h.id, S.doc, () => mine.seen);
+  mine.seen = clone(h.doc);
+  if (S !== mine) return;
+  S.h = h;
+  if (h.rebased) { S.doc = clone(h.doc); rerender(); }
+  const t = new Date();
+  S.view.querySelector('#saved').textContent = `已保存到本机 ${t.toLocaleTimeString('zh-CN', { hour12: false })}`;
+}
+
+function setValue(path, value) {
+  const { sec, rowId } = fieldAt(path);
+  const key = path.split('.').pop();
+  let target;
+  if (rowId) target = (S.doc[sec.key] || []).find((r) => r.id === rowId);
+  else target = S.doc[sec.key] || (S.doc[sec.key] = {});
+  if (!target) return;
+  if (value === null || value === undefined) delete target[key]; else target[key] = value;
+}
+
+function readValue(el, f) {
+  const name = el.name;
+  if (f.type === 'multiselect') {
+    const on = [...S.view.querySelectorAll(`input[name="${name}"]:checked`)].map((i) => i.value);
+    return on.length ? (f.options || []).filter((o) => on.includes(o)) : null;
+  }
+  const raw = el.value;
+  if (raw === '' || raw === undefined) return null;
+  switch (f.type) {
+    case 'boolean': return raw === 'true';
+    case 'integer': return /^\s*-?\d+\s*$/.test(raw) ? parseInt(raw, 10) : raw;
+    case 'decimal': return /^\s*[+-]?(\d+(\.\d*)?|\.\d+)\s*$/.test(raw) ? Number(raw) : raw;
+    case 'money': return /^\s*\d+(\.\d{0,2})?\s*$/.test(raw) ? normalizeMoney(raw) : raw;
+    case 'idcard': return raw.trim().toUpperCase();
+    default: return raw.trim() === '' ? null : raw.trim();
+  }
+}
+
+function onInput(e) {
+  if (!S) return;
+  const el = e.target;
+  if (!el.name || !el.dataset.t) return;
+  const { f, sec, rowId } = fieldAt(el.name);
+  if (!f) return;
+  setValue(el.name, readValue(el, f));
+  if (e.type === 'change' || el.type === 'radio' || el.type === 'checkbox') S.touched.add(el.name);
+  persist();
+  if (rowId && ['name', 'relation', 'change_reason', 'measure', 'year', 'kind'].includes(f.key)) {
+    const d = S.view.querySelector(`details.item[data-row="${rowId}"] > summary`);
+    if (d) d.textContent = rowTitle(sec, localOf(sec, rowId));
+  }
+  refreshDerived();
+}
+
+// ---- rendering ---------------------------------------------------------------------------------
+function openSection(d) {
+  const body = d.querySelector(':scope > .body');
+  if (body.dataset.done) return;
+  body.innerHTML = sectionBody(S.def.sections.find((s) => s.key === d.dataset.sec));
+  body.dataset.done = '1';
+  wireWidgets(body);
+}
+
+function rerender() {
+  const open = [...S.view.querySelectorAll('details.sec[open]')].map((d) => d.dataset.sec);
+  S.view.innerHTML = `${headerHTML()}<div class="sumbar" id="sumbar"></div>
+    ${S.def.sections.map((sec) => `<details class="sec" data-sec="${sec.key}"${open.includes(sec.key) ? ' open' : ''}><summary>${esc(sec.title)} <span class="cnt"></span></summary><div class="body"></div></details>`).join('')}
+    <div class="actions"><a class="btn btn-ghost" href="#/list">返回列表</a><button class="btn" type="button" id="submit">提交</button></div>
+    <div class="saved" id="saved" aria-live="polite"></div>`;
+  for (const d of S.view.querySelectorAll('details.sec[open]')) openSection(d);
+  refreshDerived();
+}
+
+async function wireWidgets(root) {
+  for (const box of root.querySelectorAll('[data-sig]')) {
+    const pad = signaturePad(box.querySelector('canvas'));
+    const img = box.querySelector('img');
+    const url = await attachmentURL((S.doc.signoff || {}).signature);
+    if (url || (S.doc.signoff || {}).signature) { img.hidden = !url; if (url) img.src = url; box.querySelector('[data-sig-save]').textContent = '重新签名并保存'; }
+    box.addEventListener('click', async (e) => {
+      if (e.target.closest('[data-sig-clear]')) pad.clear();
+      if (e.target.closest('[data-sig-save]')) {
+        if (pad.isEmpty()) { S.toast('请先在方框内签名'); return; }
+        const id = await storeAttachment(await pad.toBlob(), 'image/png', S.h.id);
+        setValue(box.dataset.sig, id);
+        img.src = await attachmentURL(id); img.hidden = false;
+        await persist(); refreshDerived();
+      }
+    });
+  }
+  for (const box of root.querySelectorAll('[data-photo]')) {
+    const img = box.querySelector('img');
+    const url = await attachmentURL((S.doc.signoff || {}).photo);
+    if (url) { img.src = url; img.hidden = false; }
+    box.querySelector('input').addEventListener('change', async (e) => {
+      const file = e.target.files[0];
+      if (!file) return;
+      const blob = await shrinkPhoto(file);
+      const id = await storeAttachment(blob, 'image/jpeg', S.h.id);
+      setValue(box.dataset.photo, id);
+      img.src = await attachmentURL(id); img.hidden = false;
+      await persist(); refreshDerived();
+    });
+  }
+}
+
+async function onClick(e) {
+  if (!S) return;
+  const t = e.target;
+  const today = t.closest('[data-today]');
+  if (today) {
+    const d = new Date();
+    const v = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+    const input = S.view.querySelector(`input[name="${today.dataset.today}"]`);
+    input.value = v;
+    input.dispatchEvent(new Event('change', { bubbles: true }));
+    return;
+  }
+  const add = t.closest('[data-add]');
+  if (add) {
+    const sec = S.def.sections.find((s) => s.key === add.dataset.add);
+    const row = { id: uuid() };
+    (S.doc[sec.key] || (S.doc[sec.key] = [])).push(row);
+    add.insertAdjacentHTML('beforebegin', rowHTML(sec, row, true));
+    await persist(); refreshDerived();
+    add.previousElementSibling.scrollIntoView({ block: 'start' });
+    return;
+  }
+  const del = t.closest('[data-del]');
+  if (del) {
+    const d = del.closest('details.item');
+    const sec = d.dataset.sec;
+    if (!confirm(sec === 'members' ? '只有误录的成员才删除。成员死亡、迁出等请填写“成员变动原因”。确定删除？' : '确定删除？')) return;
+    S.doc[sec] = (S.doc[sec] || []).filter((r) => r.id !== d.dataset.row);
+    d.remove();
+    await persist(); refreshDerived();
+    return;
+  }
+  const gps = t.closest('[data-gps]');
+  if (gps) {
+    try {
+      const p = await locate();
+      setValue(gps.dataset.gps, p);
+      gps.parentElement.querySelector('[data-gps-show]').textContent = `${p.lat}, ${p.lng}（±${p.accuracy}米）`;
+      await persist(); refreshDerived();
+    } catch (err) { S.toast(err.message); }
+    return;
+  }
+  if (t.closest('#submit')) await submitForm();
+}
+
+async function submitForm() {
+  refreshMessages();
+  if (S.errors.length) {
+    S.showAll = true;
+    for (const m of S.errors) {
+      const d = S.view.querySelector(`details.sec[data-sec="${m.path.split('.')[0]}"]`);
+      if (d && !d.open) { d.open = true; openSection(d); }
+      const row = m.path.split('.')[1];
+      const item = S.view.querySelector(`details.item[data-row="${row}"]`);
+      if (item && !item.open) { item.open = true; }
+    }
+    for (const item of S.view.querySelectorAll('details.item[open]')) fillRow(item);
+    refreshDerived();
+    const first = S.view.querySelector('.field.bad, [data-secmsg]:not(:empty)');
+    if (first) first.scrollIntoView({ block: 'center' });
+    S.toast(`还有 ${S.errors.length} 处需要填写或修改`);
+    return;
+  }
+  await persist();
+  const op = await submit(S.h.id, { forReview: true });
+  S.toast(op ? '已提交，保存在本机，有网络时自动同步' : '没有新的修改');
+  syncNow();
+  location.hash = '#/list';
+}
+
+function fillRow(item) {
+  const body = item.querySelector('[data-rowbody]');
+  if (body.innerHTML) return;
+  const sec = S.def.sections.find((s) => s.key === item.dataset.sec);
+  body.innerHTML = rowBody(sec, localOf(sec, item.dataset.row));
+}
+
+export async function openForm(view, id, { toast }) {
+  const [h, form] = await Promise.all([get('households', id), get('forms', 'annex1')]);
+  if (!h) { view.innerHTML = '<p class="note err">本机没有这一户的数据。</p><a class="btn" href="#/list">返回列表</a>'; return; }
+  if (!form) { view.innerHTML = '<p class="note err">还没有下载问卷，请联网后在“设置”中下载。</p>'; return; }
+  S = { view, h, doc: clone(h.doc), seen: clone(h.doc), def: form.definition, lines: linesFor(h.campaign_id),
+    touched: new Set(), showAll: false, toast, errors: [] };
+  view.innerHTML = '';
+  rerender();
+  const first = view.querySelector('details.sec');
+  if (first && !view.querySelector('details.sec[open]')) { first.open = true; openSection(first); refreshDerived(); }
+  view.oninput = onInput;
+  view.onchange = onInput;
+  view.onclick = onClick;
+  if (wired.has(view)) return;
+  wired.add(view);
+  view.addEventListener('toggle', (e) => {
+    if (!S) return;
+    const d = e.target;
+    if (d.matches('details.sec') && d.open) { openSection(d); refreshDerived(); }
+    if (d.matches('details.item') && d.open) { fillRow(d); refreshDerived(); }
+  }, true);
+}

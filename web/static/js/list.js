@@ -1,0 +1,105 @@
+// The household list: search, filters, per-village progress. Reads only the light `rows` store
+// and builds the whole list as one HTML string (500 households render in one go).
+import { getAll, getKV, setKV } from './db.js';
+import { campaign } from './records.js';
+
+const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
+
+export const FILTERS = [
+  ['all', '全部', () => true],
+  ['unvisited', '未走访', (r) => !r.meta.visited],
+  ['draft', '草稿', (r) => r.dirty],
+  ['pending', '待同步', (r) => r.pending > 0],
+  ['returned', '已退回', (r) => r.review_state === 'returned'],
+  ['conflict', '有冲突', (r) => r.conflict],
+  ['rejected', '待修改', (r) => r.rejected],
+];
+const STATE = { draft: '草稿', submitted: '已提交', returned: '已退回', approved: '乡镇已审核', accepted: '县级已确认' };
+
+const ui = { village: null, filter: 'all', line: '', q: '' };
+
+function tags(r, lines) {
+  let t = '';
+  if (r.conflict) t += '<span class="tag conflict">冲突</span>';
+  if (r.rejected) t += '<span class="tag rejected">待修改</span>';
+  if (r.review_state === 'returned') t += '<span class="tag returned">已退回</span>';
+  if (r.dirty) t += '<span class="tag draft">草稿</span>';
+  if (r.pending) t += '<span class="tag pending">待同步</span>';
+  if (r.local_new) t += '<span class="tag ok">新增</span>';
+  if (!r.meta.visited) t += '<span class="tag">未走访</span>';
+  for (const l of lines) if (l.purpose !== 'exit' && r.meta.lines && r.meta.lines[l.key]) t += `<span class="tag line">${esc(l.label)}</span>`;
+  return t;
+}
+
+export function itemsHTML(rows, lines) {
+  let html = '';
+  for (const r of rows) {
+    const m = r.meta;
+    html += `<li><a href="#/h/${r.id}"><div class="who"><div class="name">${esc(m.head || '（未填户主）')}${tags(r, lines)}</div>`
+      + `<div class="sub">${esc(m.group)} · 户号 ${esc(m.no || '—')} · ${m.size}人 · ${esc(STATE[r.review_state] || '')}</div></div>`
+      + `<div class="pci">${m.pci === null ? '—' : m.pci}<br><small class="muted">元/人</small></div></a></li>`;
+  }
+  return html || '<li class="muted" style="padding:16px 4px">没有符合条件的户</li>';
+}
+
+function apply(rows, lines) {
+  const f = FILTERS.find((x) => x[0] === ui.filter) || FILTERS[0];
+  const q = ui.q.trim().toLowerCase();
+  return rows.filter((r) => (ui.village === null || r.village_id === ui.village) && f[2](r)
+    && (!ui.line || (r.meta.lines && r.meta.lines[ui.line])) && (!q || r.meta.search.includes(q)));
+}
+
+export async function renderList(view, { villageNames }) {
+  const [rows, names, chosen, saved] = await Promise.all([getAll('rows'), villageNames(), getKV('villages'), getKV('list_ui')]);
+  if (saved) Object.assign(ui, saved, { q: ui.q });
+  const villages = (chosen || []).map((id) => ({ id, name: names.get(id) || `村 ${id}` }));
+  if (ui.village !== null && !villages.some((v) => v.id === ui.village)) ui.village = null;
+  if (ui.village === null && villages.length === 1) ui.village = villages[0].id;
+  rows.sort((a, b) => (a.village_id - b.village_id) || a.meta.group.localeCompare(b.meta.group, 'zh') || a.meta.no.localeCompare(b.meta.no, 'zh', { numeric: true }));
+  const c = campaign(rows[0] && rows[0].campaign_id);
+  const lines = (c && c.lines) || [];
+  const prog = (vid) => {
+    const vs = rows.filter((r) => vid === null || r.village_id === vid);
+    return `${vs.filter((r) => r.meta.visited).length}/${vs.length}`;
+  };
+  const shown = apply(rows, lines);
+  view.innerHTML = `<div class="tools">
+    <div class="villages" role="group" aria-label="村">${villages.length > 1 ? `<button type="button" data-v="" aria-pressed="${ui.village === null}">全部 ${prog(null)}</button>` : ''}${villages.map((v) => `<button type="button" data-v="${v.id}" aria-pressed="${ui.village === v.id}">${esc(v.name)} ${prog(v.id)}</button>`).join('')}</div>
+    <input type="search" id="q" placeholder="搜索户主姓名、身份证号、户编号" value="${esc(ui.q)}" aria-label="搜索" enterkeyhint="search">
+    <div class="filters" role="group" aria-label="筛选">${FILTERS.map(([k, label]) => `<button type="button" data-f="${k}" aria-pressed="${ui.filter === k}">${label} <span data-n="${k}"></span></button>`).join('')}
+      <select id="line" aria-label="低于某条线"><option value="">按收入线…</option>${lines.filter((l) => l.purpose !== 'exit').map((l) => `<option value="${esc(l.key)}" ${ui.line === l.key ? 'selected' : ''}>${esc(l.label)}${esc(l.comparison)}</option>`).join('')}</select></div>
+    <div class="vprog" id="count"></div></div>
+    <ul class="hh" id="hh">${itemsHTML(shown, lines)}</ul>
+    <div class="row" style="margin-top:12px">${ui.village !== null ? `<a class="btn btn-ghost" href="#/table/${ui.village}">收入统计表</a>` : ''}</div>
+    ${ui.village !== null ? `<a class="btn fab" href="#/new?village=${ui.village}">＋ 新增户</a>` : ''}`;
+  const count = view.querySelector('#count');
+  const list = view.querySelector('#hh');
+  const counts = () => {
+    const inVillage = rows.filter((r) => ui.village === null || r.village_id === ui.village);
+    for (const [k, , fn] of FILTERS) {
+      const el = view.querySelector(`[data-n="${k}"]`);
+      if (el && k !== 'all') el.textContent = inVillage.filter(fn).length || '';
+    }
+  };
+  const refresh = () => {
+    const s = apply(rows, lines);
+    list.innerHTML = itemsHTML(s, lines);
+    count.textContent = `显示 ${s.length} 户`;
+    setKV('list_ui', { village: ui.village, filter: ui.filter, line: ui.line });
+  };
+  count.textContent = `显示 ${shown.length} 户`;
+  view.querySelector('.tools').addEventListener('click', (e) => {
+    const b = e.target.closest('button');
+    if (!b) return;
+    if (b.dataset.v !== undefined) { ui.village = b.dataset.v === '' ? null : +b.dataset.v; renderList(view, { villageNames }); return; }
+    if (b.dataset.f) {
+      ui.filter = b.dataset.f;
+      for (const x of view.querySelectorAll('[data-f]')) x.setAttribute('aria-pressed', String(x === b));
+      refresh();
+    }
+  });
+  let t;
+  view.querySelector('#q').addEventListener('input', (e) => { ui.q = e.target.value; clearTimeout(t); t = setTimeout(refresh, 120); });
+  view.querySelector('#line').addEventListener('change', (e) => { ui.line = e.target.value; refresh(); });
+  requestAnimationFrame(counts);
+}

@@ -1,0 +1,96 @@
+// Household records as kept on the phone, and what the list needs from them.
+// A record: {id, village_id, campaign_id, version, review_state, review_note, conflict_open,
+//   server: document at `version`, base: server + pending ops, doc: what the surveyor sees,
+//   dirty: doc differs from base (a draft), pending: ops waiting in the outbox,
+//   rejected: [{path,message}] | null, conflicts: [...], meta: {...list fields}}
+import { summarize } from './income.js';
+import { equal, clone } from './paths.js';
+import { getAll } from './db.js';
+
+let campaigns = null;
+
+export async function loadCampaigns() {
+  const all = await getAll('campaigns');
+  campaigns = new Map(all.map((c) => [c.id, c]));
+  return campaigns;
+}
+export function campaign(id) { return campaigns ? campaigns.get(id) : undefined; }
+export function linesFor(campaignId) {
+  const c = campaign(campaignId);
+  return (c && c.lines) || [];
+}
+
+export function emptyDocument() {
+  return { household: {}, members: [], income: {}, guarantees: {}, causes: {}, helpers: [],
+    measures: [], signoff: {} };
+}
+
+export function headOf(doc) {
+  const ms = (doc && doc.members) || [];
+  return ms.find((m) => m.relation === '户主') || null;
+}
+
+/** The fields the list, its search and its filters need; recomputed on every write. */
+export function computeMeta(h) {
+  const doc = h.doc || {};
+  const head = headOf(doc);
+  const s = summarize(doc, linesFor(h.campaign_id));
+  const ids = (doc.members || []).map((m) => m.id_number || '').join(' ');
+  const hh = doc.household || {};
+  return {
+    head: head ? head.name || '' : '',
+    head_id: head ? head.id_number || '' : '',
+    no: hh.household_no || '',
+    group: hh.group || '',
+    status: hh.status || '',
+    visited: !!(doc.signoff && doc.signoff.visit_date),
+    size: s.household_size,
+    pci: s.per_capita_net_income,
+    lines: s.lines,
+    exit: s.exit_eligible,
+    monitoring: s.monitoring_type,
+    search: `${head ? head.name : ''} ${hh.household_no || ''} ${ids} ${(doc.members || []).map((m) => m.name || '').join(' ')}`.toLowerCase(),
+  };
+}
+
+export function refresh(h) {
+  h.dirty = !equal(h.base, h.doc);
+  h.meta = computeMeta(h);
+  return h;
+}
+
+/** A record from a server household (pull or GET), nothing local yet. */
+export function fromServer(rec) {
+  const doc = rec.document || {};
+  return refresh({
+    id: rec.id, village_id: rec.village_id, campaign_id: rec.campaign_id, version: rec.version,
+    review_state: rec.review_state, review_note: rec.review_note || '',
+    conflict_open: !!rec.conflict_open, updated_at: rec.updated_at,
+    server: clone(doc), base: clone(doc), doc: clone(doc),
+    pending: 0, rejected: null, conflicts: [],
+  });
+}
+
+/** The list's light entry for a household (what the list screen reads, not the documents). */
+export function rowOf(h) {
+  return {
+    id: h.id, village_id: h.village_id, campaign_id: h.campaign_id, version: h.version,
+    review_state: h.review_state, review_note: h.review_note, dirty: !!h.dirty,
+    pending: h.pending || 0, rejected: !!(h.rejected && h.rejected.length),
+    conflict: !!(h.conflict_open || (h.conflicts && h.conflicts.length)),
+    local_new: !!h.local_new, meta: h.meta,
+  };
+}
+
+/** Write a household and its list row; `s` holds the 'households' and 'rows' stores. */
+export function putHousehold(s, h) {
+  return Promise.all([
+    new Promise((res, rej) => { const r = s.households.put(h); r.onsuccess = res; r.onerror = () => rej(r.error); }),
+    new Promise((res, rej) => { const r = s.rows.put(rowOf(h)); r.onsuccess = res; r.onerror = () => rej(r.error); }),
+  ]);
+}
+
+export function deleteHousehold(s, id) {
+  s.households.delete(id);
+  s.rows.delete(id);
+}

@@ -1,0 +1,259 @@
+// Sync: drain the outbox (push), then fetch what changed (pull). Free of DOM/UI: the app listens
+// to `events` ('status') and calls start()/syncNow()/download().
+import * as api from './api.js';
+import { tx, req, getKV, setKV, put } from './db.js';
+import { apply, diff, clone } from './paths.js';
+import { fromServer, refresh, loadCampaigns, putHousehold, deleteHousehold } from './records.js';
+
+export const events = new EventTarget();
+const status = { state: 'idle', pending: 0, lastSync: null, error: null, rejected: 0, conflicts: 0 };
+let running = null;
+let failures = 0;
+let timer = null;
+let nextAt = 0;
+const PERIOD = 60000;
+
+function emit(patch) {
+  Object.assign(status, patch);
+  events.dispatchEvent(new CustomEvent('status', { detail: { ...status } }));
+}
+export function getStatus() { return { ...status }; }
+
+async function refreshCounts() {
+  const [pending, rows] = await tx(['outbox', 'rows'], 'readonly', (s) =>
+    Promise.all([req(s.outbox.count()), req(s.rows.getAll())]));
+  emit({ pending,
+    rejected: rows.filter((r) => r.rejected).length,
+    conflicts: rows.filter((r) => r.conflict).length,
+    lastSync: (await getKV('last_sync')) || null });
+}
+
+/** Rebase a stored record on a newer server record; local drafts and pending ops stay on top. */
+function rebase(h, rec, ops) {
+  const local = diff(h.base, h.doc);
+  const server = rec.document || {};
+  let base = clone(server);
+  for (const op of ops) base = apply(base, op.changes);
+  h.server = clone(server);
+  h.base = base;
+  h.doc = apply(base, local);
+  Object.assign(h, {
+    version: rec.version, village_id: rec.village_id, campaign_id: rec.campaign_id,
+    review_state: rec.review_state, review_note: rec.review_note || '',
+    conflict_open: !!rec.conflict_open, updated_at: rec.updated_at, pending: ops.length,
+  });
+  if (!rec.conflict_open) h.conflicts = [];
+  return refresh(h);
+}
+
+/** Store server records (pull / GET) in one transaction. */
+export async function storeRecords(records, tombstones = [], villages = null) {
+  await tx(['households', 'rows', 'outbox'], 'readwrite', async (s) => {
+    for (const rec of records) {
+      const h = await req(s.households.get(rec.id));
+      if (!h) {
+        if (villages && !villages.includes(rec.village_id)) continue;
+        await putHousehold(s, fromServer(rec));
+        continue;
+      }
+      if (rec.version < h.version) continue;
+      const ops = (await req(s.outbox.index('household').getAll(rec.id))).sort((a, b) => a.seq - b.seq);
+      await putHousehold(s, rebase(h, rec, ops));
+    }
+    for (const t of tombstones) {
+      const h = await req(s.households.get(t.id));
+      if (!h) continue;
+      const n = await req(s.outbox.index('household').count(t.id));
+      if (n === 0 && !h.dirty) deleteHousehold(s, t.id);
+      else { h.deleted_on_server = true; await putHousehold(s, h); }
+    }
+  });
+}
+
+/** Pull every change since the stored cursor, page by page. */
+export async function pull(onProgress) {
+  const villages = (await getKV('villages')) || null;
+  let cursor = await getKV('cursor');
+  let received = 0;
+  for (;;) {
+    const q = new URLSearchParams({ limit: '200' });
+    if (cursor !== undefined && cursor !== null) q.set('since', cursor);
+    const page = await api.getJSON(`/api/sync/pull?${q}`);
+    await storeRecords(page.records || [], page.tombstones || [], villages);
+    received += (page.records || []).length;
+    cursor = page.next_cursor;
+    await setKV('cursor', cursor);
+    if (onProgress) onProgress({ phase: 'households', done: received });
+    if (!page.has_more || !(page.records || []).length && !(page.tombstones || []).length) break;
+  }
+  return received;
+}
+
+/** Forms and campaigns into IndexedDB (forms by ETag). */
+export async function fetchReference() {
+  const campaigns = await api.getJSON('/api/campaigns');
+  await tx(['campaigns'], 'readwrite', async (s) => { for (const c of campaigns) await req(s.campaigns.put(c)); });
+  await loadCampaigns();
+  const forms = await api.getJSON('/api/forms');
+  for (const f of forms) {
+    const have = await tx(['forms'], 'readonly', (s) => req(s.forms.get(f.id)));
+    if (have && have.etag && have.etag === f.etag) continue;
+    const r = await api.call('GET', `/api/forms/${encodeURIComponent(f.id)}`);
+    if (r.status === 304) continue;
+    await put('forms', { id: f.id, version: f.version, title: f.title, etag: r.headers.get('ETag') || f.etag, definition: r.data });
+  }
+}
+
+export async function fetchAreas() {
+  const areas = await api.getJSON('/api/areas');
+  await setKV('areas', areas);
+  return areas;
+}
+
+/** The first (or a later) download of the chosen villages, with progress. */
+export async function download(villageIds, onProgress) {
+  const prev = await getKV('villages');
+  const added = !prev || villageIds.some((v) => !prev.includes(v));
+  await setKV('villages', villageIds);
+  if (added) await setKV('cursor', null);
+  if (onProgress) onProgress({ phase: 'reference', done: 0 });
+  await fetchReference();
+  let total = 0;
+  if (added) {
+    for (const v of villageIds) {
+      const p = await api.getJSON(`/api/households?village=${v}&page=1&per_page=1`);
+      total += p.total || 0;
+    }
+  }
+  await pull((p) => onProgress && onProgress({ ...p, total }));
+  await tx(['households', 'rows'], 'readwrite', async (s) => {
+    for (const r of await req(s.rows.getAll())) {
+      if (!villageIds.includes(r.village_id) && !r.pending && !r.dirty) deleteHousehold(s, r.id);
+    }
+  });
+  await setKV('last_sync', new Date().toISOString());
+  await refreshCounts();
+}
+
+async function upload(id) {
+  const a = await tx(['attachments'], 'readonly', (s) => req(s.attachments.get(id)));
+  if (!a || a.uploaded) return;
+  await api.call('PUT', `/api/attachments/${id}`, { rawBody: a.blob, headers: { 'Content-Type': a.type } });
+  a.uploaded = true;
+  await put('attachments', a);
+}
+
+const wire = (op) => {
+  const o = { op_id: op.op_id, household_id: op.household_id, base_version: op.base_version, changes: op.changes,
+    submit: !!op.submit };
+  if (op.base_version === 0) { o.village_id = op.village_id; o.campaign_id = op.campaign_id; }
+  return o;
+};
+
+/** Record one result: the op leaves the outbox only here (the server has answered it). */
+async function acknowledge(op, result) {
+  await tx(['households', 'rows', 'outbox'], 'readwrite', async (s) => {
+    await req(s.outbox.delete(op.seq));
+    const rest = (await req(s.outbox.index('household').getAll(op.household_id))).sort((a, b) => a.seq - b.seq);
+    const h = await req(s.households.get(op.household_id));
+    const ok = result.status !== 'rejected';
+    if (ok && result.version) {
+      for (const o of rest) { o.base_version = result.version; await req(s.outbox.put(o)); }
+    }
+    if (!h) return;
+    h.pending = rest.length;
+    h.last_result = { status: result.status, at: new Date().toISOString() };
+    if (result.status === 'rejected') {
+      h.rejected = result.errors || [{ path: '', message: '服务器拒绝了这条修改', severity: 'error' }];
+      let base = clone(h.server);
+      for (const o of rest) base = apply(base, o.changes);
+      h.base = base;
+    } else {
+      if (result.status === 'applied' || result.status === 'duplicate') {
+        if (op.base_version === h.version) h.server = apply(h.server, op.changes);
+      }
+      if (result.version) h.version = Math.max(h.version, result.version);
+      h.rejected = null;
+      if (result.status === 'conflict') {
+        h.conflicts = (result.conflicts || []).map((c) => ({ ...c, at: new Date().toISOString() }));
+        h.conflict_open = true;
+      }
+    }
+    await putHousehold(s, refresh(h));
+  });
+}
+
+async function pushOnce() {
+  const ops = (await tx(['outbox'], 'readonly', (s) => req(s.outbox.getAll()))).sort((a, b) => a.seq - b.seq);
+  if (!ops.length) return false;
+  const batch = [];
+  const seen = new Set();
+  for (const op of ops) {
+    if (seen.has(op.household_id)) continue;
+    seen.add(op.household_id);
+    batch.push(op);
+    if (batch.length >= 25) break;
+  }
+  for (const op of batch) for (const a of op.attachments || []) await upload(a);
+  await tx(['outbox'], 'readwrite', async (s) => {
+    for (const op of batch) { op.attempts = (op.attempts || 0) + 1; await req(s.outbox.put(op)); }
+  });
+  const deviceId = await getKV('device_id');
+  const res = await api.postJSON('/api/sync/push', { device_id: deviceId, ops: batch.map(wire) });
+  const byId = new Map((res.results || []).map((r) => [r.op_id, r]));
+  for (const op of batch) {
+    const r = byId.get(op.op_id);
+    if (r) await acknowledge(op, r);
+  }
+  return byId.size > 0 && ops.length > batch.length;
+}
+
+/** Push everything waiting, then pull. One run at a time. */
+export function syncNow() {
+  if (running) return running;
+  running = (async () => {
+    emit({ state: 'syncing', error: null });
+    try {
+      while (await pushOnce()) { /* next batch */ }
+      await pull();
+      await setKV('last_sync', new Date().toISOString());
+      failures = 0;
+      emit({ state: 'idle', error: null });
+    } catch (e) {
+      failures += 1;
+      const state = e instanceof api.AuthError ? 'auth' : e instanceof api.NetworkError ? 'offline' : 'error';
+      emit({ state, error: e.message });
+      if (state !== 'auth') schedule(backoff());
+    } finally {
+      running = null;
+      await refreshCounts();
+    }
+    return getStatus();
+  })();
+  return running;
+}
+
+function backoff() {
+  const base = Math.min(300000, 2000 * 2 ** Math.min(failures, 8));
+  return base / 2 + Math.random() * base / 2;
+}
+
+function schedule(ms) {
+  const at = Date.now() + ms;
+  if (timer && nextAt <= at) return;
+  clearTimeout(timer);
+  nextAt = at;
+  timer = setTimeout(() => { timer = null; syncNow(); }, ms);
+}
+
+/** Drain now and on a timer; the app adds `online` and `visibilitychange` (see app.js). */
+export function start() {
+  setInterval(() => { if (!running && !timer) syncNow(); }, PERIOD);
+  refreshCounts();
+  return syncNow();
+}
+
+/** The network came back: forget the backoff and drain. */
+export function resetBackoff() { failures = 0; clearTimeout(timer); timer = null; }
+
+export { refreshCounts };

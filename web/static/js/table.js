@@ -1,0 +1,98 @@
+// The income statistics table (收入统计表): one row per household of a village, the income items
+// of section C as columns, typed fast with the keyboard (Enter / arrows move), per-row per-capita
+// income and line flags. Edits are drafts of the same records; "提交" sends them via the outbox.
+import { byIndex, get } from './db.js';
+import { saveDraft, submit } from './outbox.js';
+import { summarize, normalizeMoney } from './income.js';
+import { linesFor } from './records.js';
+import { validate } from './validate.js';
+import { clone } from './paths.js';
+import { syncNow } from './sync.js';
+
+const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
+
+export async function renderTable(view, villageId, { toast }) {
+  const [hs, tdef, form] = await Promise.all([byIndex('households', 'village', villageId), get('forms', 'income_table'), get('forms', 'annex1')]);
+  const cols = ((tdef && tdef.definition.columns) || []).filter((c) => !c.computed && c.key.startsWith('income.'));
+  hs.sort((a, b) => (a.meta.group || '').localeCompare(b.meta.group || '', 'zh') || (a.meta.no || '').localeCompare(b.meta.no || '', 'zh', { numeric: true }));
+  const byId = new Map(hs.map((h) => [h.id, { h, doc: clone(h.doc), seen: clone(h.doc) }]));
+  const lines = hs.length ? linesFor(hs[0].campaign_id) : [];
+  const flagLines = lines.filter((l) => l.purpose !== 'exit');
+  const flags = (s) => flagLines.filter((l) => s.lines[l.key]).map((l) => esc(l.label)).join(' ');
+  const head = `<tr><th class="h">户主</th>${cols.map((c) => `<th title="${esc(c.group || '')}">${esc(c.label)}</th>`).join('')}<th>人口</th><th>人均纯收入</th><th>低于线</th></tr>`;
+  let body = '';
+  for (const { h, doc } of byId.values()) {
+    const s = summarize(doc, lines);
+    const inc = doc.income || {};
+    body += `<tr data-id="${h.id}"${h.dirty ? ' class="dirty"' : ''}><th class="h">${esc(h.meta.head || '—')}<br><small class="muted">${esc(h.meta.no)}</small></th>`
+      + cols.map((c, i) => `<td><input inputmode="decimal" enterkeyhint="next" data-k="${c.key.slice(7)}" data-col="${i}" aria-label="${esc(`${h.meta.head} ${c.label}`)}" value="${esc(inc[c.key.slice(7)] ?? '')}"></td>`).join('')
+      + `<td class="c" data-size>${s.household_size}</td><td class="c" data-pci><b>${s.per_capita_net_income ?? '—'}</b></td><td class="c" data-flags>${flags(s)}</td></tr>`;
+  }
+  view.innerHTML = `<h1>收入统计表</h1><p class="muted">金额单位：元。回车或↑↓换行，修改即时保存在本机。</p>
+    <div class="grid-wrap"><table class="grid"><thead>${head}</thead><tbody>${body}</tbody></table></div>
+    <p class="msg" id="tmsg" aria-live="polite"></p>
+    <div class="actions"><a class="btn btn-ghost" href="#/list">返回列表</a><button class="btn" id="tsubmit" type="button">提交修改</button></div>`;
+  const tbody = view.querySelector('tbody');
+  const count = () => {
+    const n = [...byId.values()].filter((x) => x.h.dirty).length;
+    view.querySelector('#tsubmit').textContent = n ? `提交修改（${n}户）` : '提交修改';
+  };
+  count();
+  tbody.addEventListener('input', async (e) => {
+    const el = e.target;
+    const tr = el.closest('tr');
+    const rec = byId.get(tr.dataset.id);
+    const raw = el.value.trim();
+    const ok = raw === '' || /^\d+(\.\d{0,2})?$/.test(raw);
+    el.parentElement.style.background = ok ? '' : '#fde8eb';
+    const inc = rec.doc.income || (rec.doc.income = {});
+    if (raw === '') delete inc[el.dataset.k]; else inc[el.dataset.k] = ok ? normalizeMoney(raw) : raw;
+    const s = summarize(rec.doc, lines);
+    tr.querySelector('[data-size]').textContent = s.household_size;
+    tr.querySelector('[data-pci]').innerHTML = `<b>${s.per_capita_net_income ?? '—'}</b>`;
+    tr.querySelector('[data-flags]').textContent = flags(s);
+    const h = await saveDraft(rec.h.id, rec.doc, () => rec.seen);
+    rec.seen = clone(h.doc);
+    if (h.rebased) rec.doc = clone(h.doc);
+    rec.h = h;
+    tr.classList.toggle('dirty', h.dirty);
+    count();
+  });
+  tbody.addEventListener('keydown', (e) => {
+    const el = e.target;
+    if (!el.dataset.col) return;
+    const tr = el.closest('tr');
+    let target = null;
+    if (e.key === 'Enter' || e.key === 'ArrowDown') target = tr.nextElementSibling;
+    else if (e.key === 'ArrowUp') target = tr.previousElementSibling;
+    else if (e.key === 'ArrowRight' && el.selectionStart === el.value.length) {
+      const next = tr.querySelector(`input[data-col="${+el.dataset.col + 1}"]`);
+      if (next) { e.preventDefault(); next.focus(); next.select(); }
+      return;
+    } else if (e.key === 'ArrowLeft' && el.selectionStart === 0) {
+      const prev = tr.querySelector(`input[data-col="${+el.dataset.col - 1}"]`);
+      if (prev) { e.preventDefault(); prev.focus(); prev.select(); }
+      return;
+    } else return;
+    e.preventDefault();
+    if (!target) return;
+    const input = target.querySelector(`input[data-col="${el.dataset.col}"]`);
+    input.focus();
+    input.select();
+  });
+  view.querySelector('#tsubmit').addEventListener('click', async () => {
+    let sent = 0;
+    const bad = [];
+    for (const rec of byId.values()) {
+      if (!rec.h.dirty) continue;
+      const errors = validate(form && form.definition, rec.doc).filter((m) => m.severity === 'error');
+      if (errors.length) { bad.push(`${rec.h.meta.head || rec.h.meta.no}：${errors[0].message}`); continue; }
+      if (await submit(rec.h.id)) sent += 1;
+      rec.h.dirty = false;
+      view.querySelector(`tr[data-id="${rec.h.id}"]`).classList.remove('dirty');
+    }
+    count();
+    view.querySelector('#tmsg').textContent = bad.length ? `${bad.length} 户有错误未提交（请在问卷中修改）：${bad.slice(0, 3).join('；')}` : '';
+    if (sent) { toast(`已提交 ${sent} 户，等待同步`); syncNow(); }
+  });
+}
