@@ -5,6 +5,9 @@ with valid ID numbers, and the demo accounts. Written with bulk inserts so that 
 seed in well under a minute on SQLite.
 """
 
+import contextlib
+import multiprocessing
+import os
 import random
 import time
 import uuid
@@ -16,9 +19,10 @@ from sqlalchemy import insert, text
 from .auth import hash_password
 from .domain import idcard
 from .domain.income import is_counted
-from .domain.summary import summarize
 from .extensions import db
 from .models import Area, Campaign, Counter, Household, Member, Revision, User, UserArea
+from .records import derived_columns
+from .records import member_rows as member_rows_of
 
 COUNTY = ("610526", "青山县")
 TOWNSHIPS = ["城关镇", "青龙镇", "白河乡", "石门镇", "柳湾乡"]
@@ -149,20 +153,24 @@ def _money(value: float) -> str:
 
 
 class _People:
-    """Members of one household, with ID numbers unique across the county."""
+    """Members made by one chunk of households.
 
-    def __init__(self, rng: random.Random):
+    ID numbers stay unique across the county because chunk k only uses the sequence numbers
+    k, k + stride, k + 2·stride ... of each birth date (and a neighbouring area code past 999).
+    """
+
+    def __init__(self, rng: random.Random, chunk: int = 0, stride: int = 1):
         self.rng = rng
-        self.seq: dict[str, int] = {}
+        self.chunk = chunk
+        self.stride = stride
+        self.seq: dict[date, int] = {}
 
     def id_number(self, birth: date, male: bool) -> str:
-        key = birth.isoformat()
-        n = self.seq.get(key, 0)
-        self.seq[key] = n + 1
-        seq = n * 2 + (1 if male else 2)
-        if seq > 999:  # more people share a birthday than one area code has numbers
-            return idcard.make(str(int(COUNTY[0]) + 1 + seq // 1000), birth, seq % 1000 or 1)
-        return idcard.make(COUNTY[0], birth, seq)
+        n = self.seq.get(birth, 0)
+        self.seq[birth] = n + 1
+        index = n * self.stride + self.chunk
+        area = int(COUNTY[0]) + index // 499
+        return idcard.make(str(area), birth, (index % 499) * 2 + (1 if male else 2))
 
     def member(self, relation: str, male: bool, birth: date, surname: str, survey: date) -> dict:
         rng = self.rng
@@ -367,6 +375,69 @@ def _household(
     }
 
 
+CHUNK = 2000  # households made by one worker task
+
+
+def _pool(tasks: int):
+    """Two processes make households while this one writes them; alone for small counties."""
+    if tasks < 3:
+        return contextlib.nullcontext(None)
+    return multiprocessing.get_context("fork").Pool(processes=max(1, min(2, os.cpu_count() or 1)))
+
+
+def _chunk(task) -> tuple[list, list, list]:
+    """Rows for households [k·CHUNK, (k+1)·CHUNK): deterministic from (seed, k) alone."""
+    random_seed, k, size, total, villages, township_of, now = task
+    rng = random.Random(random_seed * 100003 + k)
+    people = _People(rng, chunk=k, stride=-(-total // size))
+    survey = date(2020, 10, 1)
+    hh_rows, member_rows, revision_rows = [], [], []
+    for n in range(k * size, min(total, (k + 1) * size)):
+        vid, vcode = villages[n % len(villages)]
+        state = rng.choices(["draft", "submitted", "approved"], [50, 30, 20])[0]
+        visited = state != "draft" or rng.random() < 0.3
+        document = _household(rng, people, vcode, n // len(villages) + 1, survey, visited)
+        hid = _uuid(rng)
+        hh_rows.append(
+            {
+                "id": hid,
+                "village_id": vid,
+                "township_id": township_of[vid],
+                "campaign_id": 1,
+                "version": 1,
+                "document": document,
+                "review_state": state,
+                "review_note": None,
+                "conflict_open": False,
+                "parallel_note": False,
+                "deleted": False,
+                "change_seq": n + 1,
+                "created_at": now,
+                "updated_at": now,
+                "updated_by": None,
+                **derived_columns(document, EXIT_CAMPAIGN_LINES),
+            }
+        )
+        member_rows += [dict(m, household_id=hid) for m in member_rows_of(document["members"])]
+        revision_rows.append(
+            {
+                "household_id": hid,
+                "version": 1,
+                "base_version": 0,
+                "kind": "create",
+                "author_id": None,
+                "device_id": None,
+                "op_id": None,
+                "changes": {},
+                "document": document,
+                "result": None,
+                "note": "演示数据",
+                "created_at": now,
+            }
+        )
+    return hh_rows, member_rows, revision_rows
+
+
 def _areas() -> tuple[list[dict], dict]:
     rows, tree = [], {}
     county_id = 1
@@ -427,12 +498,11 @@ def _areas() -> tuple[list[dict], dict]:
     return rows, tree
 
 
-def seed(households: int = 12000, random_seed: int = 2020, batch: int = 2000) -> dict:
+def seed(households: int = 12000, random_seed: int = 2020) -> dict:
     started = time.perf_counter()
-    rng = random.Random(random_seed)
     area_rows, tree = _areas()
     conn = db.session
-    conn.execute(insert(Area), area_rows)
+    conn.execute(insert(Area.__table__), area_rows)
     exit_campaign = {
         "id": 1,
         "name": "2020年度贫困退出验收和脱贫成果检视",
@@ -468,7 +538,7 @@ def seed(households: int = 12000, random_seed: int = 2020, batch: int = 2000) ->
             {"name": "区级审定", "due": "2019-05-31"},
         ],
     }
-    conn.execute(insert(Campaign), [exit_campaign, lookback])
+    conn.execute(insert(Campaign.__table__), [exit_campaign, lookback])
     townships = list(tree)
     villages = [v for t in townships for v in tree[t]]
     township_of = {vid: t for t in townships for vid, _ in tree[t]}
@@ -487,7 +557,7 @@ def seed(households: int = 12000, random_seed: int = 2020, batch: int = 2000) ->
     password = hash_password(PASSWORD)  # one hash for all demo accounts: scrypt is slow on purpose
     for i, (username, name, role, area_ids) in enumerate(users, start=1):
         conn.execute(
-            insert(User).values(
+            insert(User.__table__).values(
                 id=i,
                 username=username,
                 name=name,
@@ -499,102 +569,24 @@ def seed(households: int = 12000, random_seed: int = 2020, batch: int = 2000) ->
             )
         )
         for area_id in area_ids:
-            conn.execute(insert(UserArea).values(user_id=i, area_id=area_id))
+            conn.execute(insert(UserArea.__table__).values(user_id=i, area_id=area_id))
 
-    people = _People(rng)
-    survey = date(2020, 10, 1)
     now = datetime.now(UTC)
+    chunks = [
+        (random_seed, k, CHUNK, households, villages, township_of, now)
+        for k in range(-(-households // CHUNK))
+    ]
     counts = {"households": 0, "members": 0}
-    seq = 0
-    hh_rows, member_rows, revision_rows = [], [], []
-
-    def flush():
-        if hh_rows:
-            conn.execute(insert(Household), hh_rows)
-            conn.execute(insert(Member), member_rows)
-            conn.execute(insert(Revision), revision_rows)
-            hh_rows.clear()
-            member_rows.clear()
-            revision_rows.clear()
-
-    for n in range(households):
-        vid, vcode = villages[n % len(villages)]
-        state = rng.choices(["draft", "submitted", "approved"], [50, 30, 20])[0]
-        visited = state != "draft" or rng.random() < 0.3
-        document = _household(rng, people, vcode, n // len(villages) + 1, survey, visited)
-        summary = summarize(document, EXIT_CAMPAIGN_LINES)
-        hid = _uuid(rng)
-        seq += 1
-        head = document["members"][0]
-        hh_rows.append(
-            {
-                "id": hid,
-                "village_id": vid,
-                "township_id": township_of[vid],
-                "campaign_id": 1,
-                "version": 1,
-                "document": document,
-                "review_state": state,
-                "review_note": None,
-                "conflict_open": False,
-                "parallel_note": False,
-                "deleted": False,
-                "change_seq": seq,
-                "created_at": now,
-                "updated_at": now,
-                "updated_by": None,
-                "household_no": document["household"]["household_no"],
-                "head_name": head["name"],
-                "head_id_number": head["id_number"],
-                "status": document["household"]["status"],
-                "poverty_attribute": document["household"].get("attribute"),
-                "main_cause": document["causes"].get("main_cause"),
-                "household_size": summary["household_size"],
-                "annual_income": summary["annual_income"],
-                "net_income": summary["net_income"],
-                "per_capita_net_income": summary["per_capita_net_income"],
-                "guarantees_met": summary["guarantees_met"],
-                "exit_eligible": summary["exit_eligible"],
-                "monitoring_type": summary["monitoring_type"],
-                "line_flags": summary["lines"],
-                "summary": summary,
-            }
-        )
-        for m in document["members"]:
-            member_rows.append(
-                {
-                    "id": m["id"],
-                    "household_id": hid,
-                    "name": m["name"],
-                    "id_number": m["id_number"],
-                    "sex": m["sex"],
-                    "relation": m["relation"],
-                    "labour": m.get("labour"),
-                    "counted": is_counted(m),
-                }
-            )
-        revision_rows.append(
-            {
-                "household_id": hid,
-                "version": 1,
-                "base_version": 0,
-                "kind": "create",
-                "author_id": None,
-                "device_id": None,
-                "op_id": None,
-                "changes": {},
-                "document": document,
-                "result": None,
-                "note": "演示数据",
-                "created_at": now,
-            }
-        )
-        counts["households"] += 1
-        counts["members"] += len(document["members"])
-        if len(hh_rows) >= batch:
-            flush()
-    flush()
-    conn.execute(insert(Counter).values(name="change_seq", value=seq))
+    with _pool(len(chunks)) as pool:
+        results = pool.imap(_chunk, chunks) if pool else map(_chunk, chunks)
+        for hh_rows, member_rows, revision_rows in results:
+            conn.execute(insert(Household.__table__), hh_rows)
+            conn.execute(insert(Member.__table__), member_rows)
+            conn.execute(insert(Revision.__table__), revision_rows)
+            counts["households"] += len(hh_rows)
+            counts["members"] += len(member_rows)
+    seq = households
+    conn.execute(insert(Counter.__table__).values(name="change_seq", value=seq))
     _advance_sequences()
     db.session.commit()
     return {

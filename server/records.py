@@ -44,7 +44,8 @@ def _head(members: list[dict]) -> dict:
     return {}
 
 
-def _member_rows(members: list[dict]) -> list[dict]:
+def member_rows(members: list[dict]) -> list[dict]:
+    """The member projection of a document (without the household id)."""
     return [
         {
             "id": m["id"],
@@ -60,30 +61,36 @@ def _member_rows(members: list[dict]) -> list[dict]:
     ]
 
 
+def derived_columns(document: dict, lines: list[dict]) -> dict:
+    """Every household column computed from the document: what the county adds up in SQL."""
+    summary = summarize(document, lines or [])
+    head = _head(document.get("members") or [])
+    section = document.get("household") or {}
+    return {
+        "summary": summary,
+        "household_no": section.get("household_no"),
+        "head_name": head.get("name"),
+        "head_id_number": head.get("id_number") or None,
+        "status": section.get("status"),
+        "poverty_attribute": section.get("attribute"),
+        "main_cause": (document.get("causes") or {}).get("main_cause"),
+        "household_size": summary["household_size"],
+        "annual_income": summary["annual_income"],
+        "net_income": summary["net_income"],
+        "per_capita_net_income": summary["per_capita_net_income"],
+        "guarantees_met": summary["guarantees_met"],
+        "exit_eligible": summary["exit_eligible"],
+        "monitoring_type": summary["monitoring_type"],
+        "line_flags": summary["lines"],
+    }
+
+
 def apply_derived(hh: Household, document: dict, campaign: Campaign) -> dict:
     """Set the document and every column derived from it; return the summary."""
-    summary = summarize(document, campaign.lines or [])
-    members = document.get("members") or []
-    head = _head(members)
-    section = document.get("household") or {}
-    causes = document.get("causes") or {}
     hh.document = document
-    hh.summary = summary
-    hh.household_no = section.get("household_no")
-    hh.head_name = head.get("name")
-    hh.head_id_number = head.get("id_number") or None
-    hh.status = section.get("status")
-    hh.poverty_attribute = section.get("attribute")
-    hh.main_cause = causes.get("main_cause")
-    hh.household_size = summary["household_size"]
-    hh.annual_income = summary["annual_income"]
-    hh.net_income = summary["net_income"]
-    hh.per_capita_net_income = summary["per_capita_net_income"]
-    hh.guarantees_met = summary["guarantees_met"]
-    hh.exit_eligible = summary["exit_eligible"]
-    hh.monitoring_type = summary["monitoring_type"]
-    hh.line_flags = summary["lines"]
-    return summary
+    for column, value in derived_columns(document, campaign.lines).items():
+        setattr(hh, column, value)
+    return hh.summary
 
 
 def save(
@@ -105,7 +112,7 @@ def save(
     hh.version = (hh.version or 0) + 1 if kind != "create" else 1
     hh.updated_at = now()
     hh.updated_by = user_id
-    store.replace_members(hh.id, _member_rows(document.get("members") or []))
+    store.replace_members(hh.id, member_rows(document.get("members") or []))
     store.add_revision(
         household_id=hh.id,
         version=hh.version,

@@ -1,4 +1,4 @@
-"""Signatures and photos, uploaded on their own by a client-made id before a record points at them."""
+"""Signatures and photos: uploaded alone, by a client-made id, before a record points at them."""
 
 import hashlib
 import uuid
