@@ -3,7 +3,6 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 PORT ?= 8000
 HOUSEHOLDS ?= 12000
-export RUHU_INSTANCE ?= instance
 
 .PHONY: run test test-sqlite test-postgres setup setup-test db lint bench
 
