@@ -199,8 +199,11 @@ async function newHousehold(villageId) {
 
 // ---- router -------------------------------------------------------------------------------
 let wantUpdate = null;
+let lastScreen = null;
 async function route() {
   const hash = location.hash || '#/list';
+  const screen = hash.split('?')[0];
+  if (screen !== lastScreen) { scrollTo(0, 0); lastScreen = screen; }
   if (!hash.startsWith('#/h/') && isEditing()) closeForm();
   if (wantUpdate && !hash.startsWith('#/h/')) { wantUpdate.postMessage({ type: 'SKIP_WAITING' }); wantUpdate = null; }
   const user = await auth.currentUser();

@@ -213,7 +213,7 @@ function readValue(el, f) {
   switch (f.type) {
     case 'boolean': return raw === 'true';
     case 'integer': return /^\s*-?\d+\s*$/.test(raw) ? parseInt(raw, 10) : raw;
-    case 'decimal': return /^\s*[+-]?(\d+(\.\d*)?|\.\d+)\s*$/.test(raw) ? Number(raw) : raw;
+    case 'decimal': return raw.trim();
     case 'money': return /^\s*\d+(\.\d{0,2})?\s*$/.test(raw) ? normalizeMoney(raw) : raw;
     case 'idcard': return raw.trim().toUpperCase();
     default: return raw.trim() === '' ? null : raw.trim();
@@ -257,19 +257,31 @@ function rerender() {
 
 async function wireWidgets(root) {
   for (const box of root.querySelectorAll('[data-sig]')) {
-    const pad = signaturePad(box.querySelector('canvas'));
+    const canvas = box.querySelector('canvas');
     const img = box.querySelector('img');
-    const url = await attachmentURL((S.doc.signoff || {}).signature);
-    if (url || (S.doc.signoff || {}).signature) { img.hidden = !url; if (url) img.src = url; box.querySelector('[data-sig-save]').textContent = '重新签名并保存'; }
+    const saveBtn = box.querySelector('[data-sig-save]');
+    const clearBtn = box.querySelector('[data-sig-clear]');
+    let pad = null;
+    const drawMode = (on) => {
+      canvas.hidden = !on; clearBtn.hidden = !on;
+      saveBtn.textContent = on ? '保存签名' : '重新签名';
+      if (on && !pad) pad = signaturePad(canvas);
+    };
+    const current = (S.doc.signoff || {}).signature;
+    const url = await attachmentURL(current);
+    if (url) { img.src = url; img.hidden = false; }
+    drawMode(!current);
+    if (current && !url) img.insertAdjacentHTML('afterend', '<p class="muted">已签名（签名图片在服务器上）</p>');
     box.addEventListener('click', async (e) => {
       if (e.target.closest('[data-sig-clear]')) pad.clear();
-      if (e.target.closest('[data-sig-save]')) {
-        if (pad.isEmpty()) { S.toast('请先在方框内签名'); return; }
-        const id = await storeAttachment(await pad.toBlob(), 'image/png', S.h.id);
-        setValue(box.dataset.sig, id);
-        img.src = await attachmentURL(id); img.hidden = false;
-        await persist(); refreshDerived();
-      }
+      if (!e.target.closest('[data-sig-save]')) return;
+      if (canvas.hidden) { drawMode(true); pad.clear(); return; }
+      if (pad.isEmpty()) { S.toast('请先在方框内签名'); return; }
+      const id = await storeAttachment(await pad.toBlob(), 'image/png', S.h.id);
+      setValue(box.dataset.sig, id);
+      img.src = await attachmentURL(id); img.hidden = false;
+      drawMode(false);
+      await persist(); refreshDerived();
     });
   }
   for (const box of root.querySelectorAll('[data-photo]')) {

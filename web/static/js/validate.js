@@ -16,7 +16,7 @@ export function idNumberProblem(v) {
   if (!/^\d{17}[\dX]$/.test(n)) return '身份证号应为18位，前17位为数字，末位为数字或X';
   const y = +n.slice(6, 10), m = +n.slice(10, 12), d = +n.slice(12, 14);
   const dt = new Date(Date.UTC(y, m - 1, d));
-  if (y < 1900 || dt.getUTCFullYear() !== y || dt.getUTCMonth() !== m - 1 || dt.getUTCDate() !== d) {
+  if (y < 1800 || dt.getUTCFullYear() !== y || dt.getUTCMonth() !== m - 1 || dt.getUTCDate() !== d) {
     return '身份证号中的出生日期无效';
   }
   return checkChar(n.slice(0, 17)) === n[17] ? null : '身份证号校验位不正确';

@@ -1,0 +1,44 @@
+"""Steps a surveyor takes, shared by the e2e tests."""
+
+from .conftest import PASSWORD, USER
+
+
+def login_and_download(page, base):
+    """Open the app, log in, download all assigned villages, wait for the list."""
+    page.goto(base + "/")
+    page.wait_for_selector("#login")
+    page.fill("#u", USER)
+    page.fill("#p", PASSWORD)
+    page.click("#login button[type=submit]")
+    page.wait_for_selector("#dl")
+    page.click("#dl button[type=submit]")
+    page.wait_for_selector("#hh li a", state="attached", timeout=30000)
+    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=15000)
+
+
+def wait_synced(page, timeout=20000):
+    """Until the badge says nothing is pending and no sync runs."""
+    page.wait_for_function(
+        "(() => { const b = document.querySelector('#sync-badge');"
+        " return b && b.dataset.pending === '0' && b.dataset.state === 'idle'; })()",
+        timeout=timeout,
+    )
+
+
+def open_first_household(page):
+    href = page.get_attribute("#hh li a", "href")
+    page.click("#hh li a")
+    page.wait_for_selector("details.sec[data-sec=household] .field")
+    return href.split("/")[-1]
+
+
+def open_section(page, key):
+    page.wait_for_selector(f"details.sec[data-sec={key}]", state="attached")
+    page.eval_on_selector(f"details.sec[data-sec={key}]", "d => { d.open = true; }")
+    page.wait_for_selector(f"details.sec[data-sec={key}] .body .field")
+
+
+def type_money(page, key, value):
+    sel = f"input[name='income.{key}']"
+    page.fill(sel, value)
+    page.dispatch_event(sel, "change")
