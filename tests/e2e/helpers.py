@@ -42,3 +42,33 @@ def type_money(page, key, value):
     sel = f"input[name='income.{key}']"
     page.fill(sel, value)
     page.dispatch_event(sel, "change")
+
+
+def visited_households(api):
+    """Ids of the surveyor's households that are complete (visited), in a stable order."""
+    r = api.get(f"{api.base}/api/sync/pull?limit=500", timeout=10)
+    r.raise_for_status()
+    return sorted(
+        rec["id"] for rec in r.json()["records"]
+        if (rec["document"].get("signoff") or {}).get("visit_date")
+    )
+
+
+def open_household(page, base, household_id):
+    page.goto(f"{base}/#/h/{household_id}")
+    page.wait_for_selector("details.sec[data-sec=household] .field")
+
+
+def set_text(page, path, value):
+    page.fill(f"input[name='{path}']", value)
+    page.dispatch_event(f"input[name='{path}']", "change")
+    page.wait_for_function("document.querySelector('#saved').textContent.includes('已保存')")
+
+
+def submit(page):
+    page.click("#submit")
+    page.wait_for_selector("#hh", state="attached")
+
+
+def sync_now(page):
+    page.click("#sync-now")

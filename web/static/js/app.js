@@ -33,7 +33,12 @@ export function toast(text) {
   toast.t = setTimeout(() => { if (!bannerAction) banner.hidden = true; }, 5000);
 }
 
-const hhmm = (iso) => { if (!iso) return ''; const d = new Date(iso); return `${d.getMonth() + 1}/${d.getDate()} ${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`; };
+const hhmm = (iso) => {
+  if (!iso) return '';
+  const d = new Date(iso);
+  const t = `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+  return d.toDateString() === new Date().toDateString() ? t : `${d.getMonth() + 1}/${d.getDate()} ${t}`;
+};
 
 function paintBadge(s) {
   let text, cls;

@@ -12,7 +12,7 @@ import { signaturePad, storeAttachment, attachmentURL, shrinkPhoto, locate } fro
 import { syncNow } from './sync.js';
 
 const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
-const STATE = { draft: '草稿', submitted: '已提交', returned: '已退回', approved: '乡镇已审核', accepted: '县级已确认' };
+const STATE = { draft: '未提交', submitted: '已提交', returned: '已退回', approved: '乡镇已审核', accepted: '县级已确认' };
 let S = null;
 
 export const isEditing = () => !!S;
@@ -125,7 +125,8 @@ function headerHTML() {
     html += `<div class="note err" id="conflicts"><b>与他人的修改有冲突</b>，已交审核员处理。${(h.conflicts || []).map((c) => `<div>${esc(labelOf(c.path))}：服务器“${esc(show(c.server))}”，本机“${esc(show(c.device))}”</div>`).join('')}</div>`;
   }
   if (h.rejected && h.rejected.length) html += `<div class="note err"><b>服务器未接受，请修改后重新提交：</b>${h.rejected.map((e) => `<div>${esc(labelOf(e.path))}：${esc(e.message)}</div>`).join('')}</div>`;
-  if (h.pending) html += '<div class="note info">已提交，等待同步到服务器。</div>';
+  if (h.pending) html += '<div class="note info">已保存，等待同步到服务器。</div>';
+  if (['approved', 'accepted'].includes(h.review_state)) html += '<div class="note ok">已审核通过并锁定；如需修改请联系县级重新打开。</div>';
   return html;
 }
 
@@ -153,7 +154,7 @@ function refreshDerived() {
 }
 
 function refreshMessages() {
-  const all = validate(S.def, S.doc).concat((S.h.rejected || []).map((e) => ({ ...e, server: true })));
+  const all = validate(S.def, S.doc, { required: S.required }).concat((S.h.rejected || []).map((e) => ({ ...e, server: true })));
   const by = new Map();
   const perSec = {};
   for (const m of all) {
@@ -246,10 +247,11 @@ function openSection(d) {
 }
 
 function rerender() {
+  const locked = ['approved', 'accepted'].includes(S.h.review_state);
   const open = [...S.view.querySelectorAll('details.sec[open]')].map((d) => d.dataset.sec);
   S.view.innerHTML = `${headerHTML()}<div class="sumbar" id="sumbar"></div>
     ${S.def.sections.map((sec) => `<details class="sec" data-sec="${sec.key}"${open.includes(sec.key) ? ' open' : ''}><summary>${esc(sec.title)} <span class="cnt"></span></summary><div class="body"></div></details>`).join('')}
-    <div class="actions"><a class="btn btn-ghost" href="#/list">返回列表</a><button class="btn" type="button" id="submit">提交</button></div>
+    <div class="actions"><a class="btn btn-ghost" href="#/list">返回</a>${locked ? '' : '<button class="btn btn-ghost" type="button" id="save">存草稿</button><button class="btn" type="button" id="submit">提交审核</button>'}</div>
     <div class="saved" id="saved" aria-live="polite"></div>`;
   for (const d of S.view.querySelectorAll('details.sec[open]')) openSection(d);
   refreshDerived();
@@ -342,10 +344,17 @@ async function onClick(e) {
     } catch (err) { S.toast(err.message); }
     return;
   }
-  if (t.closest('#submit')) await submitForm();
+  if (t.closest('#submit')) await submitForm(true);
+  if (t.closest('#save')) await submitForm(false);
 }
 
-async function submitForm() {
+/**
+ * Send the household: `forReview` submits it for review and needs a complete questionnaire; a
+ * draft may be incomplete (it still reaches the server, so nothing typed is lost) unless the
+ * record already waits for review. Errors block either way: the server would refuse them.
+ */
+async function submitForm(forReview) {
+  S.required = forReview || S.h.review_state === 'submitted';
   refreshMessages();
   if (S.errors.length) {
     S.showAll = true;
@@ -364,8 +373,8 @@ async function submitForm() {
     return;
   }
   await persist();
-  const op = await submit(S.h.id, { forReview: true });
-  S.toast(op ? '已提交，保存在本机，有网络时自动同步' : '没有新的修改');
+  const op = await submit(S.h.id, { forReview });
+  S.toast(op ? `${forReview ? '已提交审核' : '已保存草稿'}，有网络时自动同步` : '没有新的修改');
   syncNow();
   location.hash = '#/list';
 }
@@ -382,7 +391,7 @@ export async function openForm(view, id, { toast }) {
   if (!h) { view.innerHTML = '<p class="note err">本机没有这一户的数据。</p><a class="btn" href="#/list">返回列表</a>'; return; }
   if (!form) { view.innerHTML = '<p class="note err">还没有下载问卷，请联网后在“设置”中下载。</p>'; return; }
   S = { view, h, doc: clone(h.doc), seen: clone(h.doc), def: form.definition, lines: linesFor(h.campaign_id),
-    touched: new Set(), showAll: false, toast, errors: [] };
+    touched: new Set(), showAll: false, toast, errors: [], required: true };
   view.innerHTML = '';
   rerender();
   const first = view.querySelector('details.sec');

@@ -14,9 +14,9 @@ export const FILTERS = [
   ['conflict', '有冲突', (r) => r.conflict],
   ['rejected', '待修改', (r) => r.rejected],
 ];
-const STATE = { draft: '草稿', submitted: '已提交', returned: '已退回', approved: '乡镇已审核', accepted: '县级已确认' };
+const STATE = { draft: '未提交', submitted: '已提交', returned: '已退回', approved: '乡镇已审核', accepted: '县级已确认' };
 
-const ui = { village: null, filter: 'all', line: '', q: '' };
+const ui = { village: null, filter: 'all', line: '', q: '', restored: false };
 
 function tags(r, lines) {
   let t = '';
@@ -51,7 +51,8 @@ function apply(rows, lines) {
 
 export async function renderList(view, { villageNames }) {
   const [rows, names, chosen, saved] = await Promise.all([getAll('rows'), villageNames(), getKV('villages'), getKV('list_ui')]);
-  if (saved) Object.assign(ui, saved, { q: ui.q });
+  if (saved && !ui.restored) Object.assign(ui, saved);
+  ui.restored = true;
   const villages = (chosen || []).map((id) => ({ id, name: names.get(id) || `村 ${id}` }));
   if (ui.village !== null && !villages.some((v) => v.id === ui.village)) ui.village = null;
   if (ui.village === null && villages.length === 1) ui.village = villages[0].id;
@@ -91,7 +92,12 @@ export async function renderList(view, { villageNames }) {
   view.querySelector('.tools').addEventListener('click', (e) => {
     const b = e.target.closest('button');
     if (!b) return;
-    if (b.dataset.v !== undefined) { ui.village = b.dataset.v === '' ? null : +b.dataset.v; renderList(view, { villageNames }); return; }
+    if (b.dataset.v !== undefined) {
+      ui.village = b.dataset.v === '' ? null : +b.dataset.v;
+      setKV('list_ui', { village: ui.village, filter: ui.filter, line: ui.line });
+      renderList(view, { villageNames });
+      return;
+    }
     if (b.dataset.f) {
       ui.filter = b.dataset.f;
       for (const x of view.querySelectorAll('[data-f]')) x.setAttribute('aria-pressed', String(x === b));

@@ -85,7 +85,8 @@ export async function renderTable(view, villageId, { toast }) {
     const bad = [];
     for (const rec of byId.values()) {
       if (!rec.h.dirty) continue;
-      const errors = validate(form && form.definition, rec.doc).filter((m) => m.severity === 'error');
+      const errors = validate(form && form.definition, rec.doc, { required: rec.h.review_state === 'submitted' })
+        .filter((m) => m.severity === 'error');
       if (errors.length) { bad.push(`${rec.h.meta.head || rec.h.meta.no}：${errors[0].message}`); continue; }
       if (await submit(rec.h.id)) sent += 1;
       rec.h.dirty = false;

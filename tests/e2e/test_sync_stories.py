@@ -1,0 +1,110 @@
+"""Sync stories in the browser: a push whose answer is lost, and two phones editing one household
+offline (different fields merge; the same field is a conflict the surveyor sees)."""
+
+from .conftest import shot
+from .helpers import (
+    login_and_download, open_household, open_section, set_text, submit, sync_now,
+    visited_households, wait_synced,
+)
+
+
+def record(api, hid):
+    r = api.get(f"{api.base}/api/households/{hid}", timeout=10)
+    r.raise_for_status()
+    return r.json()
+
+
+def revisions_after(api, hid, version):
+    r = api.get(f"{api.base}/api/households/{hid}/revisions", timeout=10)
+    return [x for x in r.json() if x["version"] > version]
+
+
+def test_a_lost_push_response_is_retried_and_changes_nothing_twice(server, new_context, api):
+    hid = visited_households(api)[-1]
+    before = record(api, hid)
+    page = new_context().new_page()
+    login_and_download(page, server)
+    wait_synced(page)
+
+    answers = []
+
+    def lose_first_answer(route):
+        response = route.fetch()  # the server commits the operation ...
+        answers.append(response.json())
+        if len(answers) == 1:
+            route.abort("connectionreset")  # ... and the answer never reaches the phone
+        else:
+            route.fulfill(response=response)
+
+    page.route("**/api/sync/push", lose_first_answer)
+    open_household(page, server, hid)
+    set_text(page, "household.phone", "13912345678")
+    submit(page)
+    page.wait_for_function("document.querySelector('#sync-badge').dataset.state === 'offline'")
+    assert page.get_attribute("#sync-badge", "data-pending") == "1"  # still in the outbox
+    assert answers[0]["results"][0]["status"] == "applied"
+    assert record(api, hid)["version"] == before["version"] + 1
+
+    sync_now(page)  # the retry
+    wait_synced(page)
+    assert answers[1]["results"][0]["status"] == "duplicate"
+    after = record(api, hid)
+    assert after["version"] == before["version"] + 1
+    assert after["document"]["household"]["phone"] == "13912345678"
+    assert len(revisions_after(api, hid, before["version"])) == 1
+
+
+def test_two_phones_offline_merge_then_conflict(server, new_context, api):
+    hid = visited_households(api)[-2]
+    before = record(api, hid)
+    ctx_a, ctx_b = new_context(), new_context()
+    a, b = ctx_a.new_page(), ctx_b.new_page()
+    for page in (a, b):
+        login_and_download(page, server)
+        wait_synced(page)
+    ctx_a.set_offline(True)
+    ctx_b.set_offline(True)
+
+    # Different fields: both kept.
+    open_household(a, server, hid)
+    set_text(a, "household.phone", "13900000001")
+    submit(a)
+    open_household(b, server, hid)
+    open_section(b, "income")
+    set_text(b, "income.wage_local", "1234")
+    submit(b)
+    ctx_a.set_offline(False)
+    sync_now(a)
+    wait_synced(a)
+    ctx_b.set_offline(False)
+    sync_now(b)
+    wait_synced(b)
+    merged = record(api, hid)
+    assert merged["version"] == before["version"] + 2
+    assert merged["document"]["household"]["phone"] == "13900000001"
+    assert merged["document"]["income"]["wage_local"] == "1234.00"
+    assert not merged["conflict_open"]
+
+    # The same field, two different answers: a conflict, and phone B shows it.
+    ctx_a.set_offline(True)
+    ctx_b.set_offline(True)
+    open_household(a, server, hid)
+    set_text(a, "household.bank", "农业银行")
+    submit(a)
+    open_household(b, server, hid)
+    assert b.input_value("input[name='household.phone']") == "13900000001"  # B pulled A's edit
+    set_text(b, "household.bank", "信用社")
+    submit(b)
+    ctx_a.set_offline(False)
+    sync_now(a)
+    wait_synced(a)
+    ctx_b.set_offline(False)
+    sync_now(b)
+    b.wait_for_function("document.querySelector('#sync-badge').dataset.pending === '0'")
+    assert record(api, hid)["conflict_open"]
+    b.wait_for_selector(f"#hh a[href='#/h/{hid}'] .tag.conflict", state="attached")
+    shot(b, "10-list-conflict")
+    open_household(b, server, hid)
+    note = b.inner_text("#conflicts")
+    assert "农业银行" in note and "信用社" in note
+    shot(b, "11-conflict-shown")
