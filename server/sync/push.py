@@ -174,6 +174,8 @@ def _create(user: User, device_id: str, op: dict) -> dict:
         raise Rejected(_error("campaign_id", "调查轮次不存在"), "invalid")
     document = _device_document({}, op["changes"], op["submit"])
     village = store.get_area(village_id)
+    # Before the household joins the session: the attachment look-ups would autoflush it unfilled.
+    _link_attachments(user, op["household_id"], village_id, document)
     hh = Household(
         id=op["household_id"],
         village_id=village_id,
@@ -183,7 +185,6 @@ def _create(user: User, device_id: str, op: dict) -> dict:
         version=0,
     )
     db.session.add(hh)
-    _link_attachments(user, hh.id, village_id, document)
     _maybe_submit(user, hh, op)
     result = {"op_id": op["op_id"], "household_id": hh.id, "status": "applied", "version": 1}
     records.save(

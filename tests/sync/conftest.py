@@ -1,0 +1,103 @@
+"""The people of the sync stories: surveyors' phones and a township reviewer, talking HTTP.
+
+A `Phone` keeps what a phone keeps (the households it downloaded, at the version it downloaded)
+and sends what it changed as sync operations, the way `web/static/js/outbox.js` does.
+"""
+
+import uuid
+
+import pytest
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+class Phone:
+    """One person's device: a bearer token, a device id, and the HTTP calls a phone makes."""
+
+    def __init__(self, client, headers: dict, device_id: str):
+        self.client, self.headers, self.device_id = client, headers, device_id
+
+    def download(self, household_id: str) -> dict:
+        """The household as the phone stores it before going offline (document and version)."""
+        response = self.client.get(f"/api/households/{household_id}", headers=self.headers)
+        assert response.status_code == 200, response.json
+        return response.json
+
+    def op(self, household: dict, changes: dict, **extra) -> dict:
+        """An outbox entry: what changed since the version the phone holds."""
+        return {"op_id": new_id(), "household_id": household["id"],
+                "base_version": household["version"], "changes": changes} | extra
+
+    def push_raw(self, ops: list[dict]):
+        return self.client.post(
+            "/api/sync/push", json={"device_id": self.device_id, "ops": ops}, headers=self.headers
+        )
+
+    def push(self, *ops: dict) -> list[dict]:
+        response = self.push_raw(list(ops))
+        assert response.status_code == 200, response.json
+        results = response.json["results"]
+        assert [r["op_id"] for r in results] == [o["op_id"] for o in ops]
+        return results
+
+    def pull(self, since: str | None = None, limit: int = 200) -> dict:
+        query = {"limit": limit} | ({"since": since} if since else {})
+        response = self.client.get("/api/sync/pull", query_string=query, headers=self.headers)
+        assert response.status_code == 200, response.json
+        return response.json
+
+    def pull_all(self, since: str | None = None, limit: int = 200) -> tuple[list[dict], str]:
+        """Every page until `has_more` is false: (pages, the cursor to keep)."""
+        pages = []
+        while True:
+            page = self.pull(since, limit)
+            pages.append(page)
+            since = page["next_cursor"]
+            if not page["has_more"]:
+                return pages, since
+
+    def revisions(self, household_id: str) -> list[dict]:
+        response = self.client.get(f"/api/households/{household_id}/revisions",
+                                   headers=self.headers)
+        assert response.status_code == 200, response.json
+        return response.json
+
+
+@pytest.fixture()
+def surveyor(client, auth):
+    """赵敏, the demo surveyor, on her phone."""
+    return Phone(client, auth.headers("demo-surveyor"), "phone-zhao")
+
+
+@pytest.fixture()
+def second_surveyor(client, auth, surveyor):
+    """A colleague assigned the same two villages (created by the administrator over HTTP)."""
+    me = client.get("/api/me", headers=surveyor.headers)
+    assert me.status_code == 200, me.json
+    villages = [a["id"] for a in me.json["areas"]]
+    response = client.post(
+        "/api/admin/users",
+        json={"username": "surveyor-qian", "name": "钱芳", "role": "surveyor",
+              "password": "demo12345", "area_ids": villages},
+        headers=auth.headers("demo-admin"),
+    )
+    assert response.status_code == 201, response.json
+    return Phone(client, auth.headers("surveyor-qian"), "phone-qian")
+
+
+@pytest.fixture()
+def reviewer(client, auth):
+    """钱进, the township 1 reviewer, at the township office (online)."""
+    return Phone(client, auth.headers("demo-reviewer"), "office-qian")
+
+
+@pytest.fixture()
+def draft_household(client, surveyor):
+    """A household of the surveyor's villages that is still a draft (so nobody has locked it)."""
+    response = client.get("/api/households", query_string={"state": "draft", "per_page": 50},
+                          headers=surveyor.headers)
+    assert response.status_code == 200, response.json
+    assert response.json["items"], "the demo county has a draft in the surveyor's villages"
+    return response.json["items"][0]["id"]

@@ -1,0 +1,130 @@
+"""A real Ruhu server for the concurrency tests and the sync bench: gunicorn on loopback.
+
+The Flask test client runs one request at a time; the promises of the sync (no lost update, one
+revision per operation id, cursors that never skip) are about requests that really overlap, so
+these run against `gunicorn -w N wsgi:app` on a database of its own: a fresh SQLite file, or a
+fresh schema in the PostgreSQL database that RUHU_TEST_DATABASE_URL names.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+PASSWORD = "demo12345"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def sqlalchemy_url(url: str) -> str:
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+class PostgresSchema:
+    """A schema of its own in the test database, so a live server never meets the test app's."""
+
+    def __init__(self, url: str):
+        import psycopg
+
+        self.base, self.name = url, f"live_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+        self._psycopg = psycopg
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f'CREATE SCHEMA "{self.name}"')
+        sep = "&" if "?" in url else "?"
+        self.url = f"{url}{sep}options=-csearch_path%3D{self.name}"
+
+    def drop(self) -> None:
+        with self._psycopg.connect(self.base, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{self.name}" CASCADE')
+
+
+class LiveServer:
+    """Prepare a database (migrate, seed the demo county), run gunicorn, log in the demo users."""
+
+    def __init__(self, workdir: Path, *, postgres_url: str | None = None, workers: int = 4,
+                 households: int = 120, threads: int = 1):
+        self.workdir, self.workers, self.threads = Path(workdir), workers, threads
+        self.households = households
+        self.schema = PostgresSchema(postgres_url) if postgres_url else None
+        self.database_url = (self.schema.url if self.schema
+                             else f"sqlite:///{self.workdir / 'live.db'}")
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen | None = None
+        self.http = requests.Session()
+
+    @property
+    def env(self) -> dict:
+        return os.environ | {"DATABASE_URL": self.database_url,
+                             "RUHU_SECRET_KEY": "live-test-secret-key-long-enough-for-hs256",
+                             "FLASK_APP": "wsgi"}
+
+    def _flask(self, *args: str) -> None:
+        subprocess.run([str(BIN / "flask"), "--app", "wsgi", *args], cwd=ROOT, env=self.env,
+                       check=True, capture_output=True)
+
+    def prepare(self) -> LiveServer:
+        self._flask("db", "upgrade")
+        self._flask("seed-demo", "--households", str(self.households))
+        return self
+
+    def start(self) -> LiveServer:
+        self._log = log = open(self.workdir / "gunicorn.log", "ab")  # noqa: SIM115 (kept open)
+        args = [str(BIN / "gunicorn"), "-w", str(self.workers), "-b", f"127.0.0.1:{self.port}",
+                "--log-level", "warning", "wsgi:app"]
+        if self.threads > 1:
+            args[1:1] = ["--threads", str(self.threads)]
+        self.process = subprocess.Popen(args, cwd=ROOT, env=self.env, stdout=log, stderr=log)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                log = (self.workdir / "gunicorn.log").read_text()
+                raise RuntimeError(f"gunicorn exited: {log}")
+            try:
+                requests.get(f"{self.base}/api/forms", timeout=5)
+                return self
+            except requests.RequestException:  # not listening yet, or a worker still booting
+                time.sleep(0.1)
+        raise RuntimeError("gunicorn did not start within 30 s")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.http.close()
+        if getattr(self, "_log", None) is not None:
+            self._log.close()
+        if self.schema is not None:
+            self.schema.drop()
+
+    def headers(self, username: str, device_id: str | None = None) -> dict:
+        response = requests.post(f"{self.base}/api/auth/login", timeout=30, json={
+            "username": username, "password": PASSWORD, "device_id": device_id or username})
+        response.raise_for_status()
+        return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+    def engine(self):
+        """Direct read access to the server's database (revision documents, conflict rows)."""
+        from sqlalchemy import create_engine
+
+        return create_engine(sqlalchemy_url(self.database_url))

@@ -1,0 +1,113 @@
+"""A phone keeps its villages up to date by pulling what changed since it last looked.
+
+赵敏's phone downloads her two villages page by page, then only what changed; a household removed
+on the server, or a village taken off her list, leaves her phone too.
+"""
+
+from flask import g
+from sqlalchemy import delete, select
+
+from server import records
+from server.database import write_transaction
+from server.extensions import db
+from server.models import Household, User, UserArea
+
+
+def my_households(client, phone) -> dict[str, int]:
+    """{household id: village id} of every live household the phone's user may see."""
+    items = client.get("/api/households", query_string={"per_page": 500},
+                       headers=phone.headers).json["items"]
+    return {h["id"]: h["village_id"] for h in items}
+
+
+def test_pages_cover_my_villages_exactly_once(surveyor, client):
+    """A first download in pages of two: every household of her villages arrives once, none from
+    anyone else's village, and the last page says there is no more."""
+    expected = my_households(client, surveyor)
+    assert len(expected) >= 5
+
+    pages, _ = surveyor.pull_all(limit=2)
+
+    seen = [r["id"] for p in pages for r in p["records"]]
+    assert sorted(seen) == sorted(expected)
+    assert all(r["village_id"] == expected[r["id"]] for p in pages for r in p["records"])
+    assert [p["has_more"] for p in pages][-1] is False
+    assert all(p["has_more"] for p in pages[:-1])
+    assert not any(p["reset"] or p["tombstones"] for p in pages)
+    assert all(len(p["records"]) <= 2 for p in pages)
+
+
+def test_a_change_after_my_cursor_comes_next_time(surveyor, reviewer, client):
+    """After the first download the phone asks only for what changed: nothing, until the reviewer
+    corrects a household; then exactly that household, at its new version, and nothing again."""
+    _, cursor = surveyor.pull_all()
+    assert surveyor.pull(cursor)["records"] == []
+
+    household_id = next(iter(my_households(client, surveyor)))
+    copy = reviewer.download(household_id)
+    [result] = reviewer.push(reviewer.op(copy, {"income.property_other": "321.00"}))
+    assert result["status"] == "applied"
+
+    page = surveyor.pull(cursor)
+    assert [(r["id"], r["version"]) for r in page["records"]] == [
+        (household_id, copy["version"] + 1)]
+    assert page["records"][0]["document"]["income"]["property_other"] == "321.00"
+    assert surveyor.pull(page["next_cursor"])["records"] == []
+
+
+def test_pulled_record_carries_derived_values(surveyor, client):
+    """What the phone pulls has the server's per-capita income and verdicts, recomputed from the
+    document after the change, so the list on the phone shows the same figures as the county."""
+    _, cursor = surveyor.pull_all()
+    household_id = next(iter(my_households(client, surveyor)))
+    copy = surveyor.download(household_id)
+    surveyor.push(surveyor.op(copy, {"income.wage_migrant": "60000.00"}))
+    [record] = surveyor.pull(cursor)["records"]
+    assert record["per_capita_net_income"] != copy["per_capita_net_income"]
+    assert record["per_capita_net_income"] == record["summary"]["per_capita_net_income"]
+    assert record["lines"] == record["summary"]["lines"]
+
+
+def test_deleted_household_comes_as_a_tombstone(surveyor, client):
+    """A household registered twice is deleted at the county; the phone's next pull brings its id
+    as a tombstone, not as a record, so the phone drops it."""
+    _, cursor = surveyor.pull_all()
+    household_id = next(iter(my_households(client, surveyor)))
+    with write_transaction():  # in the app context the requests share
+        hh = db.session.get(Household, household_id)
+        hh.deleted = True
+        records.touch(hh)
+
+    page = surveyor.pull(cursor)
+    assert page["records"] == [] and page["tombstones"] == [{"id": household_id}]
+    assert household_id not in my_households(client, surveyor)
+
+
+def test_a_village_taken_off_my_list_resets_the_phone(surveyor, client):
+    """The administrator moves one of 赵敏's villages to a colleague. Her old cursor no longer
+    fits her areas: the next pull says `reset`, starts from the beginning, and brings only the
+    village she still has, so the other village's households leave her phone."""
+    before = my_households(client, surveyor)
+    _, cursor = surveyor.pull_all()
+    kept, removed = sorted(set(before.values()))[:2]
+    with write_transaction():  # in the app context the requests share
+        user = db.session.scalar(select(User).where(User.username == "demo-surveyor"))
+        db.session.execute(
+            delete(UserArea).where(UserArea.user_id == user.id, UserArea.area_id == removed))
+        user.scope_version += 1
+    g.pop("_villages", None)  # the test requests share one app context, so one request cache
+
+
+    pages, _ = surveyor.pull_all(cursor, limit=2)
+
+    assert pages[0]["reset"] is True
+    seen = [r["id"] for p in pages for r in p["records"]]
+    assert sorted(seen) == sorted(h for h, v in before.items() if v == kept)
+    assert all(r["village_id"] == kept for p in pages for r in p["records"])
+
+
+def test_a_bad_cursor_is_refused_with_a_message(surveyor, client):
+    response = client.get("/api/sync/pull", query_string={"since": "garbage"},
+                          headers=surveyor.headers)
+    assert response.status_code == 400
+    assert response.json["error"]["code"] == "bad_cursor"
