@@ -21,8 +21,11 @@ TEMPLATES = WEB / "templates"
 def _static_assets() -> list[str]:
     """URLs of the shell's static files: JS, CSS, icons and the manifest."""
     files = sorted(
-        [*(STATIC / "js").glob("*.js"), *(STATIC / "css").glob("*.css"),
-         *(STATIC / "icons").glob("*.png")]
+        [
+            *(STATIC / "js").glob("*.js"),
+            *(STATIC / "css").glob("*.css"),
+            *(STATIC / "icons").glob("*.png"),
+        ]
     )
     return ["/static/" + f.relative_to(STATIC).as_posix() for f in files]
 

@@ -20,8 +20,13 @@ VENV_BIN = Path(sys.executable).parent
 SHOTS = ROOT / "test-output" / "screenshots"
 USER, PASSWORD = "demo-surveyor", "demo12345"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -43,17 +48,27 @@ def free_port() -> int:
 def server(tmp_path_factory):
     """Seed a temporary database and serve it with gunicorn (2 workers) on a free port."""
     tmp = tmp_path_factory.mktemp("e2e")
-    env = dict(os.environ, DATABASE_URL=f"sqlite:///{tmp / 'ruhu.db'}", RUHU_SECRET_KEY="e2e-secret")
+    env = dict(
+        os.environ, DATABASE_URL=f"sqlite:///{tmp / 'ruhu.db'}", RUHU_SECRET_KEY="e2e-secret"
+    )
     flask = [str(VENV_BIN / "flask"), "--app", "wsgi"]
     subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
-    subprocess.run([*flask, "seed-demo", "--households", "300"], cwd=ROOT, env=env, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [*flask, "seed-demo", "--households", "300"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     with open(tmp / "gunicorn.log", "wb") as log:
         proc = subprocess.Popen(
             [str(VENV_BIN / "gunicorn"), "-b", f"127.0.0.1:{port}", "-w", "2", "wsgi:app"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         try:
             deadline = time.monotonic() + 30
@@ -92,8 +107,12 @@ def new_context(browser):
     made = []
 
     def make():
-        ctx = browser.new_context(viewport={"width": 390, "height": 844}, service_workers="allow",
-                                  locale="zh-CN", device_scale_factor=1)
+        ctx = browser.new_context(
+            viewport={"width": 390, "height": 844},
+            service_workers="allow",
+            locale="zh-CN",
+            device_scale_factor=1,
+        )
         ctx.set_default_timeout(15000)
         made.append(ctx)
         return ctx
@@ -107,7 +126,9 @@ def new_context(browser):
 def api(server):
     """A logged-in requests session for checking the server side of a story."""
     s = requests.Session()
-    r = s.post(server + "/api/auth/login", json={"username": USER, "password": PASSWORD}, timeout=10)
+    r = s.post(
+        server + "/api/auth/login", json={"username": USER, "password": PASSWORD}, timeout=10
+    )
     r.raise_for_status()
     s.headers["Authorization"] = "Bearer " + r.json()["access_token"]
     s.base = server

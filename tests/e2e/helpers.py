@@ -49,7 +49,8 @@ def visited_households(api):
     r = api.get(f"{api.base}/api/sync/pull?limit=500", timeout=10)
     r.raise_for_status()
     return sorted(
-        rec["id"] for rec in r.json()["records"]
+        rec["id"]
+        for rec in r.json()["records"]
         if (rec["document"].get("signoff") or {}).get("visit_date")
     )
 

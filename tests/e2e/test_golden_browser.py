@@ -8,7 +8,8 @@ GOLDEN = Path(__file__).parents[1] / "golden"
 
 def test_every_golden_case_matches_in_the_browser(server, new_context):
     cases = [
-        case for path in sorted(GOLDEN.glob("*.json"))
+        case
+        for path in sorted(GOLDEN.glob("*.json"))
         for case in json.loads(path.read_text(encoding="utf-8"))
     ]
     assert len(cases) >= 40

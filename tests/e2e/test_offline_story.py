@@ -3,7 +3,7 @@ work without it; the draft survives closing the page; the submission waits in th
 reaches the server exactly once when signal returns."""
 
 from .conftest import shot
-from .helpers import login_and_download, open_first_household, open_section, type_money, wait_synced
+from .helpers import open_first_household, open_section, type_money, wait_synced
 
 
 def server_record(api, household_id):
@@ -41,8 +41,7 @@ def test_offline_week(server, new_context, api):
     shot(page, "05-questionnaire")
     open_section(page, "income")
     type_money(page, "wage_local", "23456.7")
-    page.wait_for_function(
-        "document.querySelector('#saved').textContent.includes('已保存')")
+    page.wait_for_function("document.querySelector('#saved').textContent.includes('已保存')")
     pci = page.inner_text("#sumbar [data-pci]")
     assert pci != before["summary"]["per_capita_net_income"]
     page.locator("#verdict").scroll_into_view_if_needed()

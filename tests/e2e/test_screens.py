@@ -1,5 +1,6 @@
 """The other screens, each photographed at 390x844: a returned record with the reviewer's note,
-the income statistics table with keyboard entry, a new household (档外人口) made offline, settings."""
+the income statistics table with keyboard entry, a new household (档外人口) made offline,
+settings."""
 
 import requests
 
@@ -7,7 +8,12 @@ from server.domain import idcard
 
 from .conftest import PASSWORD, shot
 from .helpers import (
-    login_and_download, open_household, set_text, sync_now, visited_households, wait_synced,
+    login_and_download,
+    open_household,
+    set_text,
+    sync_now,
+    visited_households,
+    wait_synced,
 )
 
 
@@ -23,11 +29,17 @@ def test_returned_table_new_household_settings(server, new_context, api):
     # The township reviewer sends one household back with a note; the phone shows it.
     hid = visited_households(api)[0]
     reviewer = requests.Session()
-    token = reviewer.post(f"{server}/api/auth/login", json={"username": "demo-reviewer",
-                          "password": PASSWORD}, timeout=10).json()["access_token"]
-    r = reviewer.post(f"{server}/api/households/{hid}/review", timeout=10,
-                      headers={"Authorization": f"Bearer {token}"},
-                      json={"action": "return", "note": "务工收入与村里台账不一致，请核实"})
+    token = reviewer.post(
+        f"{server}/api/auth/login",
+        json={"username": "demo-reviewer", "password": PASSWORD},
+        timeout=10,
+    ).json()["access_token"]
+    r = reviewer.post(
+        f"{server}/api/households/{hid}/review",
+        timeout=10,
+        headers={"Authorization": f"Bearer {token}"},
+        json={"action": "return", "note": "务工收入与村里台账不一致，请核实"},
+    )
     assert r.status_code == 200, r.text
     sync_now(page)
     wait_synced(page)
@@ -50,8 +62,10 @@ def test_returned_table_new_household_settings(server, new_context, api):
     cell.fill("3000")
     cell.press("Enter")
     assert page.evaluate("document.activeElement.dataset.k") == "wage_public_job"
-    assert page.evaluate("document.activeElement.closest('tr') === "
-                         "document.querySelector('table.grid tbody tr:nth-child(2)')")
+    assert page.evaluate(
+        "document.activeElement.closest('tr') === "
+        "document.querySelector('table.grid tbody tr:nth-child(2)')"
+    )
     assert first.locator("[data-pci]").inner_text() != before
     shot(page, "14-income-table")
 

@@ -3,8 +3,14 @@ offline (different fields merge; the same field is a conflict the surveyor sees)
 
 from .conftest import shot
 from .helpers import (
-    login_and_download, open_household, open_section, set_text, submit, sync_now,
-    visited_households, wait_synced,
+    login_and_download,
+    open_household,
+    open_section,
+    set_text,
+    submit,
+    sync_now,
+    visited_households,
+    wait_synced,
 )
 
 

@@ -1,4 +1,5 @@
 """Draw the app icons (a house on a blue field). Run: python web/static/icons/make_icons.py"""
+
 from pathlib import Path
 
 from PIL import Image, ImageDraw

@@ -114,15 +114,19 @@ function villagesOf(areas, path = []) {
   }
   return out;
 }
+let names = null;
 export async function villageNames() {
+  if (names) return names;
   const m = new Map();
   for (const v of villagesOf((await db.getKV('areas')) || [])) m.set(v.id, v.name);
+  if (m.size) names = m;
   return m;
 }
 
 async function downloadScreen() {
   view.innerHTML = '<h1>下载我的村</h1><p class="muted">正在读取负责的村…</p>';
   let areas;
+  names = null;
   try { areas = await sync.fetchAreas(); } catch (e) {
     areas = await db.getKV('areas');
     if (!areas) { view.innerHTML = `<h1>下载我的村</h1><p class="note err">${e instanceof api.AuthError ? '请先登录' : '需要网络才能下载。'}</p><a class="btn" href="#/list">返回</a>`; return; }
@@ -205,6 +209,7 @@ async function newHousehold(villageId) {
 // ---- router -------------------------------------------------------------------------------
 let wantUpdate = null;
 let lastScreen = null;
+let hasVillages = false;
 async function route() {
   const hash = location.hash || '#/list';
   const screen = hash.split('?')[0];
@@ -218,7 +223,8 @@ async function route() {
   if (name === 'login') return loginScreen();
   if (name === 'download') return downloadScreen();
   if (name === 'settings') return settingsScreen();
-  if (!(await db.getKV('villages'))) { location.replace('#/download'); return; }
+  if (!hasVillages) hasVillages = !!(await db.getKV('villages'));
+  if (!hasVillages) { location.replace('#/download'); return; }
   await loadCampaigns();
   if (name === 'h') return openForm(view, decodeURIComponent(arg), { toast });
   if (name === 'table') return renderTable(view, +arg, { toast });

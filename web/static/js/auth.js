@@ -3,7 +3,12 @@
 import * as api from './api.js';
 import { getKV, setKV, del, wipe, count } from './db.js';
 
-export async function currentUser() { return getKV('user'); }
+let user;
+/** The logged-in user (kept in memory; IndexedDB holds it across restarts). */
+export async function currentUser() {
+  if (user === undefined) user = (await getKV('user')) || null;
+  return user;
+}
 
 export async function isExpired() { return !!(await getKV('session_expired')); }
 
@@ -14,10 +19,11 @@ export async function login(username, password) {
     throw new Error(`本机还有 ${prev.name || prev.username} 未同步的 ${pending} 条记录，请先用该账号登录同步`);
   }
   const data = await api.login(username, password);
-  if (prev && prev.username !== username) await wipe();
+  if (prev && prev.username !== username) { await wipe(); user = undefined; }
   await setKV('access_token', data.access_token);
   await setKV('refresh_token', data.refresh_token);
   await setKV('user', data.user);
+  user = data.user;
   await setKV('session_expired', false);
   if (!(await getKV('device_id'))) await setKV('device_id', uuid());
   return data.user;
@@ -39,6 +45,7 @@ export async function logoutAndClear(force = false) {
   const rt = await getKV('refresh_token');
   if (rt) await api.logout(rt);
   await wipe();
+  user = null;
   return { refused: false };
 }
 

@@ -386,8 +386,14 @@ function fillRow(item) {
   body.innerHTML = rowBody(sec, localOf(sec, item.dataset.row));
 }
 
+let formCache = null;
+async function definition() {
+  if (!formCache) formCache = await get('forms', 'annex1');
+  return formCache;
+}
+
 export async function openForm(view, id, { toast }) {
-  const [h, form] = await Promise.all([get('households', id), get('forms', 'annex1')]);
+  const [h, form] = await Promise.all([get('households', id), definition()]);
   if (!h) { view.innerHTML = '<p class="note err">本机没有这一户的数据。</p><a class="btn" href="#/list">返回列表</a>'; return; }
   if (!form) { view.innerHTML = '<p class="note err">还没有下载问卷，请联网后在“设置”中下载。</p>'; return; }
   S = { view, h, doc: clone(h.doc), seen: clone(h.doc), def: form.definition, lines: linesFor(h.campaign_id),

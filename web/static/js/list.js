@@ -1,7 +1,7 @@
 // The household list: search, filters, per-village progress. Reads only the light `rows` store
 // and builds the whole list as one HTML string (500 households render in one go).
 import { getAll, getKV, setKV } from './db.js';
-import { campaign } from './records.js';
+import { campaign, rowsGeneration } from './records.js';
 
 const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
 
@@ -31,7 +31,7 @@ function tags(r, lines) {
   return t;
 }
 
-export function itemsHTML(rows, lines) {
+export function itemsHTML(rows, lines, chunk = false) {
   let html = '';
   for (const r of rows) {
     const m = r.meta;
@@ -39,7 +39,7 @@ export function itemsHTML(rows, lines) {
       + `<div class="sub">${esc(m.group)} · 户号 ${esc(m.no || '—')} · ${m.size}人 · ${esc(STATE[r.review_state] || '')}</div></div>`
       + `<div class="pci">${m.pci === null ? '—' : m.pci}<br><small class="muted">元/人</small></div></a></li>`;
   }
-  return html || '<li class="muted" style="padding:16px 4px">没有符合条件的户</li>';
+  return html || (chunk ? '' : '<li class="muted" style="padding:16px 4px">没有符合条件的户</li>');
 }
 
 function apply(rows, lines) {
@@ -49,14 +49,50 @@ function apply(rows, lines) {
     && (!ui.line || (r.meta.lines && r.meta.lines[ui.line])) && (!q || r.meta.search.includes(q)));
 }
 
+let cache = { generation: -1, rows: null };
+const FIRST = 40;
+const CHUNK = 230;
+let fillToken = 0;
+
+/**
+ * The first screenful at once, the rest right after in large chunks (one task each), so the
+ * list is on screen at once and a 500-household village never blocks the phone for long.
+ */
+function fill(list, items, lines) {
+  const token = ++fillToken;
+  list.innerHTML = itemsHTML(items.slice(0, FIRST), lines);
+  let i = FIRST;
+  const more = () => {
+    if (token !== fillToken || i >= items.length) return;
+    list.insertAdjacentHTML('beforeend', itemsHTML(items.slice(i, i + CHUNK), lines, true));
+    i += CHUNK;
+    setTimeout(more, 0);
+  };
+  if (items.length > FIRST) requestAnimationFrame(() => setTimeout(more, 0)); // after the first paint
+}
+const cmp = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+const byPlace = (a, b) => (a.village_id - b.village_id) || cmp(a.meta.group, b.meta.group)
+  || (a.meta.no.length - b.meta.no.length) || cmp(a.meta.no, b.meta.no);
+
+/** The rows, sorted by village, group and household number; kept in memory between writes. */
+async function loadRows() {
+  const g = rowsGeneration();
+  if (cache.generation !== g || !cache.rows) {
+    const rows = await getAll('rows');
+    rows.sort(byPlace);
+    cache = { generation: g, rows };
+  }
+  return cache.rows;
+}
+
 export async function renderList(view, { villageNames }) {
-  const [rows, names, chosen, saved] = await Promise.all([getAll('rows'), villageNames(), getKV('villages'), getKV('list_ui')]);
+  const [rows, names, chosen, saved] = await Promise.all([loadRows(), villageNames(), getKV('villages'),
+    ui.restored ? null : getKV('list_ui')]);
   if (saved && !ui.restored) Object.assign(ui, saved);
   ui.restored = true;
   const villages = (chosen || []).map((id) => ({ id, name: names.get(id) || `村 ${id}` }));
   if (ui.village !== null && !villages.some((v) => v.id === ui.village)) ui.village = null;
   if (ui.village === null && villages.length === 1) ui.village = villages[0].id;
-  rows.sort((a, b) => (a.village_id - b.village_id) || a.meta.group.localeCompare(b.meta.group, 'zh') || a.meta.no.localeCompare(b.meta.no, 'zh', { numeric: true }));
   const c = campaign(rows[0] && rows[0].campaign_id);
   const lines = (c && c.lines) || [];
   const prog = (vid) => {
@@ -70,11 +106,12 @@ export async function renderList(view, { villageNames }) {
     <div class="filters" role="group" aria-label="筛选">${FILTERS.map(([k, label]) => `<button type="button" data-f="${k}" aria-pressed="${ui.filter === k}">${label} <span data-n="${k}"></span></button>`).join('')}
       <select id="line" aria-label="低于某条线"><option value="">按收入线…</option>${lines.filter((l) => l.purpose !== 'exit').map((l) => `<option value="${esc(l.key)}" ${ui.line === l.key ? 'selected' : ''}>${esc(l.label)}${esc(l.comparison)}</option>`).join('')}</select></div>
     <div class="vprog" id="count"></div></div>
-    <ul class="hh" id="hh">${itemsHTML(shown, lines)}</ul>
+    <ul class="hh" id="hh"></ul>
     <div class="row" style="margin-top:12px">${ui.village !== null ? `<a class="btn btn-ghost" href="#/table/${ui.village}">收入统计表</a>` : ''}</div>
     ${ui.village !== null ? `<a class="btn fab" href="#/new?village=${ui.village}">＋ 新增户</a>` : ''}`;
   const count = view.querySelector('#count');
   const list = view.querySelector('#hh');
+  fill(list, shown, lines);
   const counts = () => {
     const inVillage = rows.filter((r) => ui.village === null || r.village_id === ui.village);
     for (const [k, , fn] of FILTERS) {
@@ -84,7 +121,7 @@ export async function renderList(view, { villageNames }) {
   };
   const refresh = () => {
     const s = apply(rows, lines);
-    list.innerHTML = itemsHTML(s, lines);
+    fill(list, s, lines);
     count.textContent = `显示 ${s.length} 户`;
     setKV('list_ui', { village: ui.village, filter: ui.filter, line: ui.line });
   };
@@ -107,5 +144,5 @@ export async function renderList(view, { villageNames }) {
   let t;
   view.querySelector('#q').addEventListener('input', (e) => { ui.q = e.target.value; clearTimeout(t); t = setTimeout(refresh, 120); });
   view.querySelector('#line').addEventListener('change', (e) => { ui.line = e.target.value; refresh(); });
-  requestAnimationFrame(counts);
+  requestAnimationFrame(() => setTimeout(counts, 0)); // after the first paint
 }

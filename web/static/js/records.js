@@ -8,8 +8,13 @@ import { equal, clone } from './paths.js';
 import { getAll } from './db.js';
 
 let campaigns = null;
+let generation = 0;
+/** Bumped by every household write: the list's in-memory copy of `rows` is stale after it. */
+export const rowsGeneration = () => generation;
 
-export async function loadCampaigns() {
+/** Campaigns from IndexedDB, once per page (or again with `force` after a download). */
+export async function loadCampaigns(force = false) {
+  if (campaigns && !force) return campaigns;
   const all = await getAll('campaigns');
   campaigns = new Map(all.map((c) => [c.id, c]));
   return campaigns;
@@ -84,6 +89,7 @@ export function rowOf(h) {
 
 /** Write a household and its list row; `s` holds the 'households' and 'rows' stores. */
 export function putHousehold(s, h) {
+  generation += 1;
   return Promise.all([
     new Promise((res, rej) => { const r = s.households.put(h); r.onsuccess = res; r.onerror = () => rej(r.error); }),
     new Promise((res, rej) => { const r = s.rows.put(rowOf(h)); r.onsuccess = res; r.onerror = () => rej(r.error); }),
@@ -91,6 +97,7 @@ export function putHousehold(s, h) {
 }
 
 export function deleteHousehold(s, id) {
+  generation += 1;
   s.households.delete(id);
   s.rows.delete(id);
 }

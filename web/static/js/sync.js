@@ -93,7 +93,7 @@ export async function pull(onProgress) {
 export async function fetchReference() {
   const campaigns = await api.getJSON('/api/campaigns');
   await tx(['campaigns'], 'readwrite', async (s) => { for (const c of campaigns) await req(s.campaigns.put(c)); });
-  await loadCampaigns();
+  await loadCampaigns(true);
   const forms = await api.getJSON('/api/forms');
   for (const f of forms) {
     const have = await tx(['forms'], 'readonly', (s) => req(s.forms.get(f.id)));
