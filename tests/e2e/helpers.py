@@ -45,13 +45,26 @@ def type_money(page, key, value):
 
 
 def visited_households(api):
-    """Ids of the surveyor's households that are complete (visited), in a stable order."""
+    """Ids of the surveyor's households that are visited and still editable, in a stable order."""
     r = api.get(f"{api.base}/api/sync/pull?limit=500", timeout=10)
     r.raise_for_status()
     return sorted(
         rec["id"]
         for rec in r.json()["records"]
         if (rec["document"].get("signoff") or {}).get("visit_date")
+        and rec["review_state"] not in ("approved", "accepted")
+    )
+
+
+def unvisited_households(api):
+    """Ids of the surveyor's editable households not visited yet, in a stable order."""
+    r = api.get(f"{api.base}/api/sync/pull?limit=500", timeout=10)
+    r.raise_for_status()
+    return sorted(
+        rec["id"]
+        for rec in r.json()["records"]
+        if not (rec["document"].get("signoff") or {}).get("visit_date")
+        and rec["review_state"] not in ("approved", "accepted")
     )
 
 

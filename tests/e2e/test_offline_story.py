@@ -3,7 +3,7 @@ work without it; the draft survives closing the page; the submission waits in th
 reaches the server exactly once when signal returns."""
 
 from .conftest import shot
-from .helpers import open_first_household, open_section, type_money, wait_synced
+from .helpers import open_section, type_money, unvisited_households, wait_synced
 
 
 def server_record(api, household_id):
@@ -36,8 +36,10 @@ def test_offline_week(server, new_context, api):
     assert page.locator("#hh li").count() >= 10
     shot(page, "04-list-offline")
 
-    hid = open_first_household(page)
+    hid = unvisited_households(api)[0]
     before = server_record(api, hid)
+    page.click(f"#hh a[href='#/h/{hid}']")
+    page.wait_for_selector("details.sec[data-sec=household] .field")
     shot(page, "05-questionnaire")
     open_section(page, "income")
     type_money(page, "wage_local", "23456.7")
