@@ -3,6 +3,7 @@ the income statistics table with keyboard entry, a new household (档外人口) 
 settings."""
 
 import requests
+from PIL import Image
 
 from server.domain import idcard
 
@@ -10,6 +11,7 @@ from .conftest import PASSWORD, shot
 from .helpers import (
     login_and_download,
     open_household,
+    open_section,
     set_text,
     sync_now,
     visited_households,
@@ -21,8 +23,11 @@ def choose(page, name, value):
     page.click(f"label:has(input[name='{name}'][value='{value}'])")
 
 
-def test_returned_table_new_household_settings(server, new_context, api):
-    page = new_context().new_page()
+def test_returned_table_new_household_settings(server, new_context, api, tmp_path):
+    ctx = new_context()
+    ctx.grant_permissions(["geolocation"], origin=server)
+    ctx.set_geolocation({"latitude": 33.2456, "longitude": 107.1234, "accuracy": 12})
+    page = ctx.new_page()
     login_and_download(page, server)
     wait_synced(page)
 
@@ -88,6 +93,28 @@ def test_returned_table_new_household_settings(server, new_context, api):
     choose(page, f"members.{row}.sex", "男")
     page.locator(f"details.item[data-row='{row}']").scroll_into_view_if_needed()
     shot(page, "15-new-household-member")
+
+    # A phone photo (here 3000x2000) is shrunk to at most 1280 px JPEG before it is stored; GPS.
+    big = tmp_path / "photo.png"
+    Image.new("RGB", (3000, 2000), (90, 140, 60)).save(big)
+    open_section(page, "signoff")
+    page.set_input_files("[data-photo-input]", str(big))
+    page.wait_for_selector("[data-photo] img:not([hidden])")
+    size = page.evaluate(
+        """async () => {
+          const all = await window.ruhu.db.getAll('attachments');
+          const a = all.find((x) => x.type === 'image/jpeg');
+          const bmp = await createImageBitmap(a.blob);
+          return [a.blob.type, bmp.width, bmp.height];
+        }"""
+    )
+    assert size == ["image/jpeg", 1280, 853]
+    page.click("[data-gps]")
+    page.wait_for_function(
+        "document.querySelector('[data-gps-show]').textContent.includes('33.2456')"
+    )
+    page.locator("[data-photo]").scroll_into_view_if_needed()
+    shot(page, "16-photo-gps")
     page.click("#save")
     page.wait_for_selector("#hh", state="attached")
     page.wait_for_function("document.querySelector('#sync-badge').dataset.pending === '1'")
@@ -97,7 +124,11 @@ def test_returned_table_new_household_settings(server, new_context, api):
     created = api.get(f"{api.base}/api/households/{new_id}", timeout=10).json()
     assert created["version"] == 1 and created["village_id"] == village
     assert created["document"]["members"][0]["name"] == "韩新民"
+    signoff = created["document"]["signoff"]
+    assert signoff["gps"]["lat"] == 33.2456
+    photo = api.get(f"{api.base}/api/attachments/{signoff['photo']}", timeout=10)
+    assert photo.status_code == 200 and photo.headers["Content-Type"] == "image/jpeg"
 
     page.goto(server + "/#/settings")
     page.wait_for_selector("#wipe")
-    shot(page, "16-settings")
+    shot(page, "17-settings")
