@@ -6,6 +6,7 @@ change sequence last. It runs inside the caller's transaction and never commits.
 """
 
 from datetime import UTC, datetime
+from functools import cache
 
 from . import store
 from .domain import forms
@@ -19,6 +20,16 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+@cache
+def definition(form_id: str) -> dict:
+    """The form definition, parsed and copied once per process: validation only reads it.
+
+    `forms.load` hands every caller a deep copy (so an editor cannot corrupt its cache); on the
+    sync path that copy cost more than the validation itself, for every operation.
+    """
+    return forms.load(form_id)
+
+
 def check(
     document: dict, *, complete: bool = False, form_id: str = "annex1"
 ) -> tuple[list[dict], list[dict]]:
@@ -27,7 +38,7 @@ def check(
     A draft may be incomplete (a half-filled questionnaire must still reach the server, so nothing
     typed is lost); what is there must be well-formed. Submitting for review asks for completeness.
     """
-    messages = validate(forms.load(form_id), document, check_required=complete)
+    messages = validate(definition(form_id), document, check_required=complete)
     errors = [m for m in messages if m["severity"] == "error"]
     warnings = [m for m in messages if m["severity"] != "error"]
     return errors, warnings

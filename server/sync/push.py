@@ -5,6 +5,8 @@ revision it wrote the first time and writes nothing again. Fast-forward when the
 current version; otherwise a three-way merge against the version it edited.
 """
 
+from functools import cache
+
 from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
 
@@ -214,21 +216,28 @@ def _device_document(base_doc: dict, changes: dict, complete: bool) -> dict:
     return document
 
 
+@cache
+def _attachment_fields(form_id: str = "annex1") -> tuple[tuple[str, bool, str], ...]:
+    """(section, is a repeat section, field) of every attachment field, found once per process."""
+    return tuple(
+        (section["key"], section["kind"] == "repeat", field["key"])
+        for section in forms.load(form_id)["sections"]
+        for field in section["fields"]
+        if field["type"] == "attachment"
+    )
+
+
 def _attachment_paths(document: dict) -> list[str]:
-    definition = forms.load("annex1")
     out = []
-    for section in definition["sections"]:
-        for field in section["fields"]:
-            if field["type"] != "attachment":
-                continue
-            if section["kind"] == "repeat":
-                out += [
-                    f"{section['key']}.{row['id']}.{field['key']}"
-                    for row in document.get(section["key"]) or []
-                    if row.get("id")
-                ]
-            else:
-                out.append(f"{section['key']}.{field['key']}")
+    for section, repeat, field in _attachment_fields():
+        if repeat:
+            out += [
+                f"{section}.{row['id']}.{field}"
+                for row in document.get(section) or []
+                if row.get("id")
+            ]
+        else:
+            out.append(f"{section}.{field}")
     return out
 
 

@@ -58,9 +58,9 @@ class LiveServer:
     """Prepare a database (migrate, seed the demo county), run gunicorn, log in the demo users."""
 
     def __init__(self, workdir: Path, *, postgres_url: str | None = None, workers: int = 4,
-                 households: int = 120, threads: int = 1):
+                 households: int = 120, threads: int = 1, timeout: int = 30):
         self.workdir, self.workers, self.threads = Path(workdir), workers, threads
-        self.households = households
+        self.households, self.timeout = households, timeout
         self.schema = PostgresSchema(postgres_url) if postgres_url else None
         self.database_url = (self.schema.url if self.schema
                              else f"sqlite:///{self.workdir / 'live.db'}")
@@ -87,7 +87,7 @@ class LiveServer:
     def start(self) -> LiveServer:
         self._log = log = open(self.workdir / "gunicorn.log", "ab")  # noqa: SIM115 (kept open)
         args = [str(BIN / "gunicorn"), "-w", str(self.workers), "-b", f"127.0.0.1:{self.port}",
-                "--log-level", "warning", "wsgi:app"]
+                "--timeout", str(self.timeout), "--log-level", "warning", "wsgi:app"]
         if self.threads > 1:
             args[1:1] = ["--threads", str(self.threads)]
         self.process = subprocess.Popen(args, cwd=ROOT, env=self.env, stdout=log, stderr=log)
