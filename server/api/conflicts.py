@@ -3,7 +3,7 @@
 from flask import g, jsonify, request
 
 from .. import store
-from ..access import require_household, visible_township_ids
+from ..access import require_household, visible_township_ids, visible_village_ids
 from ..auth import login_required, roles_required
 from ..sync.resolve import resolve_conflicts
 from . import api
@@ -40,7 +40,7 @@ def list_conflicts():
             if wanted not in townships:
                 raise ApiError(403, "该乡镇不在您的负责范围内", "forbidden_area")
             townships = {wanted}
-        rows = store.open_conflicts(township_ids=townships)
+        rows = store.open_conflicts(township_ids=townships, village_ids=visible_village_ids(g.user))
     return jsonify([conflict_out(c) for c in rows])
 
 

@@ -71,6 +71,11 @@ def create_household():
     warnings = _reject_invalid(data["document"])
     household_id = str(data["id"] or uuid.uuid4())
     with write_transaction():
+        # The transaction began with a rollback that expired what was loaded above. Reload it
+        # before the household is pending, or the reload would flush a household with no document.
+        village = store.get_area(data["village_id"])
+        campaign = store.get_campaign(data["campaign_id"])
+        author_id = g.user.id
         if store.get_household(household_id) is not None:
             raise ApiError(409, "该户编号已存在", "exists")
         hh = Household(
@@ -86,7 +91,7 @@ def create_household():
             hh,
             data["document"],
             campaign,
-            user_id=g.user.id,
+            user_id=author_id,
             kind="create",
             changes=diff({}, data["document"]),
             base_version=0,

@@ -1,0 +1,341 @@
+"""Every API endpoint × every role × inside / outside the caller's area, as one table.
+
+Each row names a route, how to call it, and the status each role gets on a household (or village,
+township, attachment) inside its area and outside it. For routes that list things, the expectation
+also says whether the target shows up ("200 seen" / "200 unseen"), because a list that leaks a
+record outside the caller's area still answers 200.
+
+"Inside" and "outside" per role:
+  surveyor   an assigned village            / a village of the same township not assigned
+  reviewer   a village of township 1        / a village of township 2
+  county     a village of township 2        / a village of another county
+  admin      a village of township 2        / a village of another county (admins see all)
+  anonymous  the surveyor's village         / a village of another county
+
+The last test checks that the table covers every /api rule of the app, so a new endpoint without
+access expectations fails the suite.
+"""
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import pytest
+from flask_jwt_extended import create_access_token
+from sqlalchemy import select
+
+from server.auth import issue_tokens
+from server.extensions import db
+from server.models import Area, Attachment, Conflict, User
+
+from .conftest import PNG, demo_areas, fresh_document, make_household
+
+ROLES = ("surveyor", "reviewer", "county", "admin", "anonymous")
+USERNAMES = {
+    "surveyor": "demo-surveyor",
+    "reviewer": "demo-reviewer",
+    "county": "demo-county",
+    "admin": "demo-admin",
+}
+
+
+@dataclass
+class Target:
+    """What one case works on: a fresh household in the village the role/scope points at."""
+
+    household_id: str
+    household_no: str
+    village_id: int
+    township_id: int
+    attachment_id: str
+    user_id: int  # the user the admin routes act on
+    document: dict
+
+
+@dataclass
+class Row:
+    method: str
+    rule: str  # the Flask rule this row covers
+    url: str  # with {household}, {village}, {township}, {attachment}, {no}, {user}, {new}
+    expect: dict  # role -> status, or role -> (inside, outside)
+    body: object = None
+    raw: bytes | None = None
+    token: str = "access"  # or "refresh"
+    probe: object = None  # response -> "seen" / "unseen" etc., appended to the status
+    headers: dict = field(default_factory=dict)
+
+
+def _seen(key):
+    def probe(response, target):
+        return "seen" if target.household_id in key(response.get_json()) else "unseen"
+
+    return probe
+
+
+def _tree_has_village(response, target):
+    def walk(nodes):
+        return any(n["id"] == target.village_id or walk(n["children"]) for n in nodes)
+
+    return "seen" if walk(response.get_json()) else "unseen"
+
+
+def _push_status(response, target):
+    return response.get_json()["results"][0]["status"]
+
+
+list_ids = _seen(lambda body: {h["id"] for h in body["items"]})
+pull_ids = _seen(lambda body: {h["id"] for h in body["records"]})
+conflict_ids = _seen(lambda body: {c["household_id"] for c in body})
+
+SAME = {"surveyor": 200, "reviewer": 200, "county": 200, "admin": 200, "anonymous": 401}
+ADMIN_ONLY = {"surveyor": 403, "reviewer": 403, "county": 403, "admin": 200, "anonymous": 401}
+SCOPED_READ = {
+    "surveyor": (200, 404),
+    "reviewer": (200, 404),
+    "county": (200, 404),
+    "admin": (200, 200),
+    "anonymous": 401,
+}
+SCOPED_LIST = {
+    "surveyor": ("200 seen", "200 unseen"),
+    "reviewer": ("200 seen", "200 unseen"),
+    "county": ("200 seen", "200 unseen"),
+    "admin": ("200 seen", "200 seen"),
+    "anonymous": 401,
+}
+
+# A table reads better as a table.
+# fmt: off
+MATRIX = [
+    Row("POST", "/api/auth/login", "/api/auth/login", {r: 200 for r in ROLES},
+        body={"username": "demo-reviewer", "password": "demo12345"}),
+    Row("POST", "/api/auth/refresh", "/api/auth/refresh", SAME, token="refresh"),
+    Row("POST", "/api/auth/logout", "/api/auth/logout",
+        dict.fromkeys(USERNAMES, 204) | {"anonymous": 401}, token="refresh"),
+    Row("GET", "/api/me", "/api/me", SAME),
+    Row("GET", "/api/openapi.json", "/api/openapi.json", {r: 200 for r in ROLES}),
+    Row("GET", "/api/forms", "/api/forms", SAME),
+    Row("GET", "/api/forms/<form_id>", "/api/forms/annex1", SAME),
+    Row("GET", "/api/campaigns", "/api/campaigns", SAME),
+    Row("GET", "/api/areas", "/api/areas", SCOPED_LIST, probe=_tree_has_village),
+    Row("GET", "/api/households", "/api/households?q={no}", SCOPED_LIST, probe=list_ids),
+    Row("GET", "/api/households", "/api/households?village={village}&q={no}",
+        {"surveyor": ("200 seen", 403), "reviewer": ("200 seen", 403),
+         "county": ("200 seen", 403), "admin": ("200 seen", "200 seen"), "anonymous": 401},
+        probe=list_ids),
+    Row("POST", "/api/households", "/api/households",
+        {"surveyor": (201, 403), "reviewer": (201, 403), "county": (201, 403),
+         "admin": 403, "anonymous": 401},
+        body=lambda t: {"id": str(uuid.uuid4()), "village_id": t.village_id, "campaign_id": 1,
+                        "document": fresh_document()}),
+    Row("GET", "/api/households/<household_id>", "/api/households/{household}", SCOPED_READ),
+    Row("PUT", "/api/households/<household_id>", "/api/households/{household}",
+        {"surveyor": (200, 404), "reviewer": (200, 404), "county": (200, 404),
+         "admin": 403, "anonymous": 401},
+        body=lambda t: {"document": t.document | {"causes": {"main_cause": "因病"}}},
+        headers={"If-Match": '"1"'}),
+    Row("GET", "/api/households/<household_id>/revisions",
+        "/api/households/{household}/revisions", SCOPED_READ),
+    # Submitting is the surveyor's move; the others may see the record but not make it (409),
+    # and outside their area they learn nothing (404).
+    Row("POST", "/api/households/<household_id>/review", "/api/households/{household}/review",
+        {"surveyor": (200, 404), "reviewer": (409, 404), "county": (409, 404),
+         "admin": (409, 409), "anonymous": 401},
+        body={"action": "submit"}),
+    Row("POST", "/api/households/<household_id>/resolve", "/api/households/{household}/resolve",
+        {"surveyor": 403, "reviewer": (422, 404), "county": (422, 404),
+         "admin": 403, "anonymous": 401},
+        body={"resolutions": {"0": {"choice": "server"}}}),
+    Row("GET", "/api/conflicts", "/api/conflicts", SCOPED_LIST, probe=conflict_ids),
+    Row("GET", "/api/conflicts", "/api/conflicts?household={household}",
+        {"surveyor": ("200 seen", 404), "reviewer": ("200 seen", 404),
+         "county": ("200 seen", 404), "admin": ("200 seen", "200 seen"), "anonymous": 401},
+        probe=conflict_ids),
+    # The surveyor's "outside" village is in the surveyor's own township: the township filter
+    # must still not show a village that is not assigned.
+    Row("GET", "/api/conflicts", "/api/conflicts?township={township}",
+        {"surveyor": ("200 seen", "200 unseen"), "reviewer": ("200 seen", 403),
+         "county": ("200 seen", 403), "admin": ("200 seen", "200 seen"), "anonymous": 401},
+        probe=conflict_ids),
+    Row("GET", "/api/sync/pull", "/api/sync/pull?limit=500", SCOPED_LIST, probe=pull_ids),
+    Row("POST", "/api/sync/push", "/api/sync/push",
+        {"surveyor": ("200 applied", "200 rejected"), "reviewer": ("200 applied", "200 rejected"),
+         "county": ("200 applied", "200 rejected"), "admin": 403, "anonymous": 401},
+        body=lambda t: {"device_id": "matrix", "ops": [{
+            "op_id": str(uuid.uuid4()), "household_id": t.household_id, "base_version": 1,
+            "changes": {"household.phone": "13900000000"}}]},
+        probe=_push_status),
+    Row("PUT", "/api/attachments/<attachment_id>", "/api/attachments/{new}",
+        {"surveyor": 201, "reviewer": 201, "county": 201, "admin": 403, "anonymous": 401},
+        raw=PNG + b"matrix"),
+    Row("GET", "/api/attachments/<attachment_id>", "/api/attachments/{attachment}", SCOPED_READ),
+    Row("GET", "/api/admin/users", "/api/admin/users", ADMIN_ONLY),
+    Row("POST", "/api/admin/users", "/api/admin/users", ADMIN_ONLY | {"admin": 201},
+        body=lambda t: {"username": f"u-{uuid.uuid4().hex[:8]}", "name": "新用户",
+                        "role": "surveyor", "password": "long-enough", "area_ids": [t.village_id]}),
+    Row("GET", "/api/admin/users/<int:user_id>/devices", "/api/admin/users/{user}/devices",
+        ADMIN_ONLY),
+    Row("POST", "/api/admin/users/<int:user_id>/revoke", "/api/admin/users/{user}/revoke",
+        ADMIN_ONLY, body={}),
+]
+# fmt: on
+
+
+def _cases():
+    for index, row in enumerate(MATRIX):
+        for role in ROLES:
+            expected = row.expect[role]
+            scopes = ("inside", "outside") if isinstance(expected, tuple) else ("any",)
+            for n, scope in enumerate(scopes):
+                want = expected[n] if isinstance(expected, tuple) else expected
+                yield pytest.param(
+                    index, role, scope, str(want), id=f"{row.method} {row.url} {role} {scope}"
+                )
+
+
+@pytest.fixture(scope="module")
+def world(app):
+    """The demo county seeded once for the whole table, plus a second county nobody but the
+    administrator covers. Every case then makes its own fresh target inside it."""
+    from server.demo import seed
+    from tests.conftest import _empty
+
+    with app.app_context():
+        _empty()
+        seed(households=120, random_seed=7)
+        other = Area(code="610527", name="外县", level="county", path="")
+        db.session.add(other)
+        db.session.flush()
+        other.path = f"/{other.id}/"
+        township = Area(
+            parent_id=other.id, code="610527001", name="外镇", level="township", path=""
+        )
+        db.session.add(township)
+        db.session.flush()
+        township.path = f"{other.path}{township.id}/"
+        village = Area(
+            parent_id=township.id, code="610527001001", name="外村", level="village", path=""
+        )
+        db.session.add(village)
+        db.session.flush()
+        village.path = f"{township.path}{village.id}/"
+        db.session.commit()
+        areas = demo_areas()
+        villages = {
+            ("surveyor", "inside"): areas.surveyor_village,
+            ("surveyor", "outside"): areas.unassigned_village,
+            ("reviewer", "inside"): areas.unassigned_village,
+            ("reviewer", "outside"): areas.township2_village,
+            ("county", "inside"): areas.township2_village,
+            ("county", "outside"): village.id,
+            ("admin", "inside"): areas.township2_village,
+            ("admin", "outside"): village.id,
+            ("anonymous", "inside"): areas.surveyor_village,
+            ("anonymous", "outside"): village.id,
+        }
+        db.session.remove()
+    return villages
+
+
+def _target(village_id: int) -> Target:
+    """A draft household (the sample document) with a linked attachment and an open conflict row."""
+    number = f"MX{uuid.uuid4().hex[:12]}"
+    attachment_id = str(uuid.uuid4())
+    document = fresh_document()
+    document["signoff"]["signature"] = attachment_id
+    household_id = make_household(village_id, document, household_no=number)
+    village = db.session.get(Area, village_id)
+    admin = db.session.scalar(select(User).where(User.username == "demo-admin"))
+    surveyor = db.session.scalar(select(User).where(User.username == "demo-surveyor"))
+    db.session.add(
+        Attachment(
+            id=attachment_id,
+            content_type="image/png",
+            size=len(PNG),
+            sha256=uuid.uuid4().hex,
+            data=PNG,
+            household_id=household_id,
+            village_id=village_id,
+            uploaded_by=admin.id,
+        )
+    )
+    db.session.add(
+        Conflict(
+            household_id=household_id,
+            township_id=village.parent_id,
+            path="household.phone",
+            base_value="1",
+            server_value="2",
+            device_value="3",
+            version=1,
+            created_at=datetime.now(UTC),
+        )
+    )
+    target = Target(
+        household_id, number, village_id, village.parent_id, attachment_id, surveyor.id, document
+    )
+    db.session.commit()
+    return target
+
+
+def _headers(role: str, token: str) -> dict:
+    if role == "anonymous":
+        return {}
+    user = db.session.scalar(select(User).where(User.username == USERNAMES[role]))
+    if token == "refresh":
+        jwt = issue_tokens(user)["refresh_token"]
+        db.session.commit()
+    else:
+        jwt = create_access_token(identity=user)
+    db.session.rollback()
+    return {"Authorization": f"Bearer {jwt}"}
+
+
+@pytest.mark.parametrize(("index", "role", "scope", "expected"), list(_cases()))
+def test_access(app, world, index, role, scope, expected):
+    row = MATRIX[index]
+    client = app.test_client()
+    with app.test_request_context():
+        target = _target(world[(role, "outside" if scope == "outside" else "inside")])
+        headers = _headers(role, row.token) | row.headers
+        db.session.remove()
+    url = row.url.format(
+        household=target.household_id,
+        village=target.village_id,
+        township=target.township_id,
+        attachment=target.attachment_id,
+        no=target.household_no,
+        user=target.user_id,
+        new=uuid.uuid4(),
+    )
+    body = row.body(target) if callable(row.body) else row.body
+    if row.raw is not None:
+        response = client.open(url, method=row.method, data=row.raw, headers=headers)
+    else:
+        response = client.open(url, method=row.method, json=body, headers=headers)
+    got = str(response.status_code)
+    if row.probe is not None and response.status_code == 200:
+        got += " " + row.probe(response, target)
+    assert got == expected, response.get_data(as_text=True)[:500]
+    if response.status_code >= 400:
+        error = response.get_json()["error"]
+        assert error["code"] and error["message"]
+
+
+def _api_rules(app) -> set[tuple[str, str]]:
+    return {
+        (method, rule.rule)
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/api/")
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+
+
+def test_the_matrix_covers_every_api_rule(app):
+    covered = {(row.method, row.rule) for row in MATRIX}
+    assert covered == _api_rules(app)
+
+
+def test_every_row_names_every_role():
+    for row in MATRIX:
+        assert set(row.expect) == set(ROLES), row.url
