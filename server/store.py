@@ -12,17 +12,16 @@ SEQ = "change_seq"
 
 
 def next_change_seq() -> int:
-    """Bump the change counter. The row lock it takes is held until commit, so sequence order is
-    commit order and a pull cursor never skips a concurrent change: call it late in a write."""
-    counter = Counter.__table__
+    """Bump the change counter. Called last in a write: the row lock it takes is held until commit,
+    so sequence order is commit order and a pull cursor never skips a concurrent change."""
     value = db.session.execute(
-        update(counter)
-        .where(counter.c.name == SEQ)
-        .values(value=counter.c.value + 1)
-        .returning(counter.c.value)
+        update(Counter)
+        .where(Counter.name == SEQ)
+        .values(value=Counter.value + 1)
+        .returning(Counter.value)
     ).scalar()
     if value is None:
-        db.session.execute(insert(counter).values(name=SEQ, value=1))
+        db.session.execute(insert(Counter).values(name=SEQ, value=1))
         return 1
     return value
 
@@ -82,28 +81,17 @@ def households_page(
 
 
 def replace_members(household_id: str, rows: list[dict]) -> None:
-    member = Member.__table__  # Core statements: the ORM's bulk path costs more than the work
-    db.session.execute(delete(member).where(member.c.household_id == household_id))
+    db.session.execute(delete(Member).where(Member.household_id == household_id))
     if rows:
-        db.session.execute(insert(member), [dict(r, household_id=household_id) for r in rows])
+        db.session.execute(insert(Member), [dict(r, household_id=household_id) for r in rows])
 
 
 def add_revision(**values) -> None:
-    db.session.execute(insert(Revision.__table__).values(**values))
+    db.session.execute(insert(Revision).values(**values))
 
 
 def revision_by_op(op_id: str) -> Revision | None:
     return db.session.scalars(select(Revision).where(Revision.op_id == op_id)).first()
-
-
-def first_results(op_ids: list[str]) -> dict[str, dict]:
-    """The stored answers of the operations among `op_ids` that were applied before."""
-    if not op_ids:
-        return {}
-    rows = db.session.execute(
-        select(Revision.op_id, Revision.result).where(Revision.op_id.in_(op_ids))
-    )
-    return {op_id: result or {} for op_id, result in rows}
 
 
 def revision_document(household_id: str, version: int) -> dict | None:
@@ -124,7 +112,7 @@ def revisions(household_id: str) -> list[Revision]:
 
 def add_conflicts(rows: list[dict]) -> None:
     if rows:
-        db.session.execute(insert(Conflict.__table__), rows)
+        db.session.execute(insert(Conflict), rows)
 
 
 def open_conflicts(
