@@ -5,6 +5,8 @@ SQLite: WAL (readers never wait for the writer), foreign keys on, a busy timeout
 PostgreSQL: the household row is locked with SELECT ... FOR UPDATE by the caller.
 """
 
+import fcntl
+import os
 from contextlib import contextmanager
 
 from sqlalchemy import event
@@ -42,19 +44,44 @@ def tune_engine(engine: Engine) -> None:
             conn.exec_driver_sql("BEGIN")
 
 
+_lock_files: dict[tuple[int, str], int] = {}
+
+
+def _writer_lock_fd(engine: Engine) -> int | None:
+    """A lock file beside the SQLite database, one descriptor per process.
+
+    SQLite's own busy handler polls with growing sleeps, so writers from several gunicorn workers
+    waste most of their time asleep; an flock queues them and wakes the next one at once.
+    """
+    path = engine.url.database
+    if not path or path == ":memory:":
+        return None
+    key = (os.getpid(), path)  # a forked worker must not share its parent's open file
+    if key not in _lock_files:
+        _lock_files[key] = os.open(path + ".writer-lock", os.O_RDWR | os.O_CREAT, 0o600)
+    return _lock_files[key]
+
+
 @contextmanager
 def write_transaction():
     """One unit of work that commits whole or not at all.
 
     Any transaction the request already had (a user lookup, say) is ended first, so the unit's
-    reads happen under its own write lock.
+    reads happen under its own write lock. (That ends with a rollback, which expires what the
+    session had loaded: load what the unit needs inside it.)
     """
     session = db.session
     session.rollback()
-    session.connection(execution_options={IMMEDIATE: True})
+    fd = _writer_lock_fd(db.engine) if is_sqlite() else None
+    if fd is not None:
+        fcntl.flock(fd, fcntl.LOCK_EX)
     try:
+        session.connection(execution_options={IMMEDIATE: True})
         yield session
         session.commit()
     except BaseException:
         session.rollback()
         raise
+    finally:
+        if fd is not None:
+            fcntl.flock(fd, fcntl.LOCK_UN)

@@ -119,11 +119,15 @@ def save(
     note: str | None = None,
 ) -> None:
     """Write a new version of `hh` (already added to the session when new)."""
+    old = None if kind == "create" else member_rows((hh.document or {}).get("members") or [])
     apply_derived(hh, document, campaign)
     hh.version = (hh.version or 0) + 1 if kind != "create" else 1
     hh.updated_at = now()
     hh.updated_by = user_id
-    store.replace_members(hh.id, member_rows(document.get("members") or []))
+    touch(hh)
+    new_members = member_rows(document.get("members") or [])
+    if new_members != old:
+        store.replace_members(hh.id, new_members)
     store.add_revision(
         household_id=hh.id,
         version=hh.version,
@@ -138,13 +142,15 @@ def save(
         note=note,
         created_at=hh.updated_at,
     )
-    touch(hh)
 
 
 def touch(hh: Household) -> None:
-    """Mark a household changed for pull; the last write of any transaction that changes it."""
+    """Mark a household changed for pull, and write it.
+
+    The change counter's row stays locked until commit, so sequence order is commit order and a
+    pull cursor never skips a change (on SQLite the write lock does the same).
+    """
     from .extensions import db
 
-    db.session.flush()
     hh.change_seq = store.next_change_seq()
     db.session.flush()
