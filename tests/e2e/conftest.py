@@ -47,15 +47,19 @@ def free_port() -> int:
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
     """Seed a temporary database and serve it with gunicorn (2 workers) on a free port."""
-    tmp = tmp_path_factory.mktemp("e2e")
+    yield from serve(ROOT, tmp_path_factory.mktemp("e2e"))
+
+
+def serve(root, tmp):
+    """Serve the app found in `root` over a fresh seeded database in `tmp`; yields the base URL."""
     env = dict(
         os.environ, DATABASE_URL=f"sqlite:///{tmp / 'ruhu.db'}", RUHU_SECRET_KEY="e2e-secret"
     )
     flask = [str(VENV_BIN / "flask"), "--app", "wsgi"]
-    subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run([*flask, "db", "upgrade"], cwd=root, env=env, check=True, capture_output=True)
     subprocess.run(
         [*flask, "seed-demo", "--households", "300"],
-        cwd=ROOT,
+        cwd=root,
         env=env,
         check=True,
         capture_output=True,
@@ -65,7 +69,7 @@ def server(tmp_path_factory):
     with open(tmp / "gunicorn.log", "wb") as log:
         proc = subprocess.Popen(
             [str(VENV_BIN / "gunicorn"), "-b", f"127.0.0.1:{port}", "-w", "2", "wsgi:app"],
-            cwd=ROOT,
+            cwd=root,
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,

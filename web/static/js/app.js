@@ -207,7 +207,7 @@ async function newHousehold(villageId) {
 }
 
 // ---- router -------------------------------------------------------------------------------
-let wantUpdate = null;
+let wantUpdate = false;
 let lastScreen = null;
 let hasVillages = false;
 async function route() {
@@ -215,7 +215,7 @@ async function route() {
   const screen = hash.split('?')[0];
   if (screen !== lastScreen) { scrollTo(0, 0); lastScreen = screen; }
   if (!hash.startsWith('#/h/') && isEditing()) closeForm();
-  if (wantUpdate && !hash.startsWith('#/h/')) { wantUpdate.postMessage({ type: 'SKIP_WAITING' }); wantUpdate = null; }
+  if (wantUpdate && !hash.startsWith('#/h/')) { wantUpdate = false; applyUpdate(); }
   const user = await auth.currentUser();
   if (!user && hash !== '#/login') { location.replace('#/login'); return; }
   const [, name, arg] = hash.match(/^#\/([^/?]*)\/?([^?]*)/) || [];
@@ -235,23 +235,33 @@ addEventListener('hashchange', route);
 
 // ---- service worker: install, and a new version offered with a prompt -----------------------
 let updateRequested = false;
-function offerUpdate(worker) {
+/**
+ * Tell the waiting worker to take over; `controllerchange` then reloads the page once. The
+ * message is repeated for a while: a worker that is just starting up may miss it.
+ */
+async function applyUpdate(tries = 10) {
+  const reg = await navigator.serviceWorker.getRegistration();
+  if (!reg || !reg.waiting) return;
+  reg.waiting.postMessage({ type: 'SKIP_WAITING' });
+  if (tries > 1) setTimeout(() => applyUpdate(tries - 1), 1000);
+}
+function offerUpdate() {
   showBanner('有新版本，点击更新', () => {
     updateRequested = true;
     if (isEditing()) {
-      wantUpdate = worker;
+      wantUpdate = true;
       showBanner('正在填写问卷：回到列表后自动更新（已填内容都已保存）', null, 'info');
-    } else worker.postMessage({ type: 'SKIP_WAITING' });
+    } else applyUpdate();
   });
 }
 if ('serviceWorker' in navigator) {
   navigator.serviceWorker.register('/sw.js', { scope: '/' }).then((reg) => {
-    if (reg.waiting && navigator.serviceWorker.controller) offerUpdate(reg.waiting);
+    if (reg.waiting && navigator.serviceWorker.controller) offerUpdate();
     reg.addEventListener('updatefound', () => {
       const w = reg.installing;
       if (!w) return;
       w.addEventListener('statechange', () => {
-        if (w.state === 'installed' && navigator.serviceWorker.controller) offerUpdate(w);
+        if (w.state === 'installed' && navigator.serviceWorker.controller) offerUpdate();
       });
     });
     setInterval(() => reg.update().catch(() => {}), 30 * 60 * 1000);
