@@ -156,25 +156,27 @@ async function acknowledge(op, result) {
     await req(s.outbox.delete(op.seq));
     const rest = (await req(s.outbox.index('household').getAll(op.household_id))).sort((a, b) => a.seq - b.seq);
     const h = await req(s.households.get(op.household_id));
-    const ok = result.status !== 'rejected';
+    // A duplicate repeats the first answer (the op was committed before; its answer was lost).
+    const status = result.status === 'duplicate' && result.first_status ? result.first_status : result.status;
+    const ok = status !== 'rejected';
     if (ok && result.version) {
       for (const o of rest) { o.base_version = result.version; await req(s.outbox.put(o)); }
     }
     if (!h) return;
     h.pending = rest.length;
-    h.last_result = { status: result.status, at: new Date().toISOString() };
-    if (result.status === 'rejected') {
+    h.last_result = { status, at: new Date().toISOString() };
+    if (status === 'rejected') {
       h.rejected = result.errors || [{ path: '', message: '服务器拒绝了这条修改', severity: 'error' }];
       let base = clone(h.server);
       for (const o of rest) base = apply(base, o.changes);
       h.base = base;
     } else {
-      if (result.status === 'applied' || result.status === 'duplicate') {
+      if (status === 'applied' || status === 'duplicate') {
         if (op.base_version === h.version) h.server = apply(h.server, op.changes);
       }
       if (result.version) h.version = Math.max(h.version, result.version);
       h.rejected = null;
-      if (result.status === 'conflict') {
+      if (status === 'conflict') {
         h.conflicts = (result.conflicts || []).map((c) => ({ ...c, at: new Date().toISOString() }));
         h.conflict_open = true;
       }
