@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 
 from .database import is_sqlite
 from .extensions import db
@@ -11,18 +11,24 @@ from .models import Area, Attachment, Campaign, Conflict, Counter, Household, Me
 SEQ = "change_seq"
 
 
+_COUNTER = Counter.__table__
+_BUMP = (
+    update(_COUNTER)
+    .where(_COUNTER.c.name == SEQ)
+    .values(value=_COUNTER.c.value + 1)
+    .returning(_COUNTER.c.value)
+)
+_MEMBER = Member.__table__
+_DELETE_MEMBERS = delete(_MEMBER).where(_MEMBER.c.household_id == bindparam("hid"))
+_INSERT_MEMBERS = insert(_MEMBER)
+
+
 def next_change_seq() -> int:
     """Bump the change counter. The row lock it takes is held until commit, so sequence order is
     commit order and a pull cursor never skips a concurrent change: call it late in a write."""
-    counter = Counter.__table__
-    value = db.session.execute(
-        update(counter)
-        .where(counter.c.name == SEQ)
-        .values(value=counter.c.value + 1)
-        .returning(counter.c.value)
-    ).scalar()
+    value = db.session.connection().execute(_BUMP).scalar()
     if value is None:
-        db.session.execute(insert(counter).values(name=SEQ, value=1))
+        db.session.execute(insert(Counter.__table__).values(name=SEQ, value=1))
         return 1
     return value
 
@@ -82,14 +88,14 @@ def households_page(
 
 
 def replace_members(household_id: str, rows: list[dict]) -> None:
-    member = Member.__table__  # Core statements: the ORM's bulk path costs more than the work
-    db.session.execute(delete(member).where(member.c.household_id == household_id))
+    conn = db.session.connection()  # Core statements: the ORM's bulk path costs more than the work
+    conn.execute(_DELETE_MEMBERS, {"hid": household_id})
     if rows:
-        db.session.execute(insert(member), [dict(r, household_id=household_id) for r in rows])
+        conn.execute(_INSERT_MEMBERS, [dict(r, household_id=household_id) for r in rows])
 
 
 def add_revision(**values) -> None:
-    db.session.execute(insert(Revision.__table__).values(**values))
+    db.session.connection().execute(_INSERT_REVISION, values)
 
 
 def revision_by_op(op_id: str) -> Revision | None:
@@ -104,14 +110,6 @@ def first_results(op_ids: list[str]) -> dict[str, dict]:
         select(Revision.op_id, Revision.result).where(Revision.op_id.in_(op_ids))
     )
     return {op_id: result or {} for op_id, result in rows}
-
-
-def revision_document(household_id: str, version: int) -> dict | None:
-    return db.session.scalar(
-        select(Revision.document).where(
-            Revision.household_id == household_id, Revision.version == version
-        )
-    )
 
 
 def revisions(household_id: str) -> list[Revision]:
@@ -166,9 +164,12 @@ def changed_since(seq: int, village_ids: Iterable[int], limit: int) -> list[Hous
     )
 
 
-# The sync hot path works on plain rows with Core statements: an operation must cost well under a
-# millisecond of database work, which the ORM's unit of work cannot do.
+# The sync hot path works on plain rows with statements built once: an operation must cost well
+# under a millisecond of database work, which neither the ORM's unit of work nor a statement built
+# per call (and its cache key computed per call) can do. SET and VALUES clauses come from the keys
+# of the parameters, so the where-clause parameters carry names no column has.
 
+_HH = Household.__table__
 _SYNC_COLUMNS = (
     "id",
     "village_id",
@@ -181,39 +182,54 @@ _SYNC_COLUMNS = (
     "conflict_open",
     "parallel_note",
 )
+_READ_HOUSEHOLD = select(*[_HH.c[name] for name in _SYNC_COLUMNS]).where(
+    _HH.c.id == bindparam("hid")
+)
+_READ_HOUSEHOLD_LOCKED = _READ_HOUSEHOLD.with_for_update()
+_UPDATE_HOUSEHOLD = update(_HH).where(
+    _HH.c.id == bindparam("hid"), _HH.c.version == bindparam("expected")
+)
+_INSERT_HOUSEHOLD = insert(_HH)
+_SET_SEQ = update(_HH).where(_HH.c.id == bindparam("hid"))
+_REV = Revision.__table__
+_READ_BASE = select(_REV.c.document).where(
+    _REV.c.household_id == bindparam("hid"), _REV.c.version == bindparam("v")
+)
+_INSERT_REVISION = insert(_REV)
+_LINES = select(Campaign.__table__.c.lines).where(Campaign.__table__.c.id == bindparam("cid"))
+
+
+def _conn():
+    return db.session.connection()
 
 
 def household_row(household_id: str, lock: bool = False):
-    table = Household.__table__
-    query = select(*[table.c[name] for name in _SYNC_COLUMNS]).where(table.c.id == household_id)
-    if lock and not is_sqlite():
-        query = query.with_for_update()
-    return db.session.execute(query).first()
+    query = _READ_HOUSEHOLD_LOCKED if lock and not is_sqlite() else _READ_HOUSEHOLD
+    return _conn().execute(query, {"hid": household_id}).first()
+
+
+def base_document(household_id: str, version: int) -> dict | None:
+    return _conn().execute(_READ_BASE, {"hid": household_id, "v": version}).scalar()
 
 
 def insert_household(values: dict) -> None:
-    db.session.execute(insert(Household.__table__).values(**values))
+    _conn().execute(_INSERT_HOUSEHOLD, values)
 
 
 def update_household(household_id: str, expected_version: int, values: dict) -> bool:
     """Write `values` only if the household is still at `expected_version`."""
-    table = Household.__table__
-    done = db.session.execute(
-        update(table)
-        .where(table.c.id == household_id, table.c.version == expected_version)
-        .values(**values)
+    done = _conn().execute(
+        _UPDATE_HOUSEHOLD, values | {"hid": household_id, "expected": expected_version}
     )
     return done.rowcount == 1
 
 
 def set_change_seq(household_id: str, seq: int) -> None:
-    table = Household.__table__
-    db.session.execute(update(table).where(table.c.id == household_id).values(change_seq=seq))
+    _conn().execute(_SET_SEQ, {"hid": household_id, "change_seq": seq})
 
 
 def campaign_lines(campaign_id: int) -> list[dict] | None:
-    table = Campaign.__table__
-    row = db.session.execute(select(table.c.lines).where(table.c.id == campaign_id)).first()
+    row = _conn().execute(_LINES, {"cid": campaign_id}).first()
     return None if row is None else (row.lines or [])
 
 
@@ -222,7 +238,7 @@ def attachment_owners(attachment_ids: list[str]) -> dict[str, str | None]:
     if not attachment_ids:
         return {}
     table = Attachment.__table__
-    rows = db.session.execute(
+    rows = _conn().execute(
         select(table.c.id, table.c.household_id).where(table.c.id.in_(attachment_ids))
     )
     return {row.id: row.household_id for row in rows}
@@ -232,7 +248,7 @@ def link_attachments(attachment_ids: list[str], household_id: str, village_id: i
     if not attachment_ids:
         return
     table = Attachment.__table__
-    db.session.execute(
+    _conn().execute(
         update(table)
         .where(table.c.id.in_(attachment_ids), table.c.household_id.is_(None))
         .values(household_id=household_id, village_id=village_id)

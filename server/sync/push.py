@@ -141,9 +141,8 @@ def _plan(caller: Caller, device_id: str, op: dict, lock: bool = False) -> Plan:
         raise Rejected(
             _error("base_version", "版本号比服务器上的还新，请重新下载该户"), "bad_version"
         )
-    base_doc = (
-        {} if op["base_version"] == 0 else store.revision_document(row.id, op["base_version"])
-    )
+    base_version = op["base_version"]
+    base_doc = {} if base_version == 0 else store.base_document(row.id, base_version)
     if base_doc is None:
         raise Rejected(_error("base_version", "找不到所依据的版本，请重新下载该户"), "bad_version")
     complete = records.needs_completeness(row.review_state, op["submit"])
