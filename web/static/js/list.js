@@ -37,7 +37,7 @@ export function itemsHTML(rows, lines, chunk = false) {
     const m = r.meta;
     html += `<li><a href="#/h/${r.id}"><div class="who"><div class="name">${esc(m.head || '（未填户主）')}${tags(r, lines)}</div>`
       + `<div class="sub">${esc(m.group)} · 户号 ${esc(m.no || '—')} · ${m.size}人 · ${esc(STATE[r.review_state] || '')}</div></div>`
-      + `<div class="pci">${m.pci === null ? '—' : m.pci}<br><small class="muted">元/人</small></div></a></li>`;
+      + `<div class="pci">${m.pci === null ? '—' : m.pci}</div></a></li>`;
   }
   return html || (chunk ? '' : '<li class="muted" style="padding:16px 4px">没有符合条件的户</li>');
 }
@@ -71,10 +71,11 @@ function fill(list, items, lines) {
   if (items.length > FIRST) requestAnimationFrame(() => setTimeout(more, 0)); // after the first paint
 }
 const cmp = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
-const byPlace = (a, b) => (a.village_id - b.village_id) || cmp(a.meta.group, b.meta.group)
+// Household numbers encode village, group and sequence: their order is the register's order.
+const byPlace = (a, b) => (a.village_id - b.village_id)
   || (a.meta.no.length - b.meta.no.length) || cmp(a.meta.no, b.meta.no);
 
-/** The rows, sorted by village, group and household number; kept in memory between writes. */
+/** The rows, sorted by village and household number; kept in memory between writes. */
 async function loadRows() {
   const g = rowsGeneration();
   if (cache.generation !== g || !cache.rows) {
@@ -122,10 +123,10 @@ export async function renderList(view, { villageNames }) {
   const refresh = () => {
     const s = apply(rows, lines);
     fill(list, s, lines);
-    count.textContent = `显示 ${s.length} 户`;
+    count.textContent = `显示 ${s.length} 户 · 右侧为人均纯收入（元）`;
     setKV('list_ui', { village: ui.village, filter: ui.filter, line: ui.line });
   };
-  count.textContent = `显示 ${shown.length} 户`;
+  count.textContent = `显示 ${shown.length} 户 · 右侧为人均纯收入（元）`;
   view.querySelector('.tools').addEventListener('click', (e) => {
     const b = e.target.closest('button');
     if (!b) return;

@@ -14,7 +14,7 @@ const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '
 export async function renderTable(view, villageId, { toast }) {
   const [hs, tdef, form] = await Promise.all([byIndex('households', 'village', villageId), get('forms', 'income_table'), get('forms', 'annex1')]);
   const cols = ((tdef && tdef.definition.columns) || []).filter((c) => !c.computed && c.key.startsWith('income.'));
-  hs.sort((a, b) => (a.meta.group || '').localeCompare(b.meta.group || '', 'zh') || (a.meta.no || '').localeCompare(b.meta.no || '', 'zh', { numeric: true }));
+  hs.sort((a, b) => (a.meta.no.length - b.meta.no.length) || (a.meta.no < b.meta.no ? -1 : a.meta.no > b.meta.no ? 1 : 0));
   const byId = new Map(hs.map((h) => [h.id, { h, doc: clone(h.doc), seen: clone(h.doc) }]));
   const lines = hs.length ? linesFor(hs[0].campaign_id) : [];
   const flagLines = lines.filter((l) => l.purpose !== 'exit');
