@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import Text, bindparam, cast, delete, func, insert, select, update
 
 from .database import is_sqlite
 from .extensions import db
@@ -152,16 +152,43 @@ def count_open_conflicts(household_id: str) -> int:
     )
 
 
-def changed_since(seq: int, village_ids: Iterable[int], limit: int) -> list[Household]:
-    """Households changed after `seq` (deleted ones too: they become tombstones)."""
-    return list(
-        db.session.scalars(
-            select(Household)
-            .where(Household.change_seq > seq, Household.village_id.in_(list(village_ids)))
-            .order_by(Household.change_seq)
-            .limit(limit)
+def changed_since(seq: int, village_ids: Iterable[int], limit: int) -> list:
+    """Households changed after `seq` (deleted ones too: they become tombstones), as rows whose
+    `document_json` and `summary_json` are the stored JSON text, passed on without re-parsing."""
+    h = Household.__table__
+    columns = [h.c[name] for name in PULL_COLUMNS]
+    return db.session.execute(
+        select(
+            *columns,
+            cast(h.c.document, Text).label("document_json"),
+            cast(h.c.summary, Text).label("summary_json"),
         )
-    )
+        .where(h.c.change_seq > seq, h.c.village_id.in_(list(village_ids)))
+        .order_by(h.c.change_seq)
+        .limit(limit)
+    ).all()
+
+
+PULL_COLUMNS = (
+    "id",
+    "village_id",
+    "campaign_id",
+    "version",
+    "review_state",
+    "review_note",
+    "conflict_open",
+    "parallel_note",
+    "household_no",
+    "head_name",
+    "household_size",
+    "per_capita_net_income",
+    "monitoring_type",
+    "exit_eligible",
+    "line_flags",
+    "updated_at",
+    "change_seq",
+    "deleted",
+)
 
 
 # The sync hot path works on plain rows with statements built once: an operation must cost well

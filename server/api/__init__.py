@@ -15,3 +15,6 @@ from . import (  # noqa: E402,F401  (the modules register their routes on `api`)
     review,
     sync,
 )
+from .compress import gzip_response  # noqa: E402
+
+api.after_request(gzip_response)

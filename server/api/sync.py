@@ -42,4 +42,5 @@ def push():
 @login_required
 def pull():
     args = Pull().load(request.args)
-    return jsonify(pull_changes(g.user, args["since"], min(args["limit"], 500)))
+    body = pull_changes(g.user, args["since"], min(args["limit"], 500))
+    return current_app.response_class(body, mimetype="application/json")
