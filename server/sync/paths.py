@@ -19,11 +19,20 @@ Standard library only: this module is shared by the sync layer and the unit test
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 #: Sections that are lists of rows matched by ``id``. The one place this list lives.
 REPEAT_SECTIONS: tuple[str, ...] = ("members", "helpers", "measures")
+
+
+def _copy(value: Any) -> Any:
+    """A copy of a JSON value. Documents are only dicts, lists and scalars, and copying them this
+    way costs a fifth of `copy.deepcopy`, which matters on the sync path."""
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    return value
 
 
 class PathError(ValueError):
@@ -87,11 +96,11 @@ def diff(old: dict, new: dict) -> dict[str, Any]:
                     _diff_fields(join(section, row_id), row, new_rows[row_id], changes)
             for row_id, row in new_rows.items():
                 if row_id not in old_rows:
-                    changes[join(section, row_id)] = copy.deepcopy(row)
+                    changes[join(section, row_id)] = _copy(row)
         elif (a is None or isinstance(a, dict)) and (b is None or isinstance(b, dict)):
             _diff_fields(section, a or {}, b or {}, changes)
         elif not same(a, b):
-            changes[section] = copy.deepcopy(b)
+            changes[section] = _copy(b)
     return changes
 
 
@@ -103,9 +112,9 @@ def apply(doc: dict, changes: dict[str, Any]) -> dict:
     missing row is a no-op, so a replayed deletion is harmless. A whole row for an existing id
     replaces it in place; a new row is appended, in the order of ``changes``.
     """
-    result = copy.deepcopy(doc)
+    result = _copy(doc)
     for path, value in changes.items():
-        _apply_one(result, path, copy.deepcopy(value))
+        _apply_one(result, path, _copy(value))
     return result
 
 
@@ -114,13 +123,13 @@ def value_at(doc: dict, path: str) -> Any:
     parts = split(path)
     value = doc.get(parts[0])
     if len(parts) == 1:
-        return copy.deepcopy(value)
+        return _copy(value)
     if parts[0] in REPEAT_SECTIONS:
         row = _find_row(value if isinstance(value, list) else [], parts[1])
         found = row if row is None or len(parts) == 2 else row.get(parts[2])
     else:
         found = value.get(parts[1]) if isinstance(value, dict) else None
-    return copy.deepcopy(found)
+    return _copy(found)
 
 
 def normalize(doc: dict) -> dict:
@@ -146,12 +155,12 @@ def normalize(doc: dict) -> dict:
             if fields := _drop_none(value):
                 result[section] = fields
         elif value is not None:
-            result[section] = copy.deepcopy(value)
+            result[section] = _copy(value)
     return result
 
 
 def _drop_none(fields: dict) -> dict:
-    return {k: copy.deepcopy(v) for k, v in fields.items() if v is not None}
+    return {k: _copy(v) for k, v in fields.items() if v is not None}
 
 
 def _keys(a: dict, b: dict) -> list:
@@ -169,7 +178,7 @@ def _diff_fields(prefix: str, a: dict, b: dict, changes: dict[str, Any]) -> None
         if not isinstance(key, str) or not key:
             raise PathError(f"field name {key!r} under {prefix!r} cannot be used in a change path")
         if not same(a.get(key), b.get(key)):
-            changes[f"{prefix}.{key}"] = copy.deepcopy(b.get(key))
+            changes[f"{prefix}.{key}"] = _copy(b.get(key))
 
 
 def _rows(section: str, value: Any) -> dict[str, dict]:

@@ -25,7 +25,7 @@ from ..domain import forms
 from ..domain.workflow import WorkflowError, is_locked, transition
 from ..extensions import db
 from ..models import User
-from .merge import merge_changes
+from .merge import merge
 from .paths import PathError, apply, value_at
 
 _op_schema = Operation()
@@ -153,7 +153,7 @@ def _plan(caller: Caller, device_id: str, op: dict, lock: bool = False) -> Plan:
     if op["base_version"] == row.version:
         document, kind, status = device_doc, "edit", "applied"
     else:
-        merged = merge_changes(base_doc, row.document, op["changes"])
+        merged = merge(base_doc, row.document, device_doc)
         document = merged.document
         status = "conflict" if merged.conflicts else "merged"
         kind = "conflict" if merged.conflicts else "merge"
