@@ -158,10 +158,12 @@ class Member(db.Model):
     """A projection of the document's members, for cross-checks by ID number and people counts."""
 
     __tablename__ = "member"
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    # A member's id is unique within its household: a household copied on a phone keeps its rows'
+    # ids, and that must not make the other household unwritable.
     household_id: Mapped[str] = mapped_column(
-        ForeignKey("household.id", ondelete="CASCADE"), index=True
+        ForeignKey("household.id", ondelete="CASCADE"), primary_key=True
     )
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
     name: Mapped[str | None] = mapped_column(String(60))
     id_number: Mapped[str | None] = mapped_column(String(18), index=True)
     sex: Mapped[str | None] = mapped_column(String(2))

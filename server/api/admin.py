@@ -1,6 +1,6 @@
 """Users and devices: create accounts, assign areas, revoke a lost phone's sign-in."""
 
-from flask import g, jsonify, request
+from flask import g, jsonify
 from sqlalchemy import select
 
 from ..auth import hash_password, revoke_user_tokens, roles_required
@@ -8,7 +8,7 @@ from ..extensions import db
 from ..models import Area, RefreshToken, User
 from . import api
 from .errors import ApiError
-from .schemas import Revoke, UserCreate, user_out
+from .schemas import Revoke, UserCreate, load_json, user_out
 
 
 @api.get("/admin/users")
@@ -20,7 +20,7 @@ def list_users():
 @api.post("/admin/users")
 @roles_required("admin")
 def create_user():
-    data = UserCreate().load(request.get_json(silent=True) or {})
+    data = load_json(UserCreate())
     if db.session.scalar(select(User).where(User.username == data["username"])):
         raise ApiError(422, "用户名已存在", "invalid", {"username": ["用户名已存在"]})
     areas = list(db.session.scalars(select(Area).where(Area.id.in_(data["area_ids"]))))
@@ -63,7 +63,7 @@ def list_devices(user_id: int):
 @api.post("/admin/users/<int:user_id>/revoke")
 @roles_required("admin")
 def revoke_devices(user_id: int):
-    data = Revoke().load(request.get_json(silent=True) or {})
+    data = load_json(Revoke())
     if db.session.get(User, user_id) is None:
         raise ApiError(404, "用户不存在", "not_found")
     count = revoke_user_tokens(user_id, data["device_id"])

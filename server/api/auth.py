@@ -16,12 +16,12 @@ from ..extensions import db
 from ..models import User
 from . import api
 from .errors import ApiError
-from .schemas import Login, user_out
+from .schemas import Login, load_json, user_out
 
 
 @api.post("/auth/login")
 def login():
-    data = Login().load(request.get_json(silent=True) or {})
+    data = load_json(Login())
     username = data["username"].strip()
     if login_blocked(username):
         raise ApiError(429, "密码错误次数过多，请 15 分钟后再试", "too_many_attempts")

@@ -8,7 +8,7 @@ from ..auth import login_required, roles_required
 from ..sync.resolve import resolve_conflicts
 from . import api
 from .errors import ApiError
-from .schemas import ResolveMany, household_out
+from .schemas import ResolveMany, household_out, load_json
 
 
 def conflict_out(c) -> dict:
@@ -47,6 +47,6 @@ def list_conflicts():
 @api.post("/households/<household_id>/resolve")
 @roles_required("reviewer", "county")
 def resolve(household_id: str):
-    data = ResolveMany().load(request.get_json(silent=True) or {})
+    data = load_json(ResolveMany())
     hh = resolve_conflicts(g.user, household_id, data["resolutions"], data["note"])
     return jsonify(household_out(hh))

@@ -14,7 +14,7 @@ from ..models import Household
 from ..sync.paths import diff
 from . import api
 from .errors import ApiError, fields_from_messages
-from .schemas import HouseholdCreate, HouseholdUpdate, Paging, household_out
+from .schemas import HouseholdCreate, HouseholdUpdate, Paging, household_out, load_json
 
 EDITORS = ("surveyor", "reviewer", "county")
 
@@ -59,10 +59,17 @@ def _reject_invalid(document: dict, complete: bool = False) -> list[dict]:
     return warnings
 
 
+def _attachments(household_id: str, document: dict) -> list[str]:
+    to_link, errors = records.attachments_to_link(household_id, document)
+    if errors:
+        raise ApiError(422, "附件有误", "invalid_attachment", fields_from_messages(errors))
+    return to_link
+
+
 @api.post("/households")
 @roles_required(*EDITORS)
 def create_household():
-    data = HouseholdCreate().load(request.get_json(silent=True) or {})
+    data = load_json(HouseholdCreate())
     require_village(g.user, data["village_id"])
     village = store.get_area(data["village_id"])
     campaign = store.get_campaign(data["campaign_id"])
@@ -78,6 +85,7 @@ def create_household():
         author_id = g.user.id
         if store.get_household(household_id) is not None:
             raise ApiError(409, "该户编号已存在", "exists")
+        to_link = _attachments(household_id, data["document"])
         hh = Household(
             id=household_id,
             village_id=village.id,
@@ -96,6 +104,7 @@ def create_household():
             changes=diff({}, data["document"]),
             base_version=0,
         )
+        store.link_attachments(to_link, hh.id, hh.village_id)
     body = household_out(hh) | {"warnings": warnings}
     location = url_for("api.get_household", household_id=hh.id)
     return jsonify(body), 201, {"Location": location, "ETag": f'"{hh.version}"'}
@@ -113,7 +122,7 @@ def _base_version(data: dict) -> int:
 @api.put("/households/<household_id>")
 @roles_required(*EDITORS)
 def update_household(household_id: str):
-    data = HouseholdUpdate().load(request.get_json(silent=True) or {})
+    data = load_json(HouseholdUpdate())
     base_version = _base_version(data)
     with write_transaction():
         hh = require_household(g.user, store.get_household(household_id, lock=True))
@@ -131,7 +140,9 @@ def update_household(household_id: str):
                 current_version=hh.version,
             )
         changes = diff(hh.document, data["document"])
+        to_link = _attachments(hh.id, data["document"])
         if changes:
+            store.link_attachments(to_link, hh.id, hh.village_id)
             records.save(
                 hh,
                 data["document"],

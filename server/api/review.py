@@ -1,6 +1,6 @@
 """Township review and county acceptance: moving a record between review states."""
 
-from flask import g, jsonify, request
+from flask import g, jsonify
 
 from .. import records, store
 from ..access import require_household
@@ -10,13 +10,13 @@ from ..domain.workflow import WorkflowError, transition
 from ..extensions import db
 from . import api
 from .errors import ApiError, fields_from_messages
-from .schemas import ReviewAction, household_out
+from .schemas import ReviewAction, household_out, load_json
 
 
 @api.post("/households/<household_id>/review")
 @login_required
 def review_household(household_id: str):
-    data = ReviewAction().load(request.get_json(silent=True) or {})
+    data = load_json(ReviewAction())
     if data["action"] in ("return", "reopen") and not (data["note"] or "").strip():
         raise ApiError(422, "退回时请填写原因", "invalid", {"note": ["退回时请填写原因"]})
     with write_transaction():

@@ -1,8 +1,18 @@
 """Wire schemas: what the API accepts and returns, validated at the edge."""
 
+from flask import request
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from ..domain.workflow import ACTIONS
+from ..errors import ApiError
+
+
+def load_json(schema: Schema) -> dict:
+    """The request's JSON body through `schema`; malformed JSON is a 400, not missing fields."""
+    data = request.get_json(silent=True)
+    if data is None and request.get_data(cache=True):
+        raise ApiError(400, "请求不是有效的 JSON", "bad_json")
+    return schema.load(data if data is not None else {})
 
 
 class Login(Schema):

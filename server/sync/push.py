@@ -11,7 +11,6 @@ core at once, and the write lock is held only for a handful of statements.
 """
 
 from dataclasses import dataclass, field
-from functools import cache
 
 from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
@@ -21,12 +20,11 @@ from ..access import visible_village_ids
 from ..api.errors import _flatten
 from ..api.schemas import Operation
 from ..database import write_transaction
-from ..domain import forms
 from ..domain.workflow import WorkflowError, is_locked, transition
 from ..extensions import db
 from ..models import User
 from .merge import merge
-from .paths import PathError, apply, value_at
+from .paths import PathError, apply
 
 _op_schema = Operation()
 
@@ -297,42 +295,12 @@ def _device_document(base_doc: dict, changes: dict, complete: bool) -> dict:
     return document
 
 
-@cache
-def _attachment_fields(form_id: str = "annex1") -> tuple[tuple[str, bool, str], ...]:
-    """(section, is a repeat section, field) of every attachment field, found once per process."""
-    return tuple(
-        (section["key"], section["kind"] == "repeat", f["key"])
-        for section in forms.load(form_id)["sections"]
-        for f in section["fields"]
-        if f["type"] == "attachment"
-    )
-
-
-def _attachment_paths(document: dict) -> list[str]:
-    out = []
-    for section, repeat, key in _attachment_fields():
-        if repeat:
-            rows = document.get(section) or []
-            out += [f"{section}.{row['id']}.{key}" for row in rows if row.get("id")]
-        else:
-            out.append(f"{section}.{key}")
-    return out
-
-
 def _attachments(household_id: str, document: dict) -> list[str]:
-    """The attachments the document points at; refused if one is missing or another household's."""
-    wanted = {}
-    for path in _attachment_paths(document):
-        attachment_id = value_at(document, path)
-        if attachment_id:
-            wanted[str(attachment_id)] = path
-    owners = store.attachment_owners(list(wanted))
-    for attachment_id, path in wanted.items():
-        if attachment_id not in owners:
-            raise Rejected(_error(path, "附件尚未上传，请稍后重试同步"), "missing_attachment")
-        if owners[attachment_id] not in (None, household_id):
-            raise Rejected(_error(path, "附件属于另一户"), "invalid")
-    return [a for a in wanted if owners[a] is None]
+    to_link, errors = records.attachments_to_link(household_id, document)
+    if errors:
+        code = "missing_attachment" if errors[0]["code"] == "missing" else "invalid"
+        raise Rejected([{k: e[k] for k in ("path", "message", "severity")} for e in errors], code)
+    return to_link
 
 
 def _submitted(caller: Caller, state: str, op: dict) -> str:

@@ -15,6 +15,10 @@ def resolve_conflicts(
     """Apply one decision per open conflict (keyed by conflict id) and write a new revision."""
     with write_transaction():
         hh = require_household(user, store.get_household(household_id, lock=True))
+        if not resolutions:
+            raise ApiError(
+                422, "请至少处理一个冲突", "invalid", {"resolutions": ["请至少处理一个冲突"]}
+            )
         open_ = {str(c.id): c for c in store.open_conflicts(household_id=hh.id)}
         unknown = [k for k in resolutions if k not in open_]
         if unknown:

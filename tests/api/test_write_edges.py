@@ -1,0 +1,100 @@
+"""Edges of the REST write path: malformed bodies, attachments named by a record, copied rows."""
+
+import uuid
+
+from server.models import Household, Revision
+from tests.api.conftest import PNG, count, fresh_document, household
+
+SURVEYOR = "demo-surveyor"
+REVIEWER = "demo-reviewer"
+
+
+def test_malformed_json_is_400_not_a_list_of_missing_fields(client, auth):
+    for path, headers in (("/api/auth/login", {}), ("/api/households", auth.headers(SURVEYOR))):
+        r = client.post(
+            path, data="{not json", headers=headers | {"Content-Type": "application/json"}
+        )
+        assert r.status_code == 400, (path, r.get_json())
+        assert r.get_json()["error"]["code"] == "bad_json"
+
+
+def test_a_record_naming_an_attachment_never_uploaded_is_422_and_writes_nothing(
+    client, auth, areas
+):
+    document = fresh_document()
+    document["signoff"]["signature"] = str(uuid.uuid4())
+    before = count(Household), count(Revision)
+    r = client.post(
+        "/api/households",
+        json={"village_id": areas.surveyor_village, "campaign_id": 1, "document": document},
+        headers=auth.headers(SURVEYOR),
+    )
+    assert r.status_code == 422, r.get_json()
+    assert "附件尚未上传" in r.get_json()["error"]["fields"]["signoff.signature"][0]
+    assert (count(Household), count(Revision)) == before
+
+
+def test_an_uploaded_signature_is_linked_and_the_reviewer_may_see_it(client, auth, areas):
+    signature = str(uuid.uuid4())
+    up = client.put(
+        f"/api/attachments/{signature}",
+        data=PNG,
+        headers=auth.headers(SURVEYOR) | {"Content-Type": "image/png"},
+    )
+    assert up.status_code == 201
+    # Before any record names it, only the uploader may read it.
+    assert (
+        client.get(f"/api/attachments/{signature}", headers=auth.headers(REVIEWER)).status_code
+        == 404
+    )
+    document = fresh_document()
+    document["signoff"]["signature"] = signature
+    r = client.post(
+        "/api/households",
+        json={"village_id": areas.surveyor_village, "campaign_id": 1, "document": document},
+        headers=auth.headers(SURVEYOR),
+    )
+    assert r.status_code == 201, r.get_json()
+    seen = client.get(f"/api/attachments/{signature}", headers=auth.headers(REVIEWER))
+    assert seen.status_code == 200
+    assert seen.data == PNG
+    # Another household may not point at it.
+    other = fresh_document()
+    other["signoff"]["signature"] = signature
+    r = client.post(
+        "/api/households",
+        json={"village_id": areas.surveyor_village, "campaign_id": 1, "document": other},
+        headers=auth.headers(SURVEYOR),
+    )
+    assert r.status_code == 422
+    assert r.get_json()["error"]["fields"]["signoff.signature"] == ["附件属于另一户"]
+
+
+def test_a_copied_household_keeps_its_member_ids_without_breaking_the_first(client, auth, areas):
+    document = fresh_document()
+    ids = []
+    for _ in range(2):
+        r = client.post(
+            "/api/households",
+            json={"village_id": areas.surveyor_village, "campaign_id": 1, "document": document},
+            headers=auth.headers(SURVEYOR),
+        )
+        assert r.status_code == 201, r.get_json()
+        ids.append(r.get_json()["id"])
+    assert household(ids[0]).household_size == household(ids[1]).household_size == 3
+
+
+def test_resolving_nothing_is_422_and_writes_no_version(client, auth, areas):
+    r = client.post(
+        "/api/households",
+        json={"village_id": areas.surveyor_village, "campaign_id": 1, "document": fresh_document()},
+        headers=auth.headers(SURVEYOR),
+    )
+    household_id = r.get_json()["id"]
+    r = client.post(
+        f"/api/households/{household_id}/resolve",
+        json={"resolutions": {}},
+        headers=auth.headers(REVIEWER),
+    )
+    assert r.status_code == 422
+    assert household(household_id).version == 1
