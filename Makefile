@@ -39,5 +39,10 @@ test-postgres:
 lint: setup-test
 	.venv/bin/ruff check server tests bench
 
+# The figures the issues ask for (see bench/README.md); each script prints its targets beside them.
 bench: setup-test
 	$(PY) bench/seed_and_list.py
+	cd bench/node && npm ci --silent
+	$(PY) bench/sync_push.py
+	$(PY) bench/shell_size.py
+	$(PY) bench/shell_render.py
