@@ -46,11 +46,21 @@ NODE = ROOT / "bench" / "node"
 def new_member(n: int) -> dict:
     birth = date(2019, 1, 1) + timedelta(days=n % 600)
     return {
-        "id": str(uuid.uuid4()), "name": "王小花", "sex": "女", "relation": "之女",
+        "id": str(uuid.uuid4()),
+        "name": "王小花",
+        "sex": "女",
+        "relation": "之女",
         "id_number": idcard.make("610526", birth, (n // 600) * 2 % 998 + 2),
-        "ethnicity": "汉族", "health": ["健康"], "labour": "无劳动力",
-        "school_status": "学龄前儿童", "public_job": False, "serious_illness_insurance": True,
-        "pension_insurance": False, "dibao": False, "tekun": False, "soldier": False,
+        "ethnicity": "汉族",
+        "health": ["健康"],
+        "labour": "无劳动力",
+        "school_status": "学龄前儿童",
+        "public_job": False,
+        "serious_illness_insurance": True,
+        "pension_insurance": False,
+        "dibao": False,
+        "tekun": False,
+        "soldier": False,
     }
 
 
@@ -58,9 +68,13 @@ def operations(server: LiveServer) -> tuple[list[list[dict]], list[dict]]:
     """(fast-forward ops, stale ops) for OPS/2 editable households, and the device documents."""
     engine = server.engine()
     with engine.connect() as conn:
-        rows = conn.execute(text(
-            "SELECT id, version, document FROM household WHERE review_state IN "
-            "('draft', 'returned') ORDER BY id LIMIT :n"), {"n": OPS // 2}).all()
+        rows = conn.execute(
+            text(
+                "SELECT id, version, document FROM household WHERE review_state IN "
+                "('draft', 'returned') ORDER BY id LIMIT :n"
+            ),
+            {"n": OPS // 2},
+        ).all()
     engine.dispose()
     assert len(rows) == OPS // 2, "seed more households"
     fast, stale, documents = [], [], []
@@ -68,29 +82,43 @@ def operations(server: LiveServer) -> tuple[list[list[dict]], list[dict]]:
         document = json.loads(document) if isinstance(document, str) else document
         members = document["members"]
         added = new_member(n)
-        forward = {"income.wage_local": f"{8000 + n % 900}.00",
-                   f"members.{members[0]['id']}.name": members[0]["name"] + "新",
-                   f"members.{added['id']}": added}
-        behind = {"household.phone": f"139{n:08d}", "income.transfer_other": "640.00",
-                  f"members.{members[-1]['id']}.political": "群众"}
+        forward = {
+            "income.wage_local": f"{8000 + n % 900}.00",
+            f"members.{members[0]['id']}.name": members[0]["name"] + "新",
+            f"members.{added['id']}": added,
+        }
+        behind = {
+            "household.phone": f"139{n:08d}",
+            "income.transfer_other": "640.00",
+            f"members.{members[-1]['id']}.political": "群众",
+        }
         for kind, changes in (("fast", forward), ("stale", behind)):
-            op = {"op_id": str(uuid.uuid4()), "household_id": household_id,
-                  "base_version": version, "changes": changes}
+            op = {
+                "op_id": str(uuid.uuid4()),
+                "household_id": household_id,
+                "base_version": version,
+                "changes": changes,
+            }
             (fast if kind == "fast" else stale).append(op)
-            documents.append({"_id": op["op_id"], "household_id": household_id,
-                              **apply(document, changes)})
+            documents.append(
+                {"_id": op["op_id"], "household_id": household_id, **apply(document, changes)}
+            )
     return fast, stale, documents
 
 
 def push_all(server: LiveServer, ops: list[dict], headers: dict) -> tuple[float, list[float], dict]:
-    batches = [ops[i:i + BATCH] for i in range(0, len(ops), BATCH)]
+    batches = [ops[i : i + BATCH] for i in range(0, len(ops), BATCH)]
     statuses: dict[str, int] = {}
 
     def send(batch: list[dict]) -> tuple[float, list[dict]]:
         session = requests.Session()
         started = time.perf_counter()
-        response = session.post(f"{server.base}/api/sync/push", headers=headers, timeout=300,
-                                json={"device_id": "bench", "ops": batch})
+        response = session.post(
+            f"{server.base}/api/sync/push",
+            headers=headers,
+            timeout=300,
+            json={"device_id": "bench", "ops": batch},
+        )
         elapsed = time.perf_counter() - started
         response.raise_for_status()
         return elapsed, response.json()["results"]
@@ -109,21 +137,38 @@ def village_pull(server: LiveServer, admin: dict) -> dict:
     """Pull one village of 300 households as a surveyor assigned only that village."""
     engine = server.engine()
     with engine.connect() as conn:
-        village, count = conn.execute(text(
-            "SELECT village_id, count(*) FROM household GROUP BY village_id "
-            "ORDER BY village_id DESC LIMIT 1")).one()
+        village, count = conn.execute(
+            text(
+                "SELECT village_id, count(*) FROM household GROUP BY village_id "
+                "ORDER BY village_id DESC LIMIT 1"
+            )
+        ).one()
     engine.dispose()
     name = f"bench-{uuid.uuid4().hex[:6]}"
-    requests.post(f"{server.base}/api/admin/users", headers=admin, timeout=60, json={
-        "username": name, "name": "测试", "role": "surveyor", "password": "demo12345",
-        "area_ids": [village]}).raise_for_status()
+    requests.post(
+        f"{server.base}/api/admin/users",
+        headers=admin,
+        timeout=60,
+        json={
+            "username": name,
+            "name": "测试",
+            "role": "surveyor",
+            "password": "demo12345",
+            "area_ids": [village],
+        },
+    ).raise_for_status()
     headers = server.headers(name) | {"Accept-Encoding": "gzip"}
     session = requests.Session()
     times, raw, wire = [], 0, 0
     for _ in range(5):
         started = time.perf_counter()
-        response = session.get(f"{server.base}/api/sync/pull", headers=headers,
-                               params={"limit": 500}, stream=True, timeout=60)
+        response = session.get(
+            f"{server.base}/api/sync/pull",
+            headers=headers,
+            params={"limit": 500},
+            stream=True,
+            timeout=60,
+        )
         body = response.raw.read(decode_content=False)
         times.append(time.perf_counter() - started)
         wire = len(body)
@@ -131,16 +176,22 @@ def village_pull(server: LiveServer, admin: dict) -> dict:
         raw = len(data)
         page = json.loads(data)
         assert len(page["records"]) == count and not page["has_more"]
-    return {"households": count, "bytes": raw, "wire_bytes": wire,
-            "gzip_bytes": len(gzip.compress(data, 6)),
-            "server_gzip": response.headers.get("Content-Encoding") == "gzip",
-            "ms_median": statistics.median(times) * 1000, "ms_best": min(times) * 1000}
+    return {
+        "households": count,
+        "bytes": raw,
+        "wire_bytes": wire,
+        "gzip_bytes": len(gzip.compress(data, 6)),
+        "server_gzip": response.headers.get("Content-Encoding") == "gzip",
+        "ms_median": statistics.median(times) * 1000,
+        "ms_best": min(times) * 1000,
+    }
 
 
 def run(label: str, postgres_url: str | None) -> tuple[dict, list[dict]]:
     workdir = Path(tempfile.mkdtemp(prefix="ruhu-bench-"))
-    server = LiveServer(workdir, postgres_url=postgres_url, workers=4, households=HOUSEHOLDS,
-                        timeout=600)
+    server = LiveServer(
+        workdir, postgres_url=postgres_url, workers=4, households=HOUSEHOLDS, timeout=600
+    )
     try:
         print(f"[{label}] seeding {HOUSEHOLDS} households ...", flush=True)
         server.prepare().start()
@@ -150,9 +201,11 @@ def run(label: str, postgres_url: str | None) -> tuple[dict, list[dict]]:
         wall_b, lat_b, st_b = push_all(server, stale, headers)
         latencies = sorted(lat_a + lat_b)
         figures = {
-            "ops": len(fast) + len(stale), "seconds": wall_a + wall_b,
+            "ops": len(fast) + len(stale),
+            "seconds": wall_a + wall_b,
             "ops_per_s": (len(fast) + len(stale)) / (wall_a + wall_b),
-            "fast_forward_ops_per_s": len(fast) / wall_a, "stale_ops_per_s": len(stale) / wall_b,
+            "fast_forward_ops_per_s": len(fast) / wall_a,
+            "stale_ops_per_s": len(stale) / wall_b,
             "p50_ms": statistics.median(latencies) * 1000,
             "p95_ms": latencies[int(len(latencies) * 0.95) - 1] * 1000,
             "statuses": {k: st_a.get(k, 0) + st_b.get(k, 0) for k in set(st_a) | set(st_b)},
@@ -174,8 +227,12 @@ def pouchdb(documents: list[dict]) -> dict:
     docs = workdir / "docs.json"
     docs.write_text(json.dumps(documents, ensure_ascii=False))
     log = open(workdir / "server.log", "wb")  # noqa: SIM115
-    process = subprocess.Popen([str(server_bin), "--in-memory", "-o", "127.0.0.1",
-                                "-p", str(port), "-n"], cwd=workdir, stdout=log, stderr=log)
+    process = subprocess.Popen(
+        [str(server_bin), "--in-memory", "-o", "127.0.0.1", "-p", str(port), "-n"],
+        cwd=workdir,
+        stdout=log,
+        stderr=log,
+    )
     try:
         for _ in range(100):
             try:
@@ -183,9 +240,13 @@ def pouchdb(documents: list[dict]) -> dict:
                 break
             except requests.RequestException:
                 time.sleep(0.1)
-        out = subprocess.run(["node", str(NODE / "replicate.js"), str(docs),
-                              f"http://127.0.0.1:{port}", str(BATCH)],
-                             capture_output=True, text=True, cwd=NODE, timeout=1800)
+        out = subprocess.run(
+            ["node", str(NODE / "replicate.js"), str(docs), f"http://127.0.0.1:{port}", str(BATCH)],
+            capture_output=True,
+            text=True,
+            cwd=NODE,
+            timeout=1800,
+        )
         if out.returncode != 0:
             return {"error": out.stderr.strip()[-500:]}
         return json.loads(out.stdout.strip().splitlines()[-1])
@@ -200,8 +261,9 @@ def postgres_url() -> str | None:
     if os.environ.get("RUHU_TEST_DATABASE_URL"):
         return os.environ["RUHU_TEST_DATABASE_URL"]
     try:
-        out = subprocess.run([str(ROOT / "scripts" / "postgres.sh")], capture_output=True,
-                             text=True, check=True)
+        out = subprocess.run(
+            [str(ROOT / "scripts" / "postgres.sh")], capture_output=True, text=True, check=True
+        )
     except (OSError, subprocess.CalledProcessError):
         return None
     return out.stdout.strip().splitlines()[-1]
@@ -229,32 +291,42 @@ def main() -> None:
         print("[PouchDB] replicating the same documents into pouchdb-server ...", flush=True)
         results["PouchDB"] = pouchdb(documents)
 
-    print(f"\nSync push: {OPS} household operations with members, batches of {BATCH}, "
-          f"{PHONES} phones at once, gunicorn -w 4 on loopback, {os.cpu_count()} CPUs")
+    print(
+        f"\nSync push: {OPS} household operations with members, batches of {BATCH}, "
+        f"{PHONES} phones at once, gunicorn -w 4 on loopback, {os.cpu_count()} CPUs"
+    )
     for label, r in results.items():
         if label == "PouchDB":
             continue
-        print(f"  {label:<11} {r['ops_per_s']:7.0f} ops/s   (fast-forward "
-              f"{r['fast_forward_ops_per_s']:.0f}/s, stale→merge {r['stale_ops_per_s']:.0f}/s)"
-              f"   batch p50 {r['p50_ms']:.0f} ms  p95 {r['p95_ms']:.0f} ms   {r['statuses']}")
+        print(
+            f"  {label:<11} {r['ops_per_s']:7.0f} ops/s   (fast-forward "
+            f"{r['fast_forward_ops_per_s']:.0f}/s, stale→merge {r['stale_ops_per_s']:.0f}/s)"
+            f"   batch p50 {r['p50_ms']:.0f} ms  p95 {r['p95_ms']:.0f} ms   {r['statuses']}"
+        )
     if "PouchDB" in results:
         p = results["PouchDB"]
         if "error" in p:
             print(f"  PouchDB     failed: {p['error']}")
         else:
-            print(f"  PouchDB     {p['docs_per_second']:7.0f} docs/s  (PouchDB client → "
-                  f"pouchdb-server --in-memory, {p['written']} written in {p['seconds']:.1f} s)")
+            print(
+                f"  PouchDB     {p['docs_per_second']:7.0f} docs/s  (PouchDB client → "
+                f"pouchdb-server --in-memory, {p['written']} written in {p['seconds']:.1f} s)"
+            )
     print("\nVillage pull (one page, one surveyor assigned one village)")
     for label, r in results.items():
         if label == "PouchDB":
             continue
         p = r["pull"]
-        print(f"  {label:<11} {p['households']} households: {p['bytes'] / 1024:.0f} KB JSON, "
-              f"{p['gzip_bytes'] / 1024:.0f} KB gzip (server gzip: {p['server_gzip']}, "
-              f"{p['wire_bytes'] / 1024:.0f} KB on the wire), median {p['ms_median']:.0f} ms, "
-              f"best {p['ms_best']:.0f} ms")
-    print("\nTargets: ≥ 2,000 ops/s on SQLite; village pull < 100 ms and < 150 KB gzip; "
-          "Ruhu's push faster than PouchDB replication.")
+        print(
+            f"  {label:<11} {p['households']} households: {p['bytes'] / 1024:.0f} KB JSON, "
+            f"{p['gzip_bytes'] / 1024:.0f} KB gzip (server gzip: {p['server_gzip']}, "
+            f"{p['wire_bytes'] / 1024:.0f} KB on the wire), median {p['ms_median']:.0f} ms, "
+            f"best {p['ms_best']:.0f} ms"
+        )
+    print(
+        "\nTargets: ≥ 2,000 ops/s on SQLite; village pull < 100 ms and < 150 KB gzip; "
+        "Ruhu's push faster than PouchDB replication."
+    )
 
 
 if __name__ == "__main__":

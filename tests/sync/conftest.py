@@ -27,8 +27,12 @@ class Phone:
 
     def op(self, household: dict, changes: dict, **extra) -> dict:
         """An outbox entry: what changed since the version the phone holds."""
-        return {"op_id": new_id(), "household_id": household["id"],
-                "base_version": household["version"], "changes": changes} | extra
+        return {
+            "op_id": new_id(),
+            "household_id": household["id"],
+            "base_version": household["version"],
+            "changes": changes,
+        } | extra
 
     def push_raw(self, ops: list[dict]):
         return self.client.post(
@@ -59,8 +63,9 @@ class Phone:
                 return pages, since
 
     def revisions(self, household_id: str) -> list[dict]:
-        response = self.client.get(f"/api/households/{household_id}/revisions",
-                                   headers=self.headers)
+        response = self.client.get(
+            f"/api/households/{household_id}/revisions", headers=self.headers
+        )
         assert response.status_code == 200, response.json
         return response.json
 
@@ -79,8 +84,13 @@ def second_surveyor(client, auth, surveyor):
     villages = [a["id"] for a in me.json["areas"]]
     response = client.post(
         "/api/admin/users",
-        json={"username": "surveyor-qian", "name": "钱芳", "role": "surveyor",
-              "password": "demo12345", "area_ids": villages},
+        json={
+            "username": "surveyor-qian",
+            "name": "钱芳",
+            "role": "surveyor",
+            "password": "demo12345",
+            "area_ids": villages,
+        },
         headers=auth.headers("demo-admin"),
     )
     assert response.status_code == 201, response.json
@@ -96,8 +106,9 @@ def reviewer(client, auth):
 @pytest.fixture()
 def draft_household(client, surveyor):
     """A household of the surveyor's villages that is still a draft (so nobody has locked it)."""
-    response = client.get("/api/households", query_string={"state": "draft", "per_page": 50},
-                          headers=surveyor.headers)
+    response = client.get(
+        "/api/households", query_string={"state": "draft", "per_page": 50}, headers=surveyor.headers
+    )
     assert response.status_code == 200, response.json
     assert response.json["items"], "the demo county has a draft in the surveyor's villages"
     return response.json["items"][0]["id"]

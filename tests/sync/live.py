@@ -32,7 +32,7 @@ def free_port() -> int:
 def sqlalchemy_url(url: str) -> str:
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
@@ -57,13 +57,22 @@ class PostgresSchema:
 class LiveServer:
     """Prepare a database (migrate, seed the demo county), run gunicorn, log in the demo users."""
 
-    def __init__(self, workdir: Path, *, postgres_url: str | None = None, workers: int = 4,
-                 households: int = 120, threads: int = 1, timeout: int = 30):
+    def __init__(
+        self,
+        workdir: Path,
+        *,
+        postgres_url: str | None = None,
+        workers: int = 4,
+        households: int = 120,
+        threads: int = 1,
+        timeout: int = 30,
+    ):
         self.workdir, self.workers, self.threads = Path(workdir), workers, threads
         self.households, self.timeout = households, timeout
         self.schema = PostgresSchema(postgres_url) if postgres_url else None
-        self.database_url = (self.schema.url if self.schema
-                             else f"sqlite:///{self.workdir / 'live.db'}")
+        self.database_url = (
+            self.schema.url if self.schema else f"sqlite:///{self.workdir / 'live.db'}"
+        )
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen | None = None
@@ -71,13 +80,20 @@ class LiveServer:
 
     @property
     def env(self) -> dict:
-        return os.environ | {"DATABASE_URL": self.database_url,
-                             "RUHU_SECRET_KEY": "live-test-secret-key-long-enough-for-hs256",
-                             "FLASK_APP": "wsgi"}
+        return os.environ | {
+            "DATABASE_URL": self.database_url,
+            "RUHU_SECRET_KEY": "live-test-secret-key-long-enough-for-hs256",
+            "FLASK_APP": "wsgi",
+        }
 
     def _flask(self, *args: str) -> None:
-        subprocess.run([str(BIN / "flask"), "--app", "wsgi", *args], cwd=ROOT, env=self.env,
-                       check=True, capture_output=True)
+        subprocess.run(
+            [str(BIN / "flask"), "--app", "wsgi", *args],
+            cwd=ROOT,
+            env=self.env,
+            check=True,
+            capture_output=True,
+        )
 
     def prepare(self) -> LiveServer:
         self._flask("db", "upgrade")
@@ -86,8 +102,18 @@ class LiveServer:
 
     def start(self) -> LiveServer:
         self._log = log = open(self.workdir / "gunicorn.log", "ab")  # noqa: SIM115 (kept open)
-        args = [str(BIN / "gunicorn"), "-w", str(self.workers), "-b", f"127.0.0.1:{self.port}",
-                "--timeout", str(self.timeout), "--log-level", "warning", "wsgi:app"]
+        args = [
+            str(BIN / "gunicorn"),
+            "-w",
+            str(self.workers),
+            "-b",
+            f"127.0.0.1:{self.port}",
+            "--timeout",
+            str(self.timeout),
+            "--log-level",
+            "warning",
+            "wsgi:app",
+        ]
         if self.threads > 1:
             args[1:1] = ["--threads", str(self.threads)]
         self.process = subprocess.Popen(args, cwd=ROOT, env=self.env, stdout=log, stderr=log)
@@ -118,8 +144,11 @@ class LiveServer:
             self.schema.drop()
 
     def headers(self, username: str, device_id: str | None = None) -> dict:
-        response = requests.post(f"{self.base}/api/auth/login", timeout=30, json={
-            "username": username, "password": PASSWORD, "device_id": device_id or username})
+        response = requests.post(
+            f"{self.base}/api/auth/login",
+            timeout=30,
+            json={"username": username, "password": PASSWORD, "device_id": device_id or username},
+        )
         response.raise_for_status()
         return {"Authorization": f"Bearer {response.json()['access_token']}"}
 

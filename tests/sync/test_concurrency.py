@@ -26,14 +26,25 @@ from .live import LiveServer
 pytestmark = pytest.mark.slow
 
 THREADS, OPS = 8, 25
-KEYS = ["wage_migrant", "wage_public_job", "wage_local", "business_farming",
-        "business_livestock", "business_forestry", "property_dividend", "transfer_other"]
+KEYS = [
+    "wage_migrant",
+    "wage_public_job",
+    "wage_local",
+    "business_farming",
+    "business_livestock",
+    "business_forestry",
+    "property_dividend",
+    "transfer_other",
+]
 
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory):
-    server = LiveServer(tmp_path_factory.mktemp("live"),
-                        postgres_url=os.environ.get("RUHU_TEST_DATABASE_URL"), workers=4)
+    server = LiveServer(
+        tmp_path_factory.mktemp("live"),
+        postgres_url=os.environ.get("RUHU_TEST_DATABASE_URL"),
+        workers=4,
+    )
     try:
         server.prepare().start()
         yield server
@@ -66,14 +77,19 @@ class Team:
         self.lock = threading.Lock()
 
     def push(self, session: requests.Session, thread: int, ops: list[dict]) -> list[dict]:
-        response = session.post(f"{self.live.base}/api/sync/push", headers=self.headers,
-                                json={"device_id": f"phone-{thread}", "ops": ops}, timeout=60)
+        response = session.post(
+            f"{self.live.base}/api/sync/push",
+            headers=self.headers,
+            json={"device_id": f"phone-{thread}", "ops": ops},
+            timeout=60,
+        )
         assert response.status_code == 200, response.text
         return response.json()["results"]
 
     def current_version(self, session: requests.Session) -> int:
-        response = session.get(f"{self.live.base}/api/households/{self.household_id}",
-                               headers=self.headers, timeout=60)
+        response = session.get(
+            f"{self.live.base}/api/households/{self.household_id}", headers=self.headers, timeout=60
+        )
         assert response.status_code == 200, response.text
         return response.json()["version"]
 
@@ -90,13 +106,19 @@ class Team:
             changes = {f"income.{KEYS[thread]}": f"{thread + 1}{i:03d}.00"}
             if i % 4 == 1:
                 changes["household.phone"] = f"139{thread:02d}{i:06d}"
-            op = {"op_id": new_id(), "household_id": self.household_id, "base_version": base,
-                  "changes": changes}
+            op = {
+                "op_id": new_id(),
+                "household_id": self.household_id,
+                "base_version": base,
+                "changes": changes,
+            }
             if i % 5 == 2:  # a slow answer: the phone sends the same operation again at once
                 sessions = (session, requests.Session())
                 a, b = twice.map(lambda s, op=op: self.push(s, thread, [op])[0], sessions)
                 assert sorted([a["status"] == "duplicate", b["status"] == "duplicate"]) == [
-                    False, True]
+                    False,
+                    True,
+                ]
                 assert a["version"] == b["version"]
                 result = a if a["status"] != "duplicate" else b
             else:
@@ -106,9 +128,14 @@ class Team:
             with self.lock:
                 self.sent.append((op, result))
             if i % 5 == 4:  # and registers a household found on the way
-                created = {"op_id": new_id(), "household_id": new_id(), "base_version": 0,
-                           "village_id": self.village_id, "campaign_id": 1,
-                           "changes": diff({}, fresh_household(self.village_id))}
+                created = {
+                    "op_id": new_id(),
+                    "household_id": new_id(),
+                    "base_version": 0,
+                    "village_id": self.village_id,
+                    "campaign_id": 1,
+                    "changes": diff({}, fresh_household(self.village_id)),
+                }
                 [result] = self.push(session, thread, [created])
                 assert result["status"] == "applied", result
                 with self.lock:
@@ -128,9 +155,12 @@ class Reader:
 
     def pull_once(self, session: requests.Session) -> None:
         while True:
-            response = session.get(f"{self.live.base}/api/sync/pull", headers=self.headers,
-                                   params={"limit": 50} | ({"since": self.cursor}
-                                                          if self.cursor else {}), timeout=60)
+            response = session.get(
+                f"{self.live.base}/api/sync/pull",
+                headers=self.headers,
+                params={"limit": 50} | ({"since": self.cursor} if self.cursor else {}),
+                timeout=60,
+            )
             assert response.status_code == 200, response.text
             page = response.json()
             for record in page["records"]:
@@ -148,8 +178,9 @@ class Reader:
 
 def test_market_day_nothing_lost_nothing_twice(live):
     surveyor = live.headers("demo-surveyor", "setup")
-    items = requests.get(f"{live.base}/api/households", headers=surveyor,
-                         params={"state": "draft"}, timeout=30).json()["items"]
+    items = requests.get(
+        f"{live.base}/api/households", headers=surveyor, params={"state": "draft"}, timeout=30
+    ).json()["items"]
     household, village_id = items[0], items[0]["village_id"]
     team, reader = Team(live, household, village_id), Reader(live)
     reader.pull_once(requests.Session())
@@ -168,15 +199,21 @@ def test_market_day_nothing_lost_nothing_twice(live):
     engine = live.engine()
     with engine.connect() as conn:
         raw = conn.dialect.name == "sqlite"  # SQLite's raw SQL gives JSON columns as text
-        revisions = conn.execute(text(
-            "SELECT version, op_id, document FROM revision WHERE household_id = :h "
-            "ORDER BY version"), {"h": household["id"]}).all()
-        conflicts = conn.execute(text(
-            "SELECT path, device_value, version, op_id FROM conflict WHERE household_id = :h"),
-            {"h": household["id"]}).all()
+        revisions = conn.execute(
+            text(
+                "SELECT version, op_id, document FROM revision WHERE household_id = :h "
+                "ORDER BY version"
+            ),
+            {"h": household["id"]},
+        ).all()
+        conflicts = conn.execute(
+            text("SELECT path, device_value, version, op_id FROM conflict WHERE household_id = :h"),
+            {"h": household["id"]},
+        ).all()
         finals = dict(conn.execute(text("SELECT id, version FROM household")).all())
-        final_document = conn.execute(text("SELECT document FROM household WHERE id = :h"),
-                                      {"h": household["id"]}).scalar()
+        final_document = conn.execute(
+            text("SELECT document FROM household WHERE id = :h"), {"h": household["id"]}
+        ).scalar()
     engine.dispose()
 
     def _json(value):
@@ -188,7 +225,8 @@ def test_market_day_nothing_lost_nothing_twice(live):
     by_op = [op_id for _, op_id, _ in revisions if op_id]
     assert sorted(by_op) == sorted(ops)
     assert {op_id: v for v, op_id, _ in revisions if op_id} == {
-        op_id: result["version"] for op_id, (_, result) in ops.items()}
+        op_id: result["version"] for op_id, (_, result) in ops.items()
+    }
 
     # No lost update: every value typed is in the version its operation wrote, or kept in a
     # conflict row of that version with the device's value.

@@ -14,9 +14,11 @@ from server.sync.paths import diff
 from .conftest import new_id
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
-PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
-       b"\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N"
-       b"\x00\x00\x00\x00IEND\xaeB`\x82")
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
+    b"\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N"
+    b"\x00\x00\x00\x00IEND\xaeB`\x82"
+)
 
 
 def villages_of(client, phone) -> list[int]:
@@ -25,8 +27,9 @@ def villages_of(client, phone) -> list[int]:
 
 def drafts(client, phone, n: int) -> list[str]:
     """Households the surveyor may still edit (not yet approved and locked)."""
-    items = client.get("/api/households", query_string={"per_page": 50},
-                       headers=phone.headers).json["items"]
+    items = client.get(
+        "/api/households", query_string={"per_page": 50}, headers=phone.headers
+    ).json["items"]
     editable = [h["id"] for h in items if h["review_state"] in ("draft", "submitted", "returned")]
     assert len(editable) >= n
     return editable[:n]
@@ -50,7 +53,8 @@ def test_lost_response_retry_writes_nothing_twice(surveyor, client):
     for before, after in zip(first, again, strict=True):
         assert after["first_status"] == "applied"
         assert {k: v for k, v in after.items() if k not in ("status", "first_status")} == {
-            k: v for k, v in before.items() if k != "status"}
+            k: v for k, v in before.items() if k != "status"
+        }
     assert {h: surveyor.download(h)["version"] for h in ids} == versions
     assert {h: len(surveyor.revisions(h)) for h in ids} == history
 
@@ -65,8 +69,10 @@ def test_one_invalid_operation_does_not_stop_the_others(surveyor, client):
     bad_number = head["id_number"][:-1] + ("0" if head["id_number"][-1] != "0" else "1")
     ops = [
         surveyor.op(copies[0], {"income.wage_local": "8000.00"}),
-        surveyor.op(copies[1], {"household.phone": "1390000abc",
-                                f"members.{head['id']}.id_number": bad_number}),
+        surveyor.op(
+            copies[1],
+            {"household.phone": "1390000abc", f"members.{head['id']}.id_number": bad_number},
+        ),
         surveyor.op(copies[2], {"income.wage_local": "9000.00"}),
     ]
     results = surveyor.push(*ops)
@@ -126,14 +132,24 @@ def test_household_registered_offline_is_created_once(surveyor, client):
     household_id = new_id()
     document = sample_document()
     document["signoff"] = {"surveyor": "赵敏", "visit_date": "2020-10-12"}  # not signed yet
-    op = {"op_id": new_id(), "household_id": household_id, "base_version": 0,
-          "village_id": village, "campaign_id": 1, "changes": diff({}, document)}
+    op = {
+        "op_id": new_id(),
+        "household_id": household_id,
+        "base_version": 0,
+        "village_id": village,
+        "campaign_id": 1,
+        "changes": diff({}, document),
+    }
 
     [created] = surveyor.push(op)
     [retried] = surveyor.push(op)
 
-    assert created == {"op_id": op["op_id"], "household_id": household_id,
-                       "status": "applied", "version": 1}
+    assert created == {
+        "op_id": op["op_id"],
+        "household_id": household_id,
+        "status": "applied",
+        "version": 1,
+    }
     assert retried["status"] == "duplicate" and retried["version"] == 1
     stored = surveyor.download(household_id)
     assert stored["version"] == 1 and stored["village_id"] == village
@@ -150,12 +166,20 @@ def test_new_household_with_a_signature_not_yet_uploaded(surveyor, client):
     village = villages_of(client, surveyor)[0]
     document = sample_document()
     signature = document["signoff"]["signature"]
-    op = {"op_id": new_id(), "household_id": new_id(), "base_version": 0,
-          "village_id": village, "campaign_id": 1, "changes": diff({}, document)}
+    op = {
+        "op_id": new_id(),
+        "household_id": new_id(),
+        "base_version": 0,
+        "village_id": village,
+        "campaign_id": 1,
+        "changes": diff({}, document),
+    }
     [early] = surveyor.push(op)
     assert early["status"] == "rejected" and early["code"] == "missing_attachment"
-    assert client.get(f"/api/households/{op['household_id']}",
-                      headers=surveyor.headers).status_code == 404
+    assert (
+        client.get(f"/api/households/{op['household_id']}", headers=surveyor.headers).status_code
+        == 404
+    )
 
     upload = client.put(f"/api/attachments/{signature}", data=PNG, headers=surveyor.headers)
     assert upload.status_code == 201
@@ -168,8 +192,14 @@ def test_new_household_outside_my_villages_is_rejected(surveyor, client):
     """A surveyor cannot register a household in a village that is not hers."""
     mine = set(villages_of(client, surveyor))
     other = next(v for v in range(3, 60) if v not in mine)
-    op = {"op_id": new_id(), "household_id": new_id(), "base_version": 0, "village_id": other,
-          "campaign_id": 1, "changes": diff({}, sample_document())}
+    op = {
+        "op_id": new_id(),
+        "household_id": new_id(),
+        "base_version": 0,
+        "village_id": other,
+        "campaign_id": 1,
+        "changes": diff({}, sample_document()),
+    }
     [result] = surveyor.push(op)
     assert result["status"] == "rejected" and result["code"] == "forbidden_area"
 
@@ -186,15 +216,26 @@ def test_record_never_points_at_a_missing_signature(surveyor, client):
 
     [early] = surveyor.push(op)
     assert early["status"] == "rejected" and early["code"] == "missing_attachment"
-    assert early["errors"] == [{"path": "signoff.signature",
-                                "message": "附件尚未上传，请稍后重试同步", "severity": "error"}]
+    assert early["errors"] == [
+        {
+            "path": "signoff.signature",
+            "message": "附件尚未上传，请稍后重试同步",
+            "severity": "error",
+        }
+    ]
     assert surveyor.download(h)["version"] == copy["version"]
 
-    upload = client.put(f"/api/attachments/{signature}", data=PNG,
-                        headers=surveyor.headers | {"Content-Type": "image/png"})
+    upload = client.put(
+        f"/api/attachments/{signature}",
+        data=PNG,
+        headers=surveyor.headers | {"Content-Type": "image/png"},
+    )
     assert upload.status_code == 201
-    repeat = client.put(f"/api/attachments/{signature}", data=PNG,
-                        headers=surveyor.headers | {"Content-Type": "image/png"})
+    repeat = client.put(
+        f"/api/attachments/{signature}",
+        data=PNG,
+        headers=surveyor.headers | {"Content-Type": "image/png"},
+    )
     assert repeat.status_code == 200  # the same bytes again: nothing to do
 
     [late] = surveyor.push(op)

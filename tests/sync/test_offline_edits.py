@@ -19,10 +19,21 @@ CHINESE = re.compile(r"[\u4e00-\u9fff]")
 def new_member(name: str, id_number: str, relation: str = "之女") -> dict:
     """A complete member row, the way the phone's form saves a newly registered person."""
     return {
-        "id": new_id(), "name": name, "id_number": id_number, "sex": "女", "relation": relation,
-        "ethnicity": "汉族", "health": ["健康"], "labour": "无劳动力",
-        "school_status": "学龄前儿童", "public_job": False, "serious_illness_insurance": True,
-        "pension_insurance": False, "dibao": False, "tekun": False, "soldier": False,
+        "id": new_id(),
+        "name": name,
+        "id_number": id_number,
+        "sex": "女",
+        "relation": relation,
+        "ethnicity": "汉族",
+        "health": ["健康"],
+        "labour": "无劳动力",
+        "school_status": "学龄前儿童",
+        "public_job": False,
+        "serious_illness_insurance": True,
+        "pension_insurance": False,
+        "dibao": False,
+        "tekun": False,
+        "soldier": False,
     }
 
 
@@ -40,7 +51,8 @@ def test_different_fields_are_merged_and_both_kept(surveyor, second_surveyor, dr
 
     [first] = surveyor.push(surveyor.op(zhao_copy, {"household.phone": "13900000001"}))
     [second] = second_surveyor.push(
-        second_surveyor.op(qian_copy, {"income.wage_migrant": "15000.00"}))
+        second_surveyor.op(qian_copy, {"income.wage_migrant": "15000.00"})
+    )
 
     assert first["status"] == "applied" and first["version"] == zhao_copy["version"] + 1
     assert second["status"] == "merged" and second["version"] == zhao_copy["version"] + 2
@@ -54,8 +66,9 @@ def test_different_fields_are_merged_and_both_kept(surveyor, second_surveyor, dr
     assert kinds == [("edit", "phone-zhao"), ("merge", "phone-qian")]
 
 
-def test_same_field_is_a_conflict_kept_for_the_reviewer(surveyor, second_surveyor, reviewer,
-                                                        draft_household, client):
+def test_same_field_is_a_conflict_kept_for_the_reviewer(
+    surveyor, second_surveyor, reviewer, draft_household, client
+):
     """Both surveyors change the same three answers to different values. The first to sync wins
     for now; the second gets `conflict`, nothing either typed is lost: the township reviewer sees
     base, server and device values, and decides each (keep the server's, take the device's, type a
@@ -63,19 +76,37 @@ def test_same_field_is_a_conflict_kept_for_the_reviewer(surveyor, second_surveyo
     zhao_copy = surveyor.download(draft_household)
     qian_copy = second_surveyor.download(draft_household)
     base = zhao_copy["document"]
-    surveyor.push(surveyor.op(zhao_copy, {
-        "household.phone": "13900000001", "household.land_forest": "9.9",
-        "income.cost_business": "100.00"}))
-    [result] = second_surveyor.push(second_surveyor.op(qian_copy, {
-        "household.phone": "13700000002", "household.land_forest": "8.8",
-        "income.cost_business": "900.00", "household.housing_area": "120"}))
+    surveyor.push(
+        surveyor.op(
+            zhao_copy,
+            {
+                "household.phone": "13900000001",
+                "household.land_forest": "9.9",
+                "income.cost_business": "100.00",
+            },
+        )
+    )
+    [result] = second_surveyor.push(
+        second_surveyor.op(
+            qian_copy,
+            {
+                "household.phone": "13700000002",
+                "household.land_forest": "8.8",
+                "income.cost_business": "900.00",
+                "household.housing_area": "120",
+            },
+        )
+    )
 
     assert result["status"] == "conflict"
     by_path = {c["path"]: c for c in result["conflicts"]}
     assert set(by_path) == {"household.phone", "household.land_forest", "income.cost_business"}
-    assert by_path["household.phone"] == {"path": "household.phone",
-                                          "base": base["household"]["phone"],
-                                          "server": "13900000001", "device": "13700000002"}
+    assert by_path["household.phone"] == {
+        "path": "household.phone",
+        "base": base["household"]["phone"],
+        "server": "13900000001",
+        "device": "13700000002",
+    }
     assert result["merged"]["device"] == ["household.housing_area"]
     now = surveyor.download(draft_household)
     assert now["version"] == result["version"] and now["conflict_open"] is True
@@ -84,22 +115,30 @@ def test_same_field_is_a_conflict_kept_for_the_reviewer(surveyor, second_surveyo
     assert now["document"]["household"]["housing_area"] == "120"  # the clash-free part is merged
 
     township = client.get("/api/me", headers=reviewer.headers).json["areas"][0]["id"]
-    listed = client.get("/api/conflicts", query_string={"township": township},
-                        headers=reviewer.headers)
+    listed = client.get(
+        "/api/conflicts", query_string={"township": township}, headers=reviewer.headers
+    )
     assert listed.status_code == 200
     mine = {c["path"]: c for c in listed.json if c["household_id"] == draft_household}
     assert set(mine) == set(by_path)
     phone = mine["household.phone"]
     assert (phone["base"], phone["server"], phone["device"]) == (
-        base["household"]["phone"], "13900000001", "13700000002")
+        base["household"]["phone"],
+        "13900000001",
+        "13700000002",
+    )
     assert phone["device_id"] == "phone-qian" and phone["version"] == result["version"]
 
-    decisions = {str(mine["household.phone"]["id"]): {"choice": "device"},
-                 str(mine["income.cost_business"]["id"]): {"choice": "value", "value": "500.00"},
-                 str(mine["household.land_forest"]["id"]): {"choice": "server"}}
-    resolved = client.post(f"/api/households/{draft_household}/resolve",
-                           json={"resolutions": decisions, "note": "电话已与户主核实"},
-                           headers=reviewer.headers)
+    decisions = {
+        str(mine["household.phone"]["id"]): {"choice": "device"},
+        str(mine["income.cost_business"]["id"]): {"choice": "value", "value": "500.00"},
+        str(mine["household.land_forest"]["id"]): {"choice": "server"},
+    }
+    resolved = client.post(
+        f"/api/households/{draft_household}/resolve",
+        json={"resolutions": decisions, "note": "电话已与户主核实"},
+        headers=reviewer.headers,
+    )
     assert resolved.status_code == 200, resolved.json
     assert resolved.json["version"] == result["version"] + 1
     assert resolved.json["conflict_open"] is False
@@ -108,21 +147,24 @@ def test_same_field_is_a_conflict_kept_for_the_reviewer(surveyor, second_surveyo
     assert document["income"]["cost_business"] == "500.00"
     assert document["household"]["land_forest"] == "9.9"
     assert surveyor.revisions(draft_household)[-1]["kind"] == "resolve"
-    after = client.get("/api/conflicts", query_string={"township": township},
-                       headers=reviewer.headers).json
+    after = client.get(
+        "/api/conflicts", query_string={"township": township}, headers=reviewer.headers
+    ).json
     assert not [c for c in after if c["household_id"] == draft_household]
 
 
 def test_conflicts_of_another_township_are_not_listed(client, reviewer):
     """A township reviewer asking for another township's conflicts is refused."""
     township = client.get("/api/me", headers=reviewer.headers).json["areas"][0]["id"]
-    other = client.get("/api/conflicts", query_string={"township": township + 9},
-                       headers=reviewer.headers)
+    other = client.get(
+        "/api/conflicts", query_string={"township": township + 9}, headers=reviewer.headers
+    )
     assert other.status_code == 403
 
 
-def test_delete_against_edit_is_a_hard_conflict(surveyor, second_surveyor, reviewer,
-                                                draft_household, client):
+def test_delete_against_edit_is_a_hard_conflict(
+    surveyor, second_surveyor, reviewer, draft_household, client
+):
     """赵敏 removes a member entered by mistake; 钱芳, offline, corrects that member's name.
     The deletion synced first, so the row stays deleted, and 钱芳's edit is kept whole in a
     conflict; the reviewer takes her version and the member comes back with the new name."""
@@ -143,11 +185,14 @@ def test_delete_against_edit_is_a_hard_conflict(surveyor, second_surveyor, revie
     assert child["id"] not in [m["id"] for m in now["document"]["members"]]
     assert now["conflict_open"] is True
 
-    [stored] = client.get("/api/conflicts", query_string={"household": draft_household},
-                          headers=reviewer.headers).json
-    resolved = client.post(f"/api/households/{draft_household}/resolve",
-                           json={"resolutions": {str(stored["id"]): {"choice": "device"}}},
-                           headers=reviewer.headers)
+    [stored] = client.get(
+        "/api/conflicts", query_string={"household": draft_household}, headers=reviewer.headers
+    ).json
+    resolved = client.post(
+        f"/api/households/{draft_household}/resolve",
+        json={"resolutions": {str(stored["id"]): {"choice": "device"}}},
+        headers=reviewer.headers,
+    )
     assert resolved.status_code == 200, resolved.json
     restored = [m for m in resolved.json["document"]["members"] if m["id"] == child["id"]]
     assert restored == [child | {"name": "王小红"}]
@@ -166,14 +211,16 @@ def test_edit_against_delete_keeps_the_edited_member(surveyor, second_surveyor, 
     [result] = surveyor.push(surveyor.op(zhao_copy, {path: None}))
 
     assert result["status"] == "conflict"
-    assert result["conflicts"] == [{"path": path, "base": child,
-                                    "server": child | {"name": "王小红"}, "device": None}]
+    assert result["conflicts"] == [
+        {"path": path, "base": child, "server": child | {"name": "王小红"}, "device": None}
+    ]
     members = surveyor.download(draft_household)["document"]["members"]
     assert [m["name"] for m in members if m["id"] == child["id"]] == ["王小红"]
 
 
-def test_both_add_the_same_person_is_flagged_and_both_kept(surveyor, second_surveyor,
-                                                           draft_household):
+def test_both_add_the_same_person_is_flagged_and_both_kept(
+    surveyor, second_surveyor, draft_household
+):
     """A baby is born; both surveyors register her, each with a new row id but the same ID
     number. Both rows are kept (nobody's typing is thrown away) and the answer flags them as a
     possible duplicate for the reviewer."""
@@ -184,7 +231,8 @@ def test_both_add_the_same_person_is_flagged_and_both_kept(surveyor, second_surv
 
     surveyor.push(surveyor.op(zhao_copy, {f"members.{baby_a['id']}": baby_a}))
     [result] = second_surveyor.push(
-        second_surveyor.op(qian_copy, {f"members.{baby_b['id']}": baby_b}))
+        second_surveyor.op(qian_copy, {f"members.{baby_b['id']}": baby_b})
+    )
 
     assert result["status"] in ("merged", "conflict")
     assert result["duplicate_members"] == [[baby_a["id"], baby_b["id"], number]]
@@ -194,31 +242,36 @@ def test_both_add_the_same_person_is_flagged_and_both_kept(surveyor, second_surv
     assert now["parallel_note"] is True
 
 
-def test_reviewer_edit_while_surveyor_offline_is_merged(surveyor, reviewer, draft_household,
-                                                        client):
+def test_reviewer_edit_while_surveyor_offline_is_merged(
+    surveyor, reviewer, draft_household, client
+):
     """The reviewer corrects the road type at the office (PUT with If-Match) while 赵敏 is in the
     village without signal recording income. Her sync merges onto the reviewer's version."""
     phone_copy = surveyor.download(draft_household)
     office_copy = reviewer.download(draft_household)
     document = office_copy["document"]
     document["household"]["land_cultivated"] = "6.5"
-    put = client.put(f"/api/households/{draft_household}", json={"document": document},
-                     headers=reviewer.headers | {"If-Match": f'"{office_copy["version"]}"'})
+    put = client.put(
+        f"/api/households/{draft_household}",
+        json={"document": document},
+        headers=reviewer.headers | {"If-Match": f'"{office_copy["version"]}"'},
+    )
     assert put.status_code == 200, put.json
 
     [result] = surveyor.push(surveyor.op(phone_copy, {"income.business_livestock": "3000.00"}))
 
     assert result["status"] == "merged"
-    assert result["merged"] == {"server": ["household.land_cultivated"],
-                                "device": ["income.business_livestock"]}
+    assert result["merged"] == {
+        "server": ["household.land_cultivated"],
+        "device": ["income.business_livestock"],
+    }
     now = surveyor.download(draft_household)
     assert now["document"]["household"]["land_cultivated"] == "6.5"
     assert now["document"]["income"]["business_livestock"] == "3000.00"
     assert now["version"] == put.json["version"] + 1
 
 
-def test_derived_values_come_from_the_merged_document(surveyor, second_surveyor,
-                                                      draft_household):
+def test_derived_values_come_from_the_merged_document(surveyor, second_surveyor, draft_household):
     """One surveyor adds a member, the other records a new income. Neither phone ever computed
     the per-capita income of the result, so the server does: from the merged document, with the
     new member counted and the new income added, and the verdict columns follow it."""
@@ -227,7 +280,8 @@ def test_derived_values_come_from_the_merged_document(surveyor, second_surveyor,
     baby = new_member("王小花", idcard.make("610526", "2020-06-01", 4))
     surveyor.push(surveyor.op(zhao_copy, {f"members.{baby['id']}": baby}))
     [result] = second_surveyor.push(
-        second_surveyor.op(qian_copy, {"income.property_dividend": "2400.00"}))
+        second_surveyor.op(qian_copy, {"income.property_dividend": "2400.00"})
+    )
     assert result["status"] == "merged"
 
     now = surveyor.download(draft_household)
@@ -237,6 +291,9 @@ def test_derived_values_come_from_the_merged_document(surveyor, second_surveyor,
     assert now["per_capita_net_income"] == expected["per_capita_net_income"]
     assert now["per_capita_net_income"] != zhao_copy["per_capita_net_income"]
     assert (now["monitoring_type"], now["exit_eligible"], now["lines"]) == (
-        expected["monitoring_type"], expected["exit_eligible"], expected["lines"])
+        expected["monitoring_type"],
+        expected["exit_eligible"],
+        expected["lines"],
+    )
     for alone in (zhao_copy, qian_copy):
         assert summarize(alone["document"], EXIT_CAMPAIGN_LINES) != expected

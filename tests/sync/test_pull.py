@@ -15,8 +15,9 @@ from server.models import Household, User, UserArea
 
 def my_households(client, phone) -> dict[str, int]:
     """{household id: village id} of every live household the phone's user may see."""
-    items = client.get("/api/households", query_string={"per_page": 500},
-                       headers=phone.headers).json["items"]
+    items = client.get(
+        "/api/households", query_string={"per_page": 500}, headers=phone.headers
+    ).json["items"]
     return {h["id"]: h["village_id"] for h in items}
 
 
@@ -50,7 +51,8 @@ def test_a_change_after_my_cursor_comes_next_time(surveyor, reviewer, client):
 
     page = surveyor.pull(cursor)
     assert [(r["id"], r["version"]) for r in page["records"]] == [
-        (household_id, copy["version"] + 1)]
+        (household_id, copy["version"] + 1)
+    ]
     assert page["records"][0]["document"]["income"]["property_other"] == "321.00"
     assert surveyor.pull(page["next_cursor"])["records"] == []
 
@@ -93,10 +95,10 @@ def test_a_village_taken_off_my_list_resets_the_phone(surveyor, client):
     with write_transaction():  # in the app context the requests share
         user = db.session.scalar(select(User).where(User.username == "demo-surveyor"))
         db.session.execute(
-            delete(UserArea).where(UserArea.user_id == user.id, UserArea.area_id == removed))
+            delete(UserArea).where(UserArea.user_id == user.id, UserArea.area_id == removed)
+        )
         user.scope_version += 1
     g.pop("_villages", None)  # the test requests share one app context, so one request cache
-
 
     pages, _ = surveyor.pull_all(cursor, limit=2)
 
@@ -107,7 +109,8 @@ def test_a_village_taken_off_my_list_resets_the_phone(surveyor, client):
 
 
 def test_a_bad_cursor_is_refused_with_a_message(surveyor, client):
-    response = client.get("/api/sync/pull", query_string={"since": "garbage"},
-                          headers=surveyor.headers)
+    response = client.get(
+        "/api/sync/pull", query_string={"since": "garbage"}, headers=surveyor.headers
+    )
     assert response.status_code == 400
     assert response.json["error"]["code"] == "bad_cursor"
