@@ -62,5 +62,10 @@ self.addEventListener('fetch', (event) => {
     }
     return;
   }
+  // Icons and the manifest are fetched by the browser itself (favicon, install checks): answered
+  // from the cache only offline, so that no unread response keeps this worker busy and delays the
+  // activation of a new version.
+  const browserFetched = url.pathname.startsWith('/static/icons/') || url.pathname === '/manifest.webmanifest';
+  if (browserFetched && self.navigator.onLine) return;
   if (ASSETS.includes(url.pathname)) event.respondWith(cacheFirst(req));
 });
