@@ -17,14 +17,14 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import records, store
 from ..access import visible_village_ids
-from ..api.errors import _flatten
-from ..api.schemas import Operation
 from ..database import write_transaction
 from ..domain.workflow import WorkflowError, is_locked, transition
+from ..errors import flatten_messages
 from ..extensions import db
 from ..models import User
 from .merge import merge
 from .paths import PathError, apply
+from .schema import Operation
 
 _op_schema = Operation()
 
@@ -92,30 +92,39 @@ def apply_operation(caller: Caller, device_id: str, raw, seen: dict | None = Non
     except ValidationError as e:
         errors = [
             {"path": p, "message": "；".join(m), "severity": "error"}
-            for p, m in _flatten(e.messages).items()
+            for p, m in flatten_messages(e.messages).items()
         ]
         return base | {"status": "rejected", "code": "invalid_operation", "errors": errors}
     op["household_id"] = str(op["household_id"])
     if seen is not None and op["op_id"] in seen:
         return _duplicate(seen[op["op_id"]])
     try:
-        plan = _plan(caller, device_id, op)
-        with write_transaction():
-            if not _write(plan):  # someone wrote the household meanwhile: plan again, locked
-                plan = _plan(caller, device_id, op, lock=True)
-                if not _write(plan):
-                    raise RuntimeError("household changed under the write lock")
-        return plan.result
+        return _apply(caller, device_id, op)
     except Rejected as r:
         db.session.rollback()
         return base | {"status": "rejected", "code": r.code, "errors": r.errors}
-    except IntegrityError:
-        # The same op id (the revision's unique key) committed by a parallel retry.
-        db.session.rollback()
-        found = store.first_results([op["op_id"]])
-        if op["op_id"] not in found:
-            raise
-        return _duplicate(found[op["op_id"]])
+
+
+def _apply(caller: Caller, device_id: str, op: dict) -> dict:
+    plan = _plan(caller, device_id, op)
+    for attempt in range(2):
+        try:
+            with write_transaction():
+                if not _write(plan):  # someone wrote the household meanwhile: plan again, locked
+                    plan = _plan(caller, device_id, op, lock=True)
+                    if not _write(plan):
+                        raise RuntimeError("household changed under the write lock")
+            return plan.result
+        except IntegrityError:
+            db.session.rollback()
+            found = store.first_results([op["op_id"]])
+            if op["op_id"] in found:  # the same operation, committed by a parallel retry
+                return _duplicate(found[op["op_id"]])
+            if attempt:
+                raise
+            # Another operation created this household first: merge into what it wrote.
+            plan = _plan(caller, device_id, op)
+    raise AssertionError("unreachable")
 
 
 def _duplicate(result: dict) -> dict:
