@@ -1,7 +1,9 @@
 """Sync stories in the browser: a push whose answer is lost, and two phones editing one household
 offline (different fields merge; the same field is a conflict the surveyor sees)."""
 
-from .conftest import shot
+import requests
+
+from .conftest import PASSWORD, shot
 from .helpers import (
     login_and_download,
     open_household,
@@ -119,3 +121,46 @@ def test_two_phones_offline_merge_then_conflict(server, new_context, api):
     note = b.inner_text("#conflicts")
     assert "农业银行" in note and "信用社" in note
     shot(b, "11-conflict-shown")
+
+
+def test_a_rejected_operation_shows_why(server, new_context, api):
+    """The township approves (and so locks) a household while the phone edits it offline: the
+    server refuses the edit, the phone keeps it and says why."""
+    records = api.get(f"{api.base}/api/sync/pull?limit=500", timeout=10).json()["records"]
+    submitted = [
+        r["id"] for r in records if r["review_state"] == "submitted" and not r["conflict_open"]
+    ]
+    hid = sorted(submitted)[2]
+    ctx = new_context()
+    page = ctx.new_page()
+    login_and_download(page, server)
+    wait_synced(page)
+    ctx.set_offline(True)
+    open_household(page, server, hid)
+    set_text(page, "household.phone", "13600001111")
+    page.click("#save")
+    page.wait_for_selector("#hh", state="attached")
+
+    reviewer = requests.Session()
+    token = reviewer.post(
+        f"{server}/api/auth/login",
+        json={"username": "demo-reviewer", "password": PASSWORD},
+        timeout=10,
+    ).json()["access_token"]
+    r = reviewer.post(
+        f"{server}/api/households/{hid}/review",
+        json={"action": "approve", "note": ""},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=10,
+    )
+    assert r.status_code == 200, r.text
+
+    ctx.set_offline(False)
+    sync_now(page)
+    wait_synced(page)
+    page.wait_for_selector(f"#hh a[href='#/h/{hid}'] .tag.rejected", state="attached")
+    open_household(page, server, hid)
+    text = page.inner_text("main")
+    assert "服务器未接受" in text and "锁定" in text and "review_state" not in text
+    assert page.input_value("input[name='household.phone']") == "13600001111"  # nothing lost
+    shot(page, "19-rejected")

@@ -124,7 +124,10 @@ function headerHTML() {
   if (h.conflicts && h.conflicts.length || h.conflict_open) {
     html += `<div class="note err" id="conflicts"><b>与他人的修改有冲突</b>，已交审核员处理。${(h.conflicts || []).map((c) => `<div>${esc(labelOf(c.path))}：服务器“${esc(show(c.server))}”，本机“${esc(show(c.device))}”</div>`).join('')}</div>`;
   }
-  if (h.rejected && h.rejected.length) html += `<div class="note err"><b>服务器未接受，请修改后重新提交：</b>${h.rejected.map((e) => `<div>${esc(labelOf(e.path))}：${esc(e.message)}</div>`).join('')}</div>`;
+  if (h.rejected && h.rejected.length) {
+    const line = (e) => { const l = fieldAt(e.path).sec ? labelOf(e.path) : ''; return `<div>${l ? `${esc(l)}：` : ''}${esc(e.message)}</div>`; };
+    html += `<div class="note err"><b>服务器未接受这次修改：</b>${h.rejected.map(line).join('')}</div>`;
+  }
   if (h.pending) html += '<div class="note info">已保存，等待同步到服务器。</div>';
   if (['approved', 'accepted'].includes(h.review_state)) html += '<div class="note ok">已审核通过并锁定；如需修改请联系县级重新打开。</div>';
   return html;
@@ -253,6 +256,7 @@ function rerender() {
     ${S.def.sections.map((sec) => `<details class="sec" data-sec="${sec.key}"${open.includes(sec.key) ? ' open' : ''}><summary>${esc(sec.title)} <span class="cnt"></span></summary><div class="body"></div></details>`).join('')}
     <div class="actions"><a class="btn btn-ghost" href="#/list">返回</a>${locked ? '' : '<button class="btn btn-ghost" type="button" id="save">存草稿</button><button class="btn" type="button" id="submit">提交审核</button>'}</div>
     <div class="saved" id="saved" aria-live="polite"></div>`;
+  if (locked) for (const b of S.view.querySelectorAll('details.sec > .body')) b.inert = true;
   for (const d of S.view.querySelectorAll('details.sec[open]')) openSection(d);
   refreshDerived();
 }
