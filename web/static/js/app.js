@@ -69,6 +69,7 @@ document.getElementById('sync-now').addEventListener('click', async () => {
   if (s.state === 'offline') toast('现在没有网络，修改已保存在本机，有网络时会自动同步');
 });
 addEventListener('online', () => { sync.resetBackoff(); sync.syncNow(); });
+addEventListener('offline', () => sync.markOffline());
 document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible') sync.syncNow(); });
 
 api.onAuthChange((state) => {
@@ -276,6 +277,10 @@ async function requestPersistence() {
   if (await navigator.storage.persisted()) return;
   const ok = await navigator.storage.persist();
   await db.setKV('persist_refused', !ok);
+  if (!ok && !(await db.getKV('persist_warned'))) {
+    await db.setKV('persist_warned', true);
+    toast('浏览器未授予持久存储：请勿清理浏览器数据，并尽快同步（可在“设置”中查看）');
+  }
 }
 
 (async function start() {

@@ -255,6 +255,9 @@ export function start() {
   return syncNow();
 }
 
+/** The browser says the network is gone: show it at once (the next attempt will tell). */
+export function markOffline() { if (!running) emit({ state: 'offline' }); }
+
 /** The network came back: forget the backoff and drain. */
 export function resetBackoff() { failures = 0; clearTimeout(timer); timer = null; }
 
