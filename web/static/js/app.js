@@ -96,6 +96,7 @@ async function loginScreen() {
     m.textContent = '正在登录…';
     try {
       await auth.login(e.target.username.value.trim(), e.target.password.value);
+      document.body.classList.remove('anon');
       banner.hidden = true;
       requestPersistence();
       location.hash = (await db.getKV('villages')) ? '#/list' : '#/download';
@@ -218,6 +219,7 @@ async function route() {
   if (!hash.startsWith('#/h/') && isEditing()) closeForm();
   if (wantUpdate && !hash.startsWith('#/h/')) { wantUpdate = false; applyUpdate(); }
   const user = await auth.currentUser();
+  document.body.classList.toggle('anon', !user);
   if (!user && hash !== '#/login') { location.replace('#/login'); return; }
   const [, name, arg] = hash.match(/^#\/([^/?]*)\/?([^?]*)/) || [];
   const query = new URLSearchParams(hash.split('?')[1] || '');

@@ -58,6 +58,10 @@ export async function renderTable(view, villageId, { toast }) {
     tr.classList.toggle('dirty', h.dirty);
     count();
   });
+  tbody.addEventListener('change', (e) => {
+    const el = e.target;
+    if (/^\d+(\.\d{0,2})?$/.test(el.value.trim())) el.value = normalizeMoney(el.value.trim());
+  });
   tbody.addEventListener('keydown', (e) => {
     const el = e.target;
     if (!el.dataset.col) return;
