@@ -91,3 +91,23 @@ def test_validation_and_change_paths_agree_with_the_server(server, new_context, 
         assert got == validate(definition, doc), doc
     for (a, b), got in zip(pairs, js[1], strict=True):
         assert got == [list(kv) for kv in paths.diff(a, b).items()]
+
+
+def test_a_draft_edit_of_a_row_deleted_on_the_server_is_kept(server, new_context):
+    """Rebasing a draft on a server record that lost a row keeps the surveyor's row whole."""
+    page = new_context().new_page()
+    page.goto(server + "/static/icons/icon-192.png")
+    doc = page.evaluate(
+        """async () => {
+          const p = await import('/static/js/paths.js');
+          const old = {members: [{id: 'm1', name: '甲'}, {id: 'm2', name: '乙'}]};
+          const draft = {members: [{id: 'm1', name: '甲'}, {id: 'm2', name: '乙二', sex: '女'}]};
+          const server = {members: [{id: 'm1', name: '甲'}]};  // m2 deleted on the server
+          const local = p.diff(old, draft);
+          return p.apply(server, p.keepOrphanRows(local, server, draft));
+        }"""
+    )
+    assert doc["members"] == [
+        {"id": "m1", "name": "甲"},
+        {"id": "m2", "name": "乙二", "sex": "女"},
+    ]

@@ -2,7 +2,7 @@
 // Saving a submission writes the record and its operation in ONE IndexedDB transaction; an
 // operation leaves the outbox only when the server has answered it (see sync.js).
 import { tx, req, getKV } from './db.js';
-import { diff, apply, clone, equal } from './paths.js';
+import { diff, apply, clone, equal, keepOrphanRows } from './paths.js';
 import { refresh, emptyDocument, putHousehold } from './records.js';
 import { uuid } from './auth.js';
 
@@ -30,7 +30,7 @@ export function saveDraft(id, doc, seen) {
     if (!h) throw new Error(`household ${id} not on this phone`);
     const last = typeof seen === 'function' ? seen() : seen;
     const rebased = last !== undefined && !equal(h.doc, last);
-    h.doc = rebased ? apply(h.doc, diff(last, snapshot)) : snapshot;
+    h.doc = rebased ? apply(h.doc, keepOrphanRows(diff(last, snapshot), h.doc, snapshot)) : snapshot;
     h.local_updated_at = new Date().toISOString();
     refresh(h);
     await putHousehold(s, h);

@@ -103,3 +103,25 @@ export function apply(doc, changes) {
   }
   return out;
 }
+
+/**
+ * Local changes made ready to replay on a new base: an edited field of a row the new base no
+ * longer has becomes the whole row (from `fromDoc`), so apply() re-adds it instead of dropping
+ * what the surveyor typed. The server then sees a re-added row and its merge decides.
+ */
+export function keepOrphanRows(changes, base, fromDoc) {
+  const out = {};
+  for (const [path, value] of Object.entries(changes)) {
+    const parts = path.split('.');
+    if (REPEAT_SECTIONS.includes(parts[0]) && parts.length >= 3) {
+      const [s, id] = parts;
+      const has = (Array.isArray(base[s]) ? base[s] : []).some((r) => isObj(r) && String(r.id) === id);
+      if (!has) {
+        const row = (Array.isArray(fromDoc[s]) ? fromDoc[s] : []).find((r) => isObj(r) && String(r.id) === id);
+        if (row) { out[`${s}.${id}`] = clone(row); continue; }
+      }
+    }
+    out[path] = value;
+  }
+  return out;
+}

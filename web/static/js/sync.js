@@ -2,7 +2,7 @@
 // to `events` ('status') and calls start()/syncNow()/download().
 import * as api from './api.js';
 import { tx, req, getKV, setKV, put } from './db.js';
-import { apply, diff, clone } from './paths.js';
+import { apply, diff, clone, keepOrphanRows } from './paths.js';
 import { fromServer, refresh, loadCampaigns, putHousehold, deleteHousehold } from './records.js';
 
 export const events = new EventTarget();
@@ -36,7 +36,7 @@ function rebase(h, rec, ops) {
   for (const op of ops) base = apply(base, op.changes);
   h.server = clone(server);
   h.base = base;
-  h.doc = apply(base, local);
+  h.doc = apply(base, keepOrphanRows(local, base, h.doc));
   Object.assign(h, {
     version: rec.version, village_id: rec.village_id, campaign_id: rec.campaign_id,
     review_state: rec.review_state, review_note: rec.review_note || '',
