@@ -8,7 +8,7 @@ import { summarize, normalizeMoney, guarantees } from './income.js';
 import { linesFor } from './records.js';
 import { uuid } from './auth.js';
 import { clone } from './paths.js';
-import { signaturePad, storeAttachment, attachmentURL, shrinkPhoto, locate } from './widgets.js';
+import { wireAttachments, locate } from './widgets.js';
 import { syncNow } from './sync.js';
 
 const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
@@ -261,49 +261,19 @@ function rerender() {
   refreshDerived();
 }
 
-async function wireWidgets(root) {
-  for (const box of root.querySelectorAll('[data-sig]')) {
-    const canvas = box.querySelector('canvas');
-    const img = box.querySelector('img');
-    const saveBtn = box.querySelector('[data-sig-save]');
-    const clearBtn = box.querySelector('[data-sig-clear]');
-    let pad = null;
-    const drawMode = (on) => {
-      canvas.hidden = !on; clearBtn.hidden = !on;
-      saveBtn.textContent = on ? '保存签名' : '重新签名';
-      if (on && !pad) pad = signaturePad(canvas);
-    };
-    const current = (S.doc.signoff || {}).signature;
-    const url = await attachmentURL(current);
-    if (url) { img.src = url; img.hidden = false; }
-    drawMode(!current);
-    if (current && !url) img.insertAdjacentHTML('afterend', '<p class="muted">已签名（签名图片在服务器上）</p>');
-    box.addEventListener('click', async (e) => {
-      if (e.target.closest('[data-sig-clear]')) pad.clear();
-      if (!e.target.closest('[data-sig-save]')) return;
-      if (canvas.hidden) { drawMode(true); pad.clear(); return; }
-      if (pad.isEmpty()) { S.toast('请先在方框内签名'); return; }
-      const id = await storeAttachment(await pad.toBlob(), 'image/png', S.h.id);
-      setValue(box.dataset.sig, id);
-      img.src = await attachmentURL(id); img.hidden = false;
-      drawMode(false);
-      await persist(); refreshDerived();
-    });
-  }
-  for (const box of root.querySelectorAll('[data-photo]')) {
-    const img = box.querySelector('img');
-    const url = await attachmentURL((S.doc.signoff || {}).photo);
-    if (url) { img.src = url; img.hidden = false; }
-    box.querySelector('input').addEventListener('change', async (e) => {
-      const file = e.target.files[0];
-      if (!file) return;
-      const blob = await shrinkPhoto(file);
-      const id = await storeAttachment(blob, 'image/jpeg', S.h.id);
-      setValue(box.dataset.photo, id);
-      img.src = await attachmentURL(id); img.hidden = false;
-      await persist(); refreshDerived();
-    });
-  }
+function wireWidgets(root) {
+  const mine = S;
+  return wireAttachments(root, {
+    value: (key) => (mine.doc.signoff || {})[key],
+    householdId: mine.h.id,
+    toast: mine.toast,
+    async set(path, value) {
+      if (S !== mine) return;
+      setValue(path, value);
+      await persist();
+      refreshDerived();
+    },
+  });
 }
 
 async function onClick(e) {

@@ -72,3 +72,47 @@ export function locate() {
       { enableHighAccuracy: true, timeout: 20000, maximumAge: 60000 });
   });
 }
+
+/** Wire the signature pads and photo inputs under `root` to a questionnaire. */
+export async function wireAttachments(root, { value, householdId, toast, set }) {
+  for (const box of root.querySelectorAll('[data-sig]')) {
+    const canvas = box.querySelector('canvas');
+    const img = box.querySelector('img');
+    const saveBtn = box.querySelector('[data-sig-save]');
+    const clearBtn = box.querySelector('[data-sig-clear]');
+    let pad = null;
+    const drawMode = (on) => {
+      canvas.hidden = !on; clearBtn.hidden = !on;
+      saveBtn.textContent = on ? '保存签名' : '重新签名';
+      if (on && !pad) pad = signaturePad(canvas);
+    };
+    const current = value('signature');
+    const url = await attachmentURL(current);
+    if (url) { img.src = url; img.hidden = false; }
+    drawMode(!current);
+    if (current && !url) img.insertAdjacentHTML('afterend', '<p class="muted">已签名（签名图片在服务器上）</p>');
+    box.addEventListener('click', async (e) => {
+      if (e.target.closest('[data-sig-clear]')) pad.clear();
+      if (!e.target.closest('[data-sig-save]')) return;
+      if (canvas.hidden) { drawMode(true); pad.clear(); return; }
+      if (pad.isEmpty()) { toast('请先在方框内签名'); return; }
+      const id = await storeAttachment(await pad.toBlob(), 'image/png', householdId);
+      img.src = await attachmentURL(id); img.hidden = false;
+      drawMode(false);
+      await set(box.dataset.sig, id);
+    });
+  }
+  for (const box of root.querySelectorAll('[data-photo]')) {
+    const img = box.querySelector('img');
+    const url = await attachmentURL(value('photo'));
+    if (url) { img.src = url; img.hidden = false; }
+    box.querySelector('input').addEventListener('change', async (e) => {
+      const file = e.target.files[0];
+      if (!file) return;
+      const blob = await shrinkPhoto(file);
+      const id = await storeAttachment(blob, 'image/jpeg', householdId);
+      img.src = await attachmentURL(id); img.hidden = false;
+      await set(box.dataset.photo, id);
+    });
+  }
+}
