@@ -4,7 +4,7 @@ import * as auth from './auth.js';
 import * as api from './api.js';
 import * as sync from './sync.js';
 import { loadCampaigns } from './records.js';
-import { renderList } from './list.js';
+import { renderList, listIsStale } from './list.js';
 import { openForm, isEditing, closeForm } from './form.js';
 import { renderTable } from './table.js';
 import { createHousehold } from './outbox.js';
@@ -57,7 +57,10 @@ function paintBadge(s) {
 }
 sync.events.addEventListener('status', (e) => {
   paintBadge(e.detail);
-  if (e.detail.state === 'idle' && !isEditing() && /^#\/(list)?$|^$/.test(location.hash)) route();
+  // After a sync, redraw the list if households changed, but never under a surveyor's typing.
+  const typing = document.activeElement && document.activeElement.matches('input, select, textarea');
+  if (e.detail.state === 'idle' && !isEditing() && /^#\/(list)?$|^$/.test(location.hash)
+      && listIsStale() && !typing) route();
 });
 badge.addEventListener('click', () => {
   const s = sync.getStatus();

@@ -75,6 +75,9 @@ const cmp = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
 const byPlace = (a, b) => (a.village_id - b.village_id)
   || (a.meta.no.length - b.meta.no.length) || cmp(a.meta.no, b.meta.no);
 
+/** Whether households changed since the list last read them. */
+export const listIsStale = () => cache.generation !== rowsGeneration();
+
 /** The rows, sorted by village and household number; kept in memory between writes. */
 async function loadRows() {
   const g = rowsGeneration();

@@ -88,8 +88,14 @@ export function rowOf(h) {
 }
 
 /** Write a household and its list row; `s` holds the 'households' and 'rows' stores. */
-export function putHousehold(s, h) {
+function bump(s) {
   generation += 1;
+  // Again when the write is committed: a list read meanwhile saw the old data.
+  s.households.transaction.addEventListener('complete', () => { generation += 1; }, { once: true });
+}
+
+export function putHousehold(s, h) {
+  bump(s);
   return Promise.all([
     new Promise((res, rej) => { const r = s.households.put(h); r.onsuccess = res; r.onerror = () => rej(r.error); }),
     new Promise((res, rej) => { const r = s.rows.put(rowOf(h)); r.onsuccess = res; r.onerror = () => rej(r.error); }),
@@ -97,7 +103,7 @@ export function putHousehold(s, h) {
 }
 
 export function deleteHousehold(s, id) {
-  generation += 1;
+  bump(s);
   s.households.delete(id);
   s.rows.delete(id);
 }
