@@ -16,9 +16,6 @@ emptied on every run; the test database is never touched.
 """
 
 import argparse
-import os
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -30,6 +27,8 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from tests.live import LiveServer  # noqa: E402
 
 TARGET_SEED_SECONDS = 60
 TARGET_P50_MS = 50
@@ -74,43 +73,6 @@ def seed(url: str, households: int) -> dict:
         db.session.remove()
         db.engine.dispose()
     return stats
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_gunicorn(url: str, port: int, workers: int) -> subprocess.Popen:
-    env = dict(os.environ, DATABASE_URL=url, RUHU_SECRET_KEY=SECRET)
-    gunicorn = Path(sys.executable).parent / "gunicorn"
-    process = subprocess.Popen(
-        [str(gunicorn), "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
-         "--log-level", "warning", "wsgi:app"],
-        cwd=ROOT, env=env, start_new_session=True,
-    )  # fmt: skip
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"gunicorn exited with {process.returncode}")
-        try:
-            requests.get(f"http://127.0.0.1:{port}/api/openapi.json", timeout=5)
-            return process
-        except requests.RequestException:  # not listening yet, or a worker still booting
-            time.sleep(0.2)
-    stop(process)
-    raise SystemExit("gunicorn did not start within 60 s")
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -169,12 +131,8 @@ def main() -> None:
             flush=True,
         )
 
-        port = free_port()
-        server = start_gunicorn(url, port, args.workers)
-        try:
-            result = time_listing(f"http://127.0.0.1:{port}", args.requests)
-        finally:
-            stop(server)
+        with LiveServer(Path(tmp), database_url=url, workers=args.workers) as server:
+            result = time_listing(server.start().base, args.requests)
         verdict = "OK" if result["p50"] < TARGET_P50_MS else "SLOWER THAN TARGET"
         print(
             f"GET /api/households?village={result['village']}&per_page=50 "

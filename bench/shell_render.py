@@ -10,30 +10,18 @@ Run: .venv/bin/python bench/shell_render.py [--runs 9]
 """
 
 import argparse
-import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-import requests
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+sys.path.insert(0, str(ROOT))
+
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tests.live import LiveServer  # noqa: E402
 
 # Resolves after the screen is in the DOM and the following frame has been produced.
 MEASURE = """async ([hash, ready]) => {
@@ -48,91 +36,51 @@ MEASURE = """async ([hash, ready]) => {
 }"""
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def serve(tmp: Path):
-    env = dict(os.environ, DATABASE_URL=f"sqlite:///{tmp / 'bench.db'}", RUHU_SECRET_KEY="bench")
-    flask = [str(BIN / "flask"), "--app", "wsgi"]
-    subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
-    subprocess.run(
-        [*flask, "seed-demo", "--households", "10000"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
-    port = free_port()
-    proc = subprocess.Popen(
-        [str(BIN / "gunicorn"), "-b", f"127.0.0.1:{port}", "-w", "2", "wsgi:app"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(150):
-        try:
-            if requests.get(base + "/sw.js", timeout=2).status_code == 200:
-                return proc, base
-        except requests.RequestException:
-            pass
-        time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError("gunicorn did not start")
-
-
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=9)
     runs = ap.parse_args().runs
-    with tempfile.TemporaryDirectory() as tmp:
-        proc, base = serve(Path(tmp))
-        try:
-            with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-                ctx = browser.new_context(
-                    viewport={"width": 390, "height": 844}, service_workers="allow"
-                )
-                page = ctx.new_page()
-                page.goto(base + "/")
-                page.fill("#u", "demo-surveyor")
-                page.fill("#p", "demo12345")
-                page.click("#login button[type=submit]")
-                page.click("#dl button[type=submit]")
-                page.wait_for_selector("#hh li a", state="attached", timeout=120000)
-                count = page.evaluate("window.ruhu.db.count('rows')")
-                page.evaluate(
-                    "window.ruhu.db.setKV('list_ui', {village: null, filter: 'all', line: ''})"
-                )
-                page.reload()
-                page.wait_for_selector("#hh li a", state="attached")
-                ids = page.eval_on_selector_all("#hh li a", "as => as.map((a) => a.hash)")
-                cdp = ctx.new_cdp_session(page)
-                cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
-                firsts, lists, forms = [], [], []
-                for i in range(runs + 1):  # the first run of each warms the module caches
-                    page.evaluate("location.hash = '#/settings'")
-                    page.wait_for_selector("#wipe")
-                    t1 = page.evaluate(MEASURE, ["#/list", f"#hh li:nth-child({min(count, 40)})"])
-                    page.evaluate("location.hash = '#/settings'")
-                    page.wait_for_selector("#wipe")
-                    t = page.evaluate(MEASURE, ["#/list", f"#hh li:nth-child({count})"])
-                    t2 = page.evaluate(
-                        MEASURE, [ids[(i * 37) % len(ids)], "details.sec[open] .field"]
-                    )
-                    if i:
-                        firsts.append(t1)
-                        lists.append(t)
-                        forms.append(t2)
-                cdp.send("Emulation.setCPUThrottlingRate", {"rate": 1})
-                browser.close()
-        finally:
-            proc.terminate()
-            proc.wait(timeout=10)
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        LiveServer(Path(tmp), workers=2, households=10000) as live,
+    ):
+        base = live.prepare().start().base
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            ctx = browser.new_context(
+                viewport={"width": 390, "height": 844}, service_workers="allow"
+            )
+            page = ctx.new_page()
+            page.goto(base + "/")
+            page.fill("#u", "demo-surveyor")
+            page.fill("#p", "demo12345")
+            page.click("#login button[type=submit]")
+            page.click("#dl button[type=submit]")
+            page.wait_for_selector("#hh li a", state="attached", timeout=120000)
+            count = page.evaluate("window.ruhu.db.count('rows')")
+            page.evaluate(
+                "window.ruhu.db.setKV('list_ui', {village: null, filter: 'all', line: ''})"
+            )
+            page.reload()
+            page.wait_for_selector("#hh li a", state="attached")
+            ids = page.eval_on_selector_all("#hh li a", "as => as.map((a) => a.hash)")
+            cdp = ctx.new_cdp_session(page)
+            cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
+            firsts, lists, forms = [], [], []
+            for i in range(runs + 1):  # the first run of each warms the module caches
+                page.evaluate("location.hash = '#/settings'")
+                page.wait_for_selector("#wipe")
+                t1 = page.evaluate(MEASURE, ["#/list", f"#hh li:nth-child({min(count, 40)})"])
+                page.evaluate("location.hash = '#/settings'")
+                page.wait_for_selector("#wipe")
+                t = page.evaluate(MEASURE, ["#/list", f"#hh li:nth-child({count})"])
+                t2 = page.evaluate(MEASURE, [ids[(i * 37) % len(ids)], "details.sec[open] .field"])
+                if i:
+                    firsts.append(t1)
+                    lists.append(t)
+                    forms.append(t2)
+            cdp.send("Emulation.setCPUThrottlingRate", {"rate": 1})
+            browser.close()
     fmt = ", ".join
     print(f"households on the phone: {count}; CPU throttling 4x; {runs} runs each")
     print(

@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 from server.domain import idcard  # noqa: E402
 from server.sync.paths import apply  # noqa: E402
-from tests.sync.live import LiveServer, free_port  # noqa: E402
+from tests.live import LiveServer, free_port  # noqa: E402
 
 OPS, BATCH, PHONES, HOUSEHOLDS = 10_000, 200, 4, 12_000
 NODE = ROOT / "bench" / "node"

@@ -5,18 +5,15 @@ that binary is missing.
 """
 
 import os
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 import requests
 
+from tests.live import LiveServer
+
 CHROMIUM = "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parents[2]
-VENV_BIN = Path(sys.executable).parent
 SHOTS = ROOT / "test-output" / "screenshots"
 USER, PASSWORD = "demo-surveyor", "demo12345"
 CHROMIUM_ARGS = [
@@ -38,12 +35,6 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(pytest.mark.skip(reason=f"{CHROMIUM} is missing"))
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
     """Seed a temporary database and serve it with gunicorn (2 workers) on a free port."""
@@ -52,47 +43,8 @@ def server(tmp_path_factory):
 
 def serve(root, tmp):
     """Serve the app found in `root` over a fresh seeded database in `tmp`; yields the base URL."""
-    env = dict(
-        os.environ, DATABASE_URL=f"sqlite:///{tmp / 'ruhu.db'}", RUHU_SECRET_KEY="e2e-secret"
-    )
-    flask = [str(VENV_BIN / "flask"), "--app", "wsgi"]
-    subprocess.run([*flask, "db", "upgrade"], cwd=root, env=env, check=True, capture_output=True)
-    subprocess.run(
-        [*flask, "seed-demo", "--households", "300"],
-        cwd=root,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    with open(tmp / "gunicorn.log", "wb") as log:
-        proc = subprocess.Popen(
-            [str(VENV_BIN / "gunicorn"), "-b", f"127.0.0.1:{port}", "-w", "2", "wsgi:app"],
-            cwd=root,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    if requests.get(base + "/sw.js", timeout=2).status_code == 200:
-                        break
-                except requests.RequestException:
-                    pass
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise RuntimeError((tmp / "gunicorn.log").read_text())
-                time.sleep(0.2)
-            yield base
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+    with LiveServer(tmp, root=root, workers=2, households=300) as live:
+        yield live.prepare().start().base
 
 
 @pytest.fixture(scope="session")

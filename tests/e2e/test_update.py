@@ -64,7 +64,7 @@ def test_update_prompt_waits_for_the_form_to_close(copied_server, new_context):
     assert "回到列表后自动更新" in page.inner_text("#banner")
 
     # Back to the list: the new version takes over and the page reloads once.
-    with page.expect_event("load", timeout=15000):
+    with page.expect_event("load", timeout=30000):  # a loaded CI machine installs slowly
         page.click(".actions a[href='#/list']")
     page.wait_for_selector("#hh li a", state="attached")
     new_version = requests.get(f"{base}/sw.js", timeout=10).text.split("'")[1]

@@ -19,9 +19,9 @@ from sqlalchemy import text
 
 from server.domain.sample import sample_document
 from server.sync.paths import diff, value_at
+from tests.live import LiveServer
 
 from .conftest import new_id
-from .live import LiveServer
 
 pytestmark = pytest.mark.slow
 

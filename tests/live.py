@@ -1,9 +1,9 @@
-"""A real Ruhu server for the concurrency tests and the sync bench: gunicorn on loopback.
+"""A real Ruhu server on loopback, for the browser tests, the concurrency tests and the benches.
 
 The Flask test client runs one request at a time; the promises of the sync (no lost update, one
-revision per operation id, cursors that never skip) are about requests that really overlap, so
-these run against `gunicorn -w N wsgi:app` on a database of its own: a fresh SQLite file, or a
-fresh schema in the PostgreSQL database that RUHU_TEST_DATABASE_URL names.
+revision per operation id, cursors that never skip) are about requests that really overlap, and a
+browser needs a real server, so these run `gunicorn -w N wsgi:app` on a database of its own: a
+fresh SQLite file, or a fresh schema in the PostgreSQL database that RUHU_TEST_DATABASE_URL names.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import requests
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 PASSWORD = "demo12345"
 
@@ -62,15 +62,19 @@ class LiveServer:
         workdir: Path,
         *,
         postgres_url: str | None = None,
+        database_url: str | None = None,
+        root: Path = ROOT,
         workers: int = 4,
         households: int = 120,
         threads: int = 1,
         timeout: int = 30,
     ):
+        """`database_url`: serve a database prepared elsewhere; `root`: a copy of the app to serve
+        (the update test changes a copy's files while it runs)."""
         self.workdir, self.workers, self.threads = Path(workdir), workers, threads
-        self.households, self.timeout = households, timeout
+        self.households, self.timeout, self.root = households, timeout, Path(root)
         self.schema = PostgresSchema(postgres_url) if postgres_url else None
-        self.database_url = (
+        self.database_url = database_url or (
             self.schema.url if self.schema else f"sqlite:///{self.workdir / 'live.db'}"
         )
         self.port = free_port()
@@ -86,10 +90,16 @@ class LiveServer:
             "FLASK_APP": "wsgi",
         }
 
+    def __enter__(self) -> LiveServer:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.stop()
+
     def _flask(self, *args: str) -> None:
         subprocess.run(
             [str(BIN / "flask"), "--app", "wsgi", *args],
-            cwd=ROOT,
+            cwd=self.root,
             env=self.env,
             check=True,
             capture_output=True,
@@ -116,7 +126,7 @@ class LiveServer:
         ]
         if self.threads > 1:
             args[1:1] = ["--threads", str(self.threads)]
-        self.process = subprocess.Popen(args, cwd=ROOT, env=self.env, stdout=log, stderr=log)
+        self.process = subprocess.Popen(args, cwd=self.root, env=self.env, stdout=log, stderr=log)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
