@@ -29,6 +29,8 @@ test: setup-test
 	$(MAKE) --no-print-directory test-postgres
 
 test-sqlite:
+	@echo "== Lint (ruff) =="
+	.venv/bin/ruff check server tests bench
 	@echo "== Test leg 1: SQLite (unit, API, sync, browser) =="
 	$(PY) -m pytest -q -p no:cacheprovider tests
 
