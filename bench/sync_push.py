@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from server.domain import idcard  # noqa: E402
+from server.domain.sample import newborn  # noqa: E402
 from server.sync.paths import apply  # noqa: E402
 from tests.live import LiveServer, free_port  # noqa: E402
 
@@ -45,23 +46,8 @@ NODE = ROOT / "bench" / "node"
 
 def new_member(n: int) -> dict:
     birth = date(2019, 1, 1) + timedelta(days=n % 600)
-    return {
-        "id": str(uuid.uuid4()),
-        "name": "王小花",
-        "sex": "女",
-        "relation": "之女",
-        "id_number": idcard.make("610526", birth, (n // 600) * 2 % 998 + 2),
-        "ethnicity": "汉族",
-        "health": ["健康"],
-        "labour": "无劳动力",
-        "school_status": "学龄前儿童",
-        "public_job": False,
-        "serious_illness_insurance": True,
-        "pension_insurance": False,
-        "dibao": False,
-        "tekun": False,
-        "soldier": False,
-    }
+    id_number = idcard.make("610526", birth, (n // 600) * 2 % 998 + 2)
+    return newborn(str(uuid.uuid4()), "王小花", id_number)
 
 
 def operations(server: LiveServer) -> tuple[list[list[dict]], list[dict]]:

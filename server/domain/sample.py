@@ -169,3 +169,24 @@ def sample_document() -> dict:
             "gps": None,
         },
     }
+
+
+def newborn(member_id: str, name: str, id_number: str, relation: str = "之女") -> dict:
+    """A complete member row for a baby girl registered on the phone (tests and benches)."""
+    return {
+        "id": member_id,
+        "name": name,
+        "id_number": id_number,
+        "sex": "女",
+        "relation": relation,
+        "ethnicity": "汉族",
+        "health": ["健康"],
+        "labour": "无劳动力",
+        "school_status": "学龄前儿童",
+        "public_job": False,
+        "serious_illness_insurance": True,
+        "pension_insurance": False,
+        "dibao": False,
+        "tekun": False,
+        "soldier": False,
+    }

@@ -9,6 +9,7 @@ import re
 
 from server.demo import EXIT_CAMPAIGN_LINES
 from server.domain import idcard
+from server.domain.sample import newborn
 from server.domain.summary import summarize
 
 from .conftest import new_id
@@ -18,23 +19,7 @@ CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 def new_member(name: str, id_number: str, relation: str = "之女") -> dict:
     """A complete member row, the way the phone's form saves a newly registered person."""
-    return {
-        "id": new_id(),
-        "name": name,
-        "id_number": id_number,
-        "sex": "女",
-        "relation": relation,
-        "ethnicity": "汉族",
-        "health": ["健康"],
-        "labour": "无劳动力",
-        "school_status": "学龄前儿童",
-        "public_job": False,
-        "serious_illness_insurance": True,
-        "pension_insurance": False,
-        "dibao": False,
-        "tekun": False,
-        "soldier": False,
-    }
+    return newborn(new_id(), name, id_number, relation)
 
 
 def a_child(household: dict) -> dict:
