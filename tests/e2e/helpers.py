@@ -1,5 +1,7 @@
 """Steps a surveyor takes, shared by the e2e tests."""
 
+import requests
+
 from .conftest import PASSWORD, USER
 
 
@@ -86,3 +88,20 @@ def submit(page):
 
 def sync_now(page):
     page.click("#sync-now")
+
+
+def township_review(base, household_id, action, note=""):
+    """The township reviewer, at the office with signal, approves or returns a household."""
+    session = requests.Session()
+    token = session.post(
+        f"{base}/api/auth/login",
+        json={"username": "demo-reviewer", "password": PASSWORD},
+        timeout=10,
+    ).json()["access_token"]
+    r = session.post(
+        f"{base}/api/households/{household_id}/review",
+        json={"action": action, "note": note},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=10,
+    )
+    assert r.status_code == 200, r.text

@@ -2,18 +2,18 @@
 the income statistics table with keyboard entry, a new household (档外人口) made offline,
 settings."""
 
-import requests
 from PIL import Image
 
 from server.domain import idcard
 
-from .conftest import PASSWORD, shot
+from .conftest import shot
 from .helpers import (
     login_and_download,
     open_household,
     open_section,
     set_text,
     sync_now,
+    township_review,
     visited_households,
     wait_synced,
 )
@@ -33,19 +33,7 @@ def test_returned_table_new_household_settings(server, new_context, api, tmp_pat
 
     # The township reviewer sends one household back with a note; the phone shows it.
     hid = visited_households(api)[0]
-    reviewer = requests.Session()
-    token = reviewer.post(
-        f"{server}/api/auth/login",
-        json={"username": "demo-reviewer", "password": PASSWORD},
-        timeout=10,
-    ).json()["access_token"]
-    r = reviewer.post(
-        f"{server}/api/households/{hid}/review",
-        timeout=10,
-        headers={"Authorization": f"Bearer {token}"},
-        json={"action": "return", "note": "务工收入与村里台账不一致，请核实"},
-    )
-    assert r.status_code == 200, r.text
+    township_review(server, hid, "return", "务工收入与村里台账不一致，请核实")
     sync_now(page)
     wait_synced(page)
     page.click("[data-f=returned]")
