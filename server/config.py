@@ -1,16 +1,12 @@
 """Settings from the environment, so one build runs a laptop demo and a province's server."""
 
-import json
 import os
 from datetime import timedelta
 from pathlib import Path
 
+from .jsontext import dumps as json_dumps
+
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def json_dumps(value) -> str:
-    """Chinese stays Chinese in JSON columns: a third of the bytes of \\u escapes."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _database_url(instance_path: Path) -> str:

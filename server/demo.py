@@ -18,10 +18,10 @@ from sqlalchemy import column, insert, table, text
 from sqlalchemy.sql.expression import TableClause
 
 from .auth import hash_password
-from .config import json_dumps
 from .domain import idcard
 from .domain.income import is_counted
 from .extensions import db
+from .jsontext import dumps as json_dumps
 from .models import Area, Campaign, Counter, Household, Member, Revision, User, UserArea
 from .records import derived_columns
 from .records import member_rows as member_rows_of

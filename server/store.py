@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 
-from sqlalchemy import Text, bindparam, cast, delete, func, insert, select, update
+from sqlalchemy import Text, bindparam, cast, delete, func, insert, select, tuple_, update
 
 from .database import is_sqlite
 from .extensions import db
@@ -16,6 +16,12 @@ _BUMP = (
     update(_COUNTER)
     .where(_COUNTER.c.name == SEQ)
     .values(value=_COUNTER.c.value + 1)
+    .returning(_COUNTER.c.value)
+)
+_BUMP_BY = (
+    update(_COUNTER)
+    .where(_COUNTER.c.name == SEQ)
+    .values(value=_COUNTER.c.value + bindparam("count"))
     .returning(_COUNTER.c.value)
 )
 _MEMBER = Member.__table__
@@ -237,6 +243,92 @@ def household_row(household_id: str, lock: bool = False):
 
 def base_document(household_id: str, version: int) -> dict | None:
     return _conn().execute(_READ_BASE, {"hid": household_id, "v": version}).scalar()
+
+
+# A whole batch of operations is read, and its valid part written, with a handful of statements:
+# per-statement overhead, not the database, is what limits a push.
+
+
+def household_rows(household_ids: list[str]) -> dict:
+    """{id: row} of the households among `household_ids` that exist (the columns push plans on)."""
+    if not household_ids:
+        return {}
+    query = select(*[_HH.c[name] for name in _SYNC_COLUMNS]).where(_HH.c.id.in_(household_ids))
+    return {row.id: row for row in _conn().execute(query)}
+
+
+def base_documents(wanted: list[tuple[str, int]]) -> dict[tuple[str, int], dict]:
+    """{(household id, version): document} of the revisions asked for that exist."""
+    if not wanted:
+        return {}
+    query = select(_REV.c.household_id, _REV.c.version, _REV.c.document).where(
+        tuple_(_REV.c.household_id, _REV.c.version).in_(wanted)
+    )
+    return {(row.household_id, row.version): row.document for row in _conn().execute(query)}
+
+
+def lock_versions(household_ids: list[str]) -> dict[str, int]:
+    """{id: version} of the existing households among `household_ids`, their rows locked until
+    commit on PostgreSQL (in id order, as every batch locks them, so two batches never deadlock;
+    on SQLite the write transaction already excludes every other writer)."""
+    if not household_ids:
+        return {}
+    query = select(_HH.c.id, _HH.c.version).where(_HH.c.id.in_(household_ids)).order_by(_HH.c.id)
+    if not is_sqlite():
+        query = query.with_for_update()
+    return dict(_conn().execute(query).all())
+
+
+def insert_households(rows: list[dict]) -> None:
+    if rows:
+        _conn().execute(_INSERT_HOUSEHOLD, rows)
+
+
+def update_households(rows: list[dict]) -> None:
+    """Each row's values, written where the household is still at the row's `expected` version.
+
+    The caller has locked and checked those versions; a count that does not add up means the
+    lock did not hold, and the whole write is refused rather than half done."""
+    if not rows:
+        return
+    done = _conn().execute(_UPDATE_HOUSEHOLD, rows)
+    if done.rowcount not in (-1, len(rows)):
+        raise StaleWrite(f"{done.rowcount} of {len(rows)} households were at the version read")
+
+
+class StaleWrite(Exception):
+    """A conditional write found a household at another version than the one locked."""
+
+
+def bump_change_seq(count: int) -> int:
+    """Reserve `count` change sequence numbers at once; returns the last of them."""
+    value = _conn().execute(_BUMP_BY, {"count": count}).scalar()
+    if value is None:
+        _conn().execute(insert(_COUNTER).values(name=SEQ, value=count))
+        return count
+    return value
+
+
+def set_change_seqs(rows: list[dict]) -> None:
+    """[{"hid": id, "change_seq": seq}, ...]"""
+    if rows:
+        _conn().execute(_SET_SEQ, rows)
+
+
+def replace_members_of(projections: dict[str, list[dict]]) -> None:
+    """{household id: its new member rows}: the member projections of many households at once."""
+    if not projections:
+        return
+    conn = _conn()
+    conn.execute(_DELETE_MEMBERS, [{"hid": hid} for hid in projections])
+    rows = [dict(r, household_id=hid) for hid, members in projections.items() for r in members]
+    if rows:
+        conn.execute(_INSERT_MEMBERS, rows)
+
+
+def add_revisions(rows: list[dict]) -> None:
+    if rows:
+        _conn().execute(_INSERT_REVISION, rows)
 
 
 def insert_household(values: dict) -> None:

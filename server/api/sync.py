@@ -1,9 +1,8 @@
 """Push a batch of device operations; pull the changes since a cursor."""
 
-import json
-
 from flask import current_app, g, jsonify, request
 
+from .. import jsontext
 from ..auth import login_required, roles_required
 from ..sync.pull import pull as pull_changes
 from ..sync.push import push as push_ops
@@ -24,7 +23,7 @@ def push():
             limit_bytes=cfg["RUHU_PUSH_MAX_BYTES"],
         )
     try:
-        body = json.loads(request.get_data(cache=False) or b"{}")
+        body = jsontext.loads(request.get_data(cache=False) or b"{}")
     except ValueError:
         raise ApiError(400, "请求不是有效的 JSON", "bad_json") from None
     data = Push().load(body if isinstance(body, dict) else {})

@@ -1,19 +1,24 @@
-"""Apply a batch of device operations, each in its own transaction.
+"""Apply a batch of device operations: each one whole or not at all, one bad one never stopping
+the others.
 
-One bad operation does not stop the others; a retried operation (same op id) is answered from the
-revision it wrote the first time and writes nothing again. Fast-forward when the device edited the
-current version; otherwise a three-way merge against the version it edited.
+A retried operation (same op id) is answered from the revision it wrote the first time and writes
+nothing again. Fast-forward when the device edited the current version; otherwise a three-way merge
+against the version it edited.
 
-Each operation is *planned* before the write lock is taken (read the household, validate, merge,
-compute the derived columns) and *written* under it only if the household is still at the version
-the plan read; otherwise it is planned again under the lock. The expensive part thus runs on every
-core at once, and the write lock is held only for a handful of statements.
+The batch is read with a few statements and every operation is *planned* before any lock is taken
+(validate, merge, derive the columns): that part runs on every core at once. The valid plans are
+then *written* together in one write transaction, after checking under the lock that each
+household is still at the version its plan read: one commit, and a handful of statements, for the
+whole batch. An operation whose household moved meanwhile, or a group write that meets a
+constraint (another request created the same household, or committed the same op id), falls back
+to one transaction per operation, planned again under the lock. The answer is sent only after the
+commit, so whatever a phone is told was applied is on disk.
 """
 
 from dataclasses import dataclass, field
 
 from marshmallow import ValidationError
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from .. import records, store
 from ..access import visible_village_ids
@@ -75,18 +80,36 @@ class Plan:
 
 
 def push(user: User, device_id: str, ops: list) -> list[dict]:
+    """One result per operation, in the order sent."""
     caller = Caller.of(user)
-    op_ids = [
-        op["op_id"] for op in ops if isinstance(op, dict) and isinstance(op.get("op_id"), str)
-    ]
-    seen = store.first_results(op_ids)  # one query for the retries of a whole batch
+    results: list[dict | None] = [None] * len(ops)
+    todo: list[tuple[int, dict]] = []
+    for index, raw in enumerate(ops):
+        op = _load(raw)
+        if "status" in op:
+            results[index] = op
+        else:
+            todo.append((index, op))
+    seen = store.first_results([op["op_id"] for _, op in todo])  # the retries, in one query
     db.session.rollback()
-    return [apply_operation(caller, device_id, raw, seen) for raw in ops]
+    while todo:
+        group, todo = _one_per_household(todo)
+        fresh = []
+        for index, op in group:
+            if op["op_id"] in seen:
+                results[index] = _duplicate(seen[op["op_id"]])
+            else:
+                fresh.append((index, op))
+        for index, result in _apply_group(caller, device_id, fresh).items():
+            results[index] = result
+            if result["status"] != "rejected":  # the same op id again later in this batch
+                seen[result["op_id"]] = result
+    return results
 
 
-def apply_operation(caller: Caller, device_id: str, raw, seen: dict | None = None) -> dict:
+def _load(raw) -> dict:
+    """The operation, checked for shape; or its "rejected" result."""
     raw = raw if isinstance(raw, dict) else {}
-    base = {"op_id": raw.get("op_id"), "household_id": raw.get("household_id")}
     try:
         op = _op_schema.load(raw)
     except ValidationError as e:
@@ -94,36 +117,116 @@ def apply_operation(caller: Caller, device_id: str, raw, seen: dict | None = Non
             {"path": p, "message": "；".join(m), "severity": "error"}
             for p, m in flatten_messages(e.messages).items()
         ]
-        return base | {"status": "rejected", "code": "invalid_operation", "errors": errors}
+        return {
+            "op_id": raw.get("op_id"),
+            "household_id": raw.get("household_id"),
+            "status": "rejected",
+            "code": "invalid_operation",
+            "errors": errors,
+        }
     op["household_id"] = str(op["household_id"])
-    if seen is not None and op["op_id"] in seen:
-        return _duplicate(seen[op["op_id"]])
+    return op
+
+
+def _one_per_household(todo: list[tuple[int, dict]]):
+    """(the first operation of each household and op id, the rest in order): operations on one
+    household apply one after the other, each on the version the one before wrote."""
+    group, rest, households, op_ids = [], [], set(), set()
+    for index, op in todo:
+        if op["household_id"] in households or op["op_id"] in op_ids:
+            rest.append((index, op))
+        else:
+            households.add(op["household_id"])
+            op_ids.add(op["op_id"])
+            group.append((index, op))
+    return group, rest
+
+
+def _rejected(op: dict, r: "Rejected") -> dict:
+    return {
+        "op_id": op["op_id"],
+        "household_id": op["household_id"],
+        "status": "rejected",
+        "code": r.code,
+        "errors": r.errors,
+    }
+
+
+def _apply_group(caller: Caller, device_id: str, items: list[tuple[int, dict]]) -> dict:
+    """{index: result} for operations on distinct households: planned together, written in one
+    transaction; what cannot be written so falls back to one transaction per operation."""
+    results: dict[int, dict] = {}
+    if not items:
+        return results
+    rows = store.household_rows([op["household_id"] for _, op in items])
+    bases = store.base_documents(
+        [
+            (op["household_id"], op["base_version"])
+            for _, op in items
+            if (row := rows.get(op["household_id"])) is not None
+            and 0 < op["base_version"] < row.version
+        ]
+    )
+    db.session.rollback()
+    planned: list[tuple[int, dict, Plan]] = []
+    for index, op in items:
+        row = rows.get(op["household_id"])
+        try:
+            if row is None:
+                plan = _plan_create(caller, device_id, op)
+            else:
+                base = bases.get((row.id, op["base_version"]), _MISSING)
+                plan = _plan(caller, device_id, op, row, base)
+        except Rejected as r:
+            results[index] = _rejected(op, r)
+            continue
+        planned.append((index, op, plan))
+    planned.sort(key=lambda item: item[2].household_id)  # every batch locks in the same order
+    alone = []
     try:
-        return _apply(caller, device_id, op)
+        with write_transaction():
+            versions = store.lock_versions([plan.household_id for _, _, plan in planned])
+            together = []
+            for index, op, plan in planned:
+                if versions.get(plan.household_id) == plan.expected_version:
+                    together.append(plan)
+                else:  # written meanwhile by another request: plan it again, under the lock
+                    alone.append((index, op))
+            _write(together)
+    except (IntegrityError, OperationalError, store.StaleWrite):
+        db.session.rollback()  # nothing of the group was written; each is tried on its own
+        alone = [(index, op) for index, op, _ in planned]
+    else:
+        moved = {index for index, _ in alone}
+        for index, _, plan in planned:
+            if index not in moved:
+                results[index] = plan.result
+    for index, op in alone:
+        results[index] = _apply_alone(caller, device_id, op)
+    return results
+
+
+def _apply_alone(caller: Caller, device_id: str, op: dict) -> dict:
+    """One operation in its own transaction, re-read and planned under the write lock when its
+    household moves; the path every race ends on."""
+    try:
+        for attempt in range(2):
+            try:
+                with write_transaction():
+                    plan = _plan_read(caller, device_id, op, lock=True)
+                    _write([plan])
+                return plan.result
+            except IntegrityError:
+                db.session.rollback()
+                found = store.first_results([op["op_id"]])
+                if op["op_id"] in found:  # the same operation, committed by a parallel retry
+                    return _duplicate(found[op["op_id"]])
+                if attempt:
+                    raise
+                # Another operation created this household first: merge into what it wrote.
     except Rejected as r:
         db.session.rollback()
-        return base | {"status": "rejected", "code": r.code, "errors": r.errors}
-
-
-def _apply(caller: Caller, device_id: str, op: dict) -> dict:
-    plan = _plan(caller, device_id, op)
-    for attempt in range(2):
-        try:
-            with write_transaction():
-                if not _write(plan):  # someone wrote the household meanwhile: plan again, locked
-                    plan = _plan(caller, device_id, op, lock=True)
-                    if not _write(plan):
-                        raise RuntimeError("household changed under the write lock")
-            return plan.result
-        except IntegrityError:
-            db.session.rollback()
-            found = store.first_results([op["op_id"]])
-            if op["op_id"] in found:  # the same operation, committed by a parallel retry
-                return _duplicate(found[op["op_id"]])
-            if attempt:
-                raise
-            # Another operation created this household first: merge into what it wrote.
-            plan = _plan(caller, device_id, op)
+        return _rejected(op, r)
     raise AssertionError("unreachable")
 
 
@@ -132,10 +235,24 @@ def _duplicate(result: dict) -> dict:
     return dict(result, status="duplicate", first_status=result.get("status"))
 
 
-def _plan(caller: Caller, device_id: str, op: dict, lock: bool = False) -> Plan:
+_MISSING = object()  # the base version's document is not stored
+
+
+def _plan_read(caller: Caller, device_id: str, op: dict, lock: bool = False) -> Plan:
+    """Plan one operation from what is stored now (`lock`: the household row locked too)."""
     row = store.household_row(op["household_id"], lock=lock)
     if row is None:
         return _plan_create(caller, device_id, op)
+    base = _MISSING
+    if 0 < op["base_version"] < row.version:
+        base = store.base_document(row.id, op["base_version"])
+    return _plan(caller, device_id, op, row, _MISSING if base is None else base)
+
+
+def _plan(caller: Caller, device_id: str, op: dict, row, base) -> Plan:
+    """Plan an operation on an existing household `row`; `base` is the document of the version
+    the device edited when that is older than the row's (else _MISSING: the row or nothing is
+    the base)."""
     if row.village_id not in caller.villages:
         raise Rejected(_error("household_id", "该户不在您的负责范围内"), "forbidden_area")
     if row.deleted:
@@ -148,10 +265,14 @@ def _plan(caller: Caller, device_id: str, op: dict, lock: bool = False) -> Plan:
         raise Rejected(
             _error("base_version", "版本号比服务器上的还新，请重新下载该户"), "bad_version"
         )
-    base_version = op["base_version"]
-    base_doc = {} if base_version == 0 else store.base_document(row.id, base_version)
-    if base_doc is None:
+    if op["base_version"] == row.version:
+        base_doc = row.document  # the current document is the newest revision's
+    elif op["base_version"] == 0:
+        base_doc = {}  # created on the phone while another phone created it too
+    elif base is _MISSING:
         raise Rejected(_error("base_version", "找不到所依据的版本，请重新下载该户"), "bad_version")
+    else:
+        base_doc = base
     complete = records.needs_completeness(row.review_state, op["submit"])
     device_doc = _device_document(base_doc, op["changes"], complete)
     result = {"op_id": op["op_id"], "household_id": row.id}
@@ -276,20 +397,43 @@ def _revision(op, caller, device_id, kind, version, document, result, now) -> di
     }
 
 
-def _write(plan: Plan) -> bool:
-    """Write the plan if the household is where the plan found it; False when it moved on."""
-    if plan.expected_version is None:
-        store.insert_household(plan.household | {"change_seq": 0})
-    elif not store.update_household(plan.household_id, plan.expected_version, plan.household):
-        return False
-    # The household's row lock comes first, the counter's second, on every write path.
-    store.set_change_seq(plan.household_id, store.next_change_seq())
-    if plan.members is not None:
-        store.replace_members(plan.household_id, plan.members)
-    store.add_revision(**plan.revision)
-    store.add_conflicts(plan.conflicts)
-    store.link_attachments(plan.attachments, plan.household_id, plan.village_id)
-    return True
+def _write(plans: list[Plan]) -> None:
+    """Write the plans, inside the caller's write transaction, households already checked to be
+    at each plan's expected version (and locked, on PostgreSQL).
+
+    Lock order, as on every write path: household rows first, the change counter second. New
+    households are inserted before the counter is taken, so an insert that has to wait for a
+    parallel insert of the same id never waits while holding the counter.
+    """
+    if not plans:
+        return
+    store.insert_households(
+        [plan.household | {"change_seq": 0} for plan in plans if plan.expected_version is None]
+    )
+    last = store.bump_change_seq(len(plans))  # held until commit: sequence order is commit order
+    for seq, plan in enumerate(plans, start=last - len(plans) + 1):
+        plan.household["change_seq"] = seq
+    store.update_households(
+        [
+            plan.household | {"hid": plan.household_id, "expected": plan.expected_version}
+            for plan in plans
+            if plan.expected_version is not None
+        ]
+    )
+    store.set_change_seqs(
+        [
+            {"hid": plan.household_id, "change_seq": plan.household["change_seq"]}
+            for plan in plans
+            if plan.expected_version is None
+        ]
+    )
+    store.replace_members_of(
+        {plan.household_id: plan.members for plan in plans if plan.members is not None}
+    )
+    store.add_revisions([plan.revision for plan in plans])
+    store.add_conflicts([c for plan in plans for c in plan.conflicts])
+    for plan in plans:
+        store.link_attachments(plan.attachments, plan.household_id, plan.village_id)
 
 
 def _device_document(base_doc: dict, changes: dict, complete: bool) -> dict:

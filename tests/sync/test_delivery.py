@@ -243,3 +243,15 @@ def test_record_never_points_at_a_missing_signature(surveyor, client):
     assert surveyor.download(h)["document"]["signoff"]["signature"] == signature
     served = client.get(f"/api/attachments/{signature}", headers=surveyor.headers)
     assert served.status_code == 200 and served.data == PNG
+
+
+def test_a_batch_with_nan_is_refused_as_bad_json(surveyor, client):
+    """NaN is not JSON (PostgreSQL would not store it): the batch is refused with 400, whole."""
+    response = client.post(
+        "/api/sync/push",
+        data='{"device_id": "p", "ops": [{"op_id": "op-00000001", "base_version": NaN}]}',
+        content_type="application/json",
+        headers=surveyor.headers,
+    )
+    assert response.status_code == 400
+    assert response.json["error"]["code"] == "bad_json"

@@ -5,7 +5,7 @@ from server.domain.sample import sample_document
 from server.sync import push as push_module
 from server.sync.paths import diff
 from tests.sync.conftest import new_id
-from tests.sync.test_delivery import villages_of
+from tests.sync.test_delivery import drafts, villages_of
 
 
 def test_a_household_created_meanwhile_by_another_operation_is_merged_into(
@@ -32,14 +32,14 @@ def test_a_household_created_meanwhile_by_another_operation_is_merged_into(
     [first] = surveyor.push(create(surveyor, document))
     assert first["status"] == "applied"
 
-    real = store.household_row
+    real = store.household_rows
     calls = []
 
-    def not_yet_there(household, lock=False):  # the plan made before the first one committed
-        calls.append(household)
-        return None if len(calls) == 1 else real(household, lock)
+    def not_yet_there(households):  # the batch read made before the first one committed
+        calls.append(households)
+        return {} if len(calls) == 1 else real(households)
 
-    monkeypatch.setattr(push_module.store, "household_row", not_yet_there)
+    monkeypatch.setattr(push_module.store, "household_rows", not_yet_there)
     other = sample_document()
     other["household"]["phone"] = "13700000000"
     other["signoff"] = {"surveyor": "钱芳", "visit_date": "2020-10-13"}
@@ -57,3 +57,76 @@ def test_a_household_created_meanwhile_by_another_operation_is_merged_into(
     assert stored["document"]["household"]["phone"] == "13700000000" or (
         kept.get("household.phone") == "13700000000"
     )
+
+
+def test_a_household_written_between_the_batch_read_and_the_lock_is_merged_not_overwritten(
+    surveyor, reviewer, client, draft_household, monkeypatch
+):
+    """The batch was read before the reviewer's edit committed, so its plan is a fast-forward
+    from version 1. Under the write lock the household is found at version 2: the operation is
+    planned again and merged, and the reviewer's edit survives."""
+    phone_copy = surveyor.download(draft_household)
+    [edit] = reviewer.push(
+        reviewer.op(reviewer.download(draft_household), {"household.phone": "13911112222"})
+    )
+    assert edit["status"] == "applied"
+
+    real = store.household_rows
+    calls = []
+
+    def read_before_the_review(households):
+        calls.append(households)
+        rows = real(households)
+        if len(calls) == 1:  # what the batch read saw: the version the phone also holds
+            rows = {
+                hid: _Row(row._asdict() | {"version": 1, "document": phone_copy["document"]})
+                for hid, row in rows.items()
+            }
+        return rows
+
+    monkeypatch.setattr(push_module.store, "household_rows", read_before_the_review)
+    [result] = surveyor.push(surveyor.op(phone_copy, {"income.wage_local": "9100.00"}))
+
+    assert result["status"] == "merged", result
+    stored = surveyor.download(draft_household)
+    assert stored["version"] == 3
+    assert stored["document"]["household"]["phone"] == "13911112222"
+    assert stored["document"]["income"]["wage_local"] == "9100.00"
+
+
+class _Row(dict):
+    """A household row as the batch read returns it (attribute access)."""
+
+    __getattr__ = dict.__getitem__
+
+
+def test_an_operation_committed_by_a_parallel_retry_falls_back_alone_and_the_rest_apply(
+    surveyor, client, monkeypatch
+):
+    """A phone retried its batch while the first request was still running: by the time this
+    request writes, one of its operations was committed by the other. The group write meets the
+    op id's unique key, writes nothing, and every operation is tried on its own: the retried one
+    is answered as a duplicate, the others are applied exactly once."""
+    first, second = drafts(client, surveyor, 2)
+    op_a = surveyor.op(surveyor.download(first), {"income.wage_local": "7000.00"})
+    op_b = surveyor.op(surveyor.download(second), {"income.wage_local": "7100.00"})
+    [a] = surveyor.push(op_a)
+    assert a["status"] == "applied"
+
+    monkeypatch.setattr(push_module.store, "first_results", _seen_nothing_the_first_time())
+    results = surveyor.push(op_a, op_b)
+
+    assert [r["status"] for r in results] == ["duplicate", "applied"]
+    assert results[0]["version"] == a["version"]
+    assert [r["version"] for r in surveyor.revisions(first)].count(a["version"]) == 1
+    assert len(surveyor.revisions(second)) == 2
+
+
+def _seen_nothing_the_first_time():
+    real, calls = store.first_results, []
+
+    def first_results(op_ids):
+        calls.append(op_ids)
+        return {} if len(calls) == 1 else real(op_ids)
+
+    return first_results
