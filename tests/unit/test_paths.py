@@ -398,3 +398,17 @@ def test_no_diff_exactly_when_normal_forms_are_equal(a, b):
     assert (diff(a, b) == {}) == (normalize(a) == normalize(b))
     assert diff(a, a) == {}
     assert set(diff(a, b)) == set(diff(b, a))
+
+
+def test_apply_copies_what_it_changes_and_shares_the_rest():
+    """Copy-on-write: the edited row and section are new objects, the original keeps its values;
+    untouched sections and rows are the same objects, which is what lets `diff` skip them."""
+    doc = household()
+    result = apply(doc, {f"members.{WANG}.name": "王建军", "household.phone": "13900000000"})
+    assert doc == household()
+    assert result["members"][0] is not doc["members"][0]
+    assert result["household"] is not doc["household"]
+    untouched = [k for k in doc if k not in ("members", "household")]
+    assert untouched, "the example household has other sections"
+    assert all(result[k] is doc[k] for k in untouched)
+    assert diff(doc, result) == {f"members.{WANG}.name": "王建军", "household.phone": "13900000000"}
