@@ -5,6 +5,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from .jsontext import dumps as json_dumps
+from .jsontext import loads_stored
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -45,7 +46,10 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "JWT_REFRESH_TOKEN_EXPIRES": timedelta(days=int(os.environ.get("RUHU_REFRESH_DAYS", 30))),
         "JWT_TOKEN_LOCATION": ["headers"],
         "JSON_SORT_KEYS": False,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"json_serializer": json_dumps},
+        "SQLALCHEMY_ENGINE_OPTIONS": {
+            "json_serializer": json_dumps,
+            "json_deserializer": loads_stored,
+        },
         "MAX_CONTENT_LENGTH": 6 * 1024 * 1024,
         "RUHU_PAGE_SIZE_MAX": 500,
         "RUHU_PUSH_MAX_OPS": 500,

@@ -28,3 +28,18 @@ def test_what_is_not_json_at_all_still_fails_to_write():
 def test_nan_and_infinity_are_refused_on_reading(text):
     with pytest.raises(ValueError):
         jsontext.loads(text)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"count": 10**30, "name": "王"},
+        {"card": "6222021234567890123", "n": 1},  # a bank card number as text: read exactly too
+        {"n": 9223372036854775807, "m": -9223372036854775808},
+        {"x": 1.5, "t": True, "none": None, "list": [1, "二", {"三": 3}]},
+    ],
+)
+def test_stored_text_reads_back_exactly(value):
+    read = jsontext.loads_stored(jsontext.dumps(value))
+    assert read == value
+    assert [type(v) for v in read.values()] == [type(v) for v in value.values()]
