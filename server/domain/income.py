@@ -47,15 +47,18 @@ def household_size(members: list | None) -> int:
     return len(counted_members(members))
 
 
+# summary key -> the keys of its items, in form order
+GROUP_ITEMS = {
+    name: tuple(k for k in ITEMS if k.startswith(prefix)) for name, prefix in GROUPS.items()
+}
+
+
 def group_sums(income: dict | None) -> dict[str, Decimal]:
     """The four income groups and the business cost; a missing item is zero."""
     income = income or {}
     sums = {}
-    for name, prefix in GROUPS.items():
-        sums[name] = sum(
-            (money.parse_or_zero(income.get(k)) for k in ITEMS if k.startswith(prefix)),
-            money.ZERO,
-        )
+    for name, keys in GROUP_ITEMS.items():
+        sums[name] = sum((money.parse_or_zero(income.get(k)) for k in keys), money.ZERO)
     sums["business_cost"] = money.parse_or_zero(income.get("cost_business"))
     return sums
 

@@ -15,6 +15,7 @@ to one transaction per operation, planned again under the lock. The answer is se
 commit, so whatever a phone is told was applied is on disk.
 """
 
+import uuid
 from dataclasses import dataclass, field
 
 from marshmallow import ValidationError
@@ -110,6 +111,9 @@ def push(user: User, device_id: str, ops: list) -> list[dict]:
 def _load(raw) -> dict:
     """The operation, checked for shape; or its "rejected" result."""
     raw = raw if isinstance(raw, dict) else {}
+    op = _well_formed(raw)
+    if op is not None:
+        return op
     try:
         op = _op_schema.load(raw)
     except ValidationError as e:
@@ -126,6 +130,48 @@ def _load(raw) -> dict:
         }
     op["household_id"] = str(op["household_id"])
     return op
+
+
+_OP_KEYS = frozenset(_op_schema.fields)
+_INT_OR_NONE = (int, type(None))
+
+
+def _well_formed(raw: dict) -> dict | None:
+    """What `Operation().load(raw)` gives, for an operation a phone sends: the exact types, nothing
+    to coerce. Anything else (None) goes through the schema, which says what is wrong with it.
+    Loading a schema costs more than validating a document's shape this way, 200 times a batch."""
+    op_id, household_id, base_version = (
+        raw.get("op_id"),
+        raw.get("household_id"),
+        raw.get("base_version"),
+    )
+    if not (
+        raw.keys() <= _OP_KEYS
+        and type(op_id) is str
+        and 8 <= len(op_id) <= 64
+        and type(household_id) is str
+        and type(base_version) is int
+        and base_version >= 0
+        and type(raw.get("village_id")) in _INT_OR_NONE
+        and type(raw.get("campaign_id")) in _INT_OR_NONE
+        and type(raw.get("changes")) is dict
+        and all(type(k) is str for k in raw["changes"])
+        and type(raw.get("submit", False)) is bool
+    ):
+        return None
+    try:
+        household_id = str(uuid.UUID(household_id))
+    except ValueError:
+        return None
+    return {
+        "op_id": op_id,
+        "household_id": household_id,
+        "base_version": base_version,
+        "village_id": raw.get("village_id"),
+        "campaign_id": raw.get("campaign_id"),
+        "changes": raw["changes"],
+        "submit": raw.get("submit", False),
+    }
 
 
 def _one_per_household(todo: list[tuple[int, dict]]):
