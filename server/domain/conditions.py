@@ -39,6 +39,84 @@ def holds(cond: dict | None, local: dict, document: dict) -> bool:
     raise ValueError(f"unknown condition: {cond}")
 
 
+def predicate(cond: dict | None):
+    """`holds(cond, ...)` as a closure, or None when a field is always asked.
+
+    Validation asks every condition of a form for every row of every pushed document; reading the
+    condition dict once here keeps that cheap. Any shape other than the plain ones below is handed
+    to `holds` itself, so the answers (and the errors of a malformed condition) stay the same.
+    """
+    if cond is None:
+        return None
+    if not isinstance(cond, dict):
+        return _generic(cond)
+    if "all" in cond or "any" in cond:
+        key = "all" if "all" in cond else "any"
+        if not isinstance(cond[key], list):
+            return _generic(cond)
+        parts = tuple(predicate(c) or _always for c in cond[key])
+        if key == "all":
+            return lambda local, document: all(p(local, document) for p in parts)
+        return lambda local, document: any(p(local, document) for p in parts)
+    if "not" in cond:
+        inner = predicate(cond["not"]) or _always
+        return lambda local, document: not inner(local, document)
+    return _leaf(cond)
+
+
+def _leaf(cond: dict):
+    ref = cond.get("field")
+    if not isinstance(ref, str):
+        return _generic(cond)
+    section, key = ref.split(".", 1) if "." in ref else (None, ref)
+    if "in" in cond:
+        listed = cond["in"]
+        if not isinstance(listed, list):
+            return _generic(cond)
+
+        def is_in(local, document):
+            value = local.get(key) if section is None else _in_group(document, section, key)
+            if isinstance(value, list):
+                for v in value:  # any(), without a generator on every call
+                    if v in listed:
+                        return True
+                return False
+            return value in listed
+
+        return is_in
+    if "eq" in cond:
+        expected = cond["eq"]
+
+        def is_equal(local, document):
+            value = local.get(key) if section is None else _in_group(document, section, key)
+            return value == expected
+
+        return is_equal
+    if "filled" in cond:
+        wanted = bool(cond["filled"])
+
+        def is_filled_as_wanted(local, document):
+            value = local.get(key) if section is None else _in_group(document, section, key)
+            return is_filled(value) == wanted
+
+        return is_filled_as_wanted
+    return _generic(cond)
+
+
+def _in_group(document: dict, section: str, key: str):
+    """resolve() of a "section.field" reference."""
+    group = document.get(section)
+    return group.get(key) if isinstance(group, dict) else None
+
+
+def _always(local, document) -> bool:
+    return True
+
+
+def _generic(cond):
+    return lambda local, document: holds(cond, local, document)
+
+
 def field_refs(cond: dict | None):
     """Every field a condition reads, for checking definitions."""
     if cond is None:

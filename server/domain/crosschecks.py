@@ -64,6 +64,18 @@ def member_sex(member: dict) -> str | None:
     return member.get("sex")
 
 
+def identity(member: dict) -> tuple[dt.date | None, str | None]:
+    """(birth date from the ID number, member_sex()) of a clean member row.
+
+    A clean row's ID number passed idcard.checked() in validation, which normalized it, so it is
+    read here without being checked again (every member of every push comes through here).
+    """
+    number = member.get("id_number")
+    if number:
+        return idcard.read_valid(number)
+    return None, member_sex(member)
+
+
 def check(clean: dict, today: dt.date, check_required: bool = True) -> list[dict]:
     out = []
     out += _members(clean.get("members", []), today, check_required)
@@ -76,8 +88,10 @@ def check(clean: dict, today: dt.date, check_required: bool = True) -> list[dict
 
 def _members(members: list[dict], today: dt.date, check_required: bool) -> list[dict]:
     out = []
+    sexes = {}  # row id -> member_sex(), for the head and spouse rules below
     for m in members:
-        out += _member_row(m, today, check_required)
+        born, sexes[m["id"]] = identity(m)
+        out += _member_row(m, born, sexes[m["id"]], today, check_required)
     out += _duplicate_ids(members)
     counted = income.counted_members(members)
     if members and not counted:
@@ -88,12 +102,12 @@ def _members(members: list[dict], today: dt.date, check_required: bool) -> list[
         out.append(_error("members", "家庭成员中应有一名户主"))
     for extra in heads[1:]:
         out.append(_error(f"members.{extra['id']}.relation", "只能有一名户主"))
-    head_sex = member_sex(heads[0]) if len(heads) == 1 else None
+    head_sex = sexes[heads[0]["id"]] if len(heads) == 1 else None
     spouses = [m for m in counted if m.get("relation") == "配偶"]
     for extra in spouses[1:]:
         out.append(_error(f"members.{extra['id']}.relation", "只能有一名配偶"))
     for spouse in spouses:
-        if head_sex and member_sex(spouse) == head_sex:
+        if head_sex and sexes[spouse["id"]] == head_sex:
             out.append(_error(f"members.{spouse['id']}.relation", "配偶应与户主性别不同"))
     for m in counted:
         implied = HEAD_SEX_IMPLIED.get(m.get("relation"))
@@ -107,12 +121,11 @@ def _members(members: list[dict], today: dt.date, check_required: bool) -> list[
     return out
 
 
-def _member_row(m: dict, today: dt.date, check_required: bool) -> list[dict]:
+def _member_row(m: dict, born, sex, today: dt.date, check_required: bool) -> list[dict]:
+    """born and sex as identity() gives them."""
     out, path = [], f"members.{m['id']}"
     number = m.get("id_number")
-    sex = member_sex(m)
     if number:
-        born = idcard.birth_date(number)
         if born > today:
             out.append(_error(f"{path}.id_number", "身份证号中的出生日期晚于调查日期"))
         if m.get("sex") and m["sex"] != sex:
@@ -128,13 +141,15 @@ def _member_row(m: dict, today: dt.date, check_required: bool) -> list[dict]:
         out.append(_error(f"{path}.relation", f"与户主关系“{relation}”应为男性"))
     if sex == "男" and relation in FEMALE_RELATIONS:
         out.append(_error(f"{path}.relation", f"与户主关系“{relation}”应为女性"))
-    if has(m, "education") and has(m, "school_status"):
+    education, school = has(m, "education"), has(m, "school_status")
+    if education and school:
         out.append(_error(f"{path}.school_status", "文化程度与在校生状况只能填写一项"))
-    elif check_required and not has(m, "education") and not has(m, "school_status"):
+    elif check_required and not education and not school:
         out.append(_error(f"{path}.education", "请填写文化程度或在校生状况"))
-    if has(m, "migrant_place") and not has(m, "migrant_months"):
+    place, months = has(m, "migrant_place"), has(m, "migrant_months")
+    if place and not months:
         out.append(_error(f"{path}.migrant_months", "填写了务工地点，请填写务工时间"))
-    if has(m, "migrant_months") and not has(m, "migrant_place"):
+    if months and not place:
         out.append(_error(f"{path}.migrant_place", "填写了务工时间，请填写务工地点"))
     health = m.get("health") or []
     if "健康" in health and len(health) > 1:
@@ -144,13 +159,8 @@ def _member_row(m: dict, today: dt.date, check_required: bool) -> list[dict]:
             out.append(
                 _warning(f"{path}.medical_insurance", "未参加基本医疗保险，基本医疗保障未达标")
             )
-        if (
-            number
-            and health == ["健康"]
-            and m.get("labour") == "无劳动力"
-            and not has(m, "school_status")
-        ):
-            years = idcard.age(number, today)
+        if number and health == ["健康"] and m.get("labour") == "无劳动力" and not school:
+            years = idcard.completed_years(born, today)
             if WORKING_AGE[0] <= years <= WORKING_AGE[1]:
                 out.append(
                     _warning(

@@ -1,0 +1,89 @@
+"""Microseconds per `validate()` call: the biggest CPU cost of a sync push.
+
+Every pushed operation validates the device's document (and a merged one) against annex1, so this
+figure bounds push throughput. Prints the median over many timed batches for a seeded demo
+household (complete and draft), the sample household, and a household with many members.
+
+    .venv/bin/python bench/validate_speed.py [--batches 41] [--calls 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from server import demo  # noqa: E402
+from server.domain import forms, idcard  # noqa: E402
+from server.domain.sample import newborn, sample_document  # noqa: E402
+from server.domain.validation import validate  # noqa: E402
+
+SURVEY = date(2020, 10, 12)
+TARGET_US = 200  # the push throughput target needs about 0.15-0.2 ms per typical household
+WARM_UP_S = 1.0
+
+
+def demo_household(members: int = 4) -> dict:
+    """The first seeded demo household with this many members (what `seed-demo` writes)."""
+    rng = random.Random(2020)
+    people = demo._People(rng)  # noqa: SLF001 - the seeder's own generator, without a database
+    for n in range(1000):
+        document = demo._household(rng, people, "610526101", n, SURVEY)  # noqa: SLF001
+        if len(document["members"]) == members:
+            return document
+    raise RuntimeError(f"no demo household with {members} members")
+
+
+def many_members(count: int = 40) -> dict:
+    """The sample household plus babies: a large extended family, the slow end of the range."""
+    document = sample_document()
+    for n in range(count - len(document["members"])):
+        birth = date(2019, 1, 1) + timedelta(days=n)
+        number = idcard.make("610526", birth, 2 * n + 2)
+        document["members"].append(newborn(f"baby-{n:04d}-0000", "王小花", number))
+    return document
+
+
+def median_us(definition: dict, document: dict, complete: bool, batches: int, calls: int) -> float:
+    """Median over batches of the mean time of one call, so a scheduler hiccup is one outlier."""
+    deadline = time.perf_counter() + WARM_UP_S  # caches, branch predictors, the CPU's clock
+    while time.perf_counter() < deadline:
+        validate(definition, document, reference_date=SURVEY, check_required=complete)
+    figures = []
+    for _ in range(batches):
+        start = time.perf_counter()
+        for _ in range(calls):
+            validate(definition, document, reference_date=SURVEY, check_required=complete)
+        figures.append((time.perf_counter() - start) / calls * 1e6)
+    return statistics.median(figures)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--batches", type=int, default=41)
+    parser.add_argument("--calls", type=int, default=200)
+    args = parser.parse_args()
+    definition = forms.load("annex1")
+    seeded = demo_household()
+    cases = [  # (label, document, complete, typical: the target applies)
+        ("seeded demo household (4 members), complete", seeded, True, True),
+        ("seeded demo household (4 members), draft", seeded, False, True),
+        ("sample household (3 members), complete", sample_document(), True, True),
+        ("many members (40), complete", many_members(), True, False),
+    ]
+    for label, document, complete, typical in cases:
+        us = median_us(definition, document, complete, args.batches, args.calls)
+        verdict = "OK" if us <= TARGET_US else "over"
+        target = f"  (target <= {TARGET_US} µs: {verdict})" if typical else ""
+        print(f"{label:46s} {us:8.1f} µs per validate(){target}")
+
+
+if __name__ == "__main__":
+    main()
