@@ -15,7 +15,9 @@ to one transaction per operation, planned again under the lock. The answer is se
 commit, so whatever a phone is told was applied is on disk.
 """
 
+import gc
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from marshmallow import ValidationError
@@ -82,6 +84,26 @@ class Plan:
 
 def push(user: User, device_id: str, ops: list) -> list[dict]:
     """One result per operation, in the order sent."""
+    with _cyclic_gc_paused():
+        return _push(user, device_id, ops)
+
+
+@contextmanager
+def _cyclic_gc_paused():
+    """Pause Python's cycle collector for one batch (reference counting still frees everything
+    a batch is done with). A batch allocates hundreds of thousands of small objects, which keeps
+    triggering collections that walk every object the process holds: a third of a push's time.
+    What cycles a batch leaves are collected once it is over, at the next collection."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _push(user: User, device_id: str, ops: list) -> list[dict]:
     caller = Caller.of(user)
     results: list[dict | None] = [None] * len(ops)
     todo: list[tuple[int, dict]] = []
@@ -320,11 +342,12 @@ def _plan(caller: Caller, device_id: str, op: dict, row, base) -> Plan:
     else:
         base_doc = base
     complete = records.needs_completeness(row.review_state, op["submit"])
-    device_doc = _device_document(base_doc, op["changes"], complete)
+    device_doc = _device_document(base_doc, op["changes"])
     result = {"op_id": op["op_id"], "household_id": row.id}
     state = {"conflict_open": row.conflict_open, "parallel_note": row.parallel_note}
     conflicts = []
     if op["base_version"] == row.version:
+        _require_valid(device_doc, complete)
         document, kind, status = device_doc, "edit", "applied"
     else:
         merged = merge(base_doc, row.document, device_doc)
@@ -340,6 +363,8 @@ def _plan(caller: Caller, device_id: str, op: dict, row, base) -> Plan:
         if merged.duplicate_members:
             result["duplicate_members"] = [list(d) for d in merged.duplicate_members]
         errors, _ = records.check(document, complete=complete)
+        if errors or conflicts:  # then the device's own document must be valid, or it is refused
+            _require_valid(device_doc, complete)
         if errors:  # each side was valid alone; together they need a person's eye
             result["review_needed"] = errors
             state["parallel_note"] = True
@@ -387,7 +412,8 @@ def _plan_create(caller: Caller, device_id: str, op: dict) -> Plan:
         raise Rejected(_error("village_id", "请选择您负责的村"), "forbidden_area")
     if campaign_id is None or caller.campaign_lines(campaign_id) is None:
         raise Rejected(_error("campaign_id", "调查轮次不存在"), "invalid")
-    document = _device_document({}, op["changes"], op["submit"])
+    document = _device_document({}, op["changes"])
+    _require_valid(document, op["submit"])
     result = {
         "op_id": op["op_id"],
         "household_id": op["household_id"],
@@ -482,16 +508,24 @@ def _write(plans: list[Plan]) -> None:
         store.link_attachments(plan.attachments, plan.household_id, plan.village_id)
 
 
-def _device_document(base_doc: dict, changes: dict, complete: bool) -> dict:
-    """What the device holds: its base plus its changes; it must be valid on its own."""
+def _device_document(base_doc: dict, changes: dict) -> dict:
+    """What the device holds: its base plus its changes."""
     try:
-        document = apply(base_doc, changes)
+        return apply(base_doc, changes)
     except PathError as e:
         raise Rejected(_error("changes", f"修改内容格式不正确：{e}"), "invalid_changes") from None
+
+
+def _require_valid(document: dict, complete: bool) -> None:
+    """A document a device made must be valid on its own, or the operation is refused.
+
+    A merge checks what it will store first: when that is valid and nothing clashed, every value
+    the device sent is in it and valid there, and the device's document is not checked again
+    (a check costs as much as the rest of the merge). A device document that was invalid only
+    with the fields the server has since changed is thus accepted: what is stored is valid."""
     errors, _ = records.check(document, complete=complete)
     if errors:
         raise Rejected(errors, "invalid_document")
-    return document
 
 
 def _attachments(household_id: str, document: dict) -> list[str]:

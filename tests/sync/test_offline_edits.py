@@ -282,3 +282,64 @@ def test_derived_values_come_from_the_merged_document(surveyor, second_surveyor,
     )
     for alone in (zhao_copy, qian_copy):
         assert summarize(alone["document"], EXIT_CAMPAIGN_LINES) != expected
+
+
+def test_a_typo_in_a_stale_edit_is_refused_and_nothing_is_written(
+    surveyor, second_surveyor, draft_household
+):
+    """钱芳's phone sends an amount the form refuses ("八千") against the morning copy, after 赵敏
+    changed the phone number. The merged record would hold the typo: the operation is refused with
+    the field's message, and the household stays as 赵敏 left it."""
+    zhao_copy = surveyor.download(draft_household)
+    qian_copy = second_surveyor.download(draft_household)
+    [first] = surveyor.push(surveyor.op(zhao_copy, {"household.phone": "13900000001"}))
+
+    [second] = second_surveyor.push(second_surveyor.op(qian_copy, {"income.wage_local": "八千"}))
+
+    assert second["status"] == "rejected" and second["code"] == "invalid_document", second
+    assert [e["path"] for e in second["errors"]] == ["income.wage_local"]
+    assert surveyor.download(draft_household)["version"] == first["version"]
+
+
+def test_a_typo_against_a_colleagues_value_is_refused_not_kept_as_a_conflict(
+    surveyor, second_surveyor, draft_household
+):
+    """The same field, changed by 赵敏 to a valid amount and by 钱芳 to a typo: a conflict would
+    keep the typo for the reviewer to choose. The device's own document is checked, and refused."""
+    zhao_copy = surveyor.download(draft_household)
+    qian_copy = second_surveyor.download(draft_household)
+    [first] = surveyor.push(surveyor.op(zhao_copy, {"income.wage_local": "9000.00"}))
+
+    [second] = second_surveyor.push(second_surveyor.op(qian_copy, {"income.wage_local": "abc"}))
+
+    assert second["status"] == "rejected" and second["code"] == "invalid_document", second
+    assert surveyor.download(draft_household)["version"] == first["version"]
+
+
+def test_two_edits_valid_alone_but_not_together_are_kept_for_review(
+    surveyor, second_surveyor, draft_household
+):
+    """3 mu of forest, 1 returned to forest. 赵敏 corrects the forest to 1.5 mu; 钱芳, from the
+    same copy, records 2.5 mu returned. Each is valid alone; together the returned land exceeds the
+    forest. Nothing typed is dropped: the merge is stored, marked for the reviewer with the rule."""
+    land = {"household.land_forest": "3", "household.land_pasture": "0"}
+    [setup] = surveyor.push(
+        surveyor.op(surveyor.download(draft_household), land | {"household.land_returned": "1"})
+    )
+    assert setup["status"] == "applied", setup
+    zhao_copy = surveyor.download(draft_household)
+    qian_copy = second_surveyor.download(draft_household)
+
+    [first] = surveyor.push(surveyor.op(zhao_copy, {"household.land_forest": "1.5"}))
+    [second] = second_surveyor.push(
+        second_surveyor.op(qian_copy, {"household.land_returned": "2.5"})
+    )
+
+    assert first["status"] == "applied", first
+    assert second["status"] == "merged", second
+    assert [e["path"] for e in second["review_needed"]] == ["household.land_returned"]
+    stored = surveyor.download(draft_household)
+    assert stored["version"] == second["version"]
+    assert stored["document"]["household"]["land_forest"] == "1.5"
+    assert stored["document"]["household"]["land_returned"] == "2.5"
+    assert stored["parallel_note"] is True
