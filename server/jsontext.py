@@ -3,16 +3,15 @@
 Writing: orjson, a tenth of the time of `json.dumps` for a household document, which is written
 twice (the household and its revision) for every pushed operation. Chinese stays Chinese (a third
 of the bytes of \\u escapes). A value orjson refuses (an integer beyond 64 bits) is written by the
-standard library instead, so nothing that was accepted fails to store.
+standard library instead, after one space, so that nothing accepted fails to store.
 
-Reading a request: the standard library, refusing NaN and Infinity, which are not JSON and which
-PostgreSQL would not store. Reading a stored column: orjson (a third of the time), except for text
-with a run of 19 digits or more, which the standard library reads, since orjson turns an integer
-beyond 64 bits into a float.
+Reading a stored column: orjson, a third of the time of `json.loads`, except for text that starts
+with that space, which the standard library reads (orjson would turn an integer beyond 64 bits into
+a float). Reading a request: the standard library, refusing NaN and Infinity, which are not JSON
+and which PostgreSQL would not store.
 """
 
 import json
-import re
 
 import orjson
 
@@ -23,15 +22,12 @@ def dumps(value) -> str:
     try:
         return orjson.dumps(value, option=_OPTIONS).decode()
     except TypeError:  # an integer over 64 bits; anything else fails here too, with its message
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-_LONG_DIGITS = re.compile(r"\d{19}")
+        return " " + json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def loads_stored(text: str | bytes):
     """A JSON column's value (the engine's deserializer)."""
-    if _LONG_DIGITS.search(text if isinstance(text, str) else text.decode()):
+    if text[:1] in (" ", b" "):  # written by the standard library: see `dumps`
         return json.loads(text)
     return orjson.loads(text)
 

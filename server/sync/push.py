@@ -15,9 +15,7 @@ to one transaction per operation, planned again under the lock. The answer is se
 commit, so whatever a phone is told was applied is on disk.
 """
 
-import gc
 import uuid
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from marshmallow import ValidationError
@@ -84,26 +82,6 @@ class Plan:
 
 def push(user: User, device_id: str, ops: list) -> list[dict]:
     """One result per operation, in the order sent."""
-    with _cyclic_gc_paused():
-        return _push(user, device_id, ops)
-
-
-@contextmanager
-def _cyclic_gc_paused():
-    """Pause Python's cycle collector for one batch (reference counting still frees everything
-    a batch is done with). A batch allocates hundreds of thousands of small objects, which keeps
-    triggering collections that walk every object the process holds: a third of a push's time.
-    What cycles a batch leaves are collected once it is over, at the next collection."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def _push(user: User, device_id: str, ops: list) -> list[dict]:
     caller = Caller.of(user)
     results: list[dict | None] = [None] * len(ops)
     todo: list[tuple[int, dict]] = []
