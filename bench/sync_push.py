@@ -92,6 +92,24 @@ def operations(server: LiveServer) -> tuple[list[list[dict]], list[dict]]:
     return fast, stale, documents
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and its children (gunicorn's workers), from /proc:
+    steadier than a rate on a shared machine, whose speed drifts from one minute to the next."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        children = []
+    for p in [pid, *map(int, children)]:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return total
+
+
 def push_all(server: LiveServer, ops: list[dict], headers: dict) -> tuple[float, list[float], dict]:
     batches = [ops[i : i + BATCH] for i in range(0, len(ops), BATCH)]
     statuses: dict[str, int] = {}
@@ -183,8 +201,11 @@ def run(label: str, postgres_url: str | None) -> tuple[dict, list[dict]]:
         server.prepare().start()
         fast, stale, documents = operations(server)
         headers = server.headers("demo-county", "bench")
+        server_cpu, client_cpu = cpu_seconds(server.process.pid), time.process_time()
         wall_a, lat_a, st_a = push_all(server, fast, headers)
         wall_b, lat_b, st_b = push_all(server, stale, headers)
+        server_cpu = cpu_seconds(server.process.pid) - server_cpu
+        client_cpu = time.process_time() - client_cpu
         latencies = sorted(lat_a + lat_b)
         figures = {
             "ops": len(fast) + len(stale),
@@ -195,6 +216,8 @@ def run(label: str, postgres_url: str | None) -> tuple[dict, list[dict]]:
             "p50_ms": statistics.median(latencies) * 1000,
             "p95_ms": latencies[int(len(latencies) * 0.95) - 1] * 1000,
             "statuses": {k: st_a.get(k, 0) + st_b.get(k, 0) for k in set(st_a) | set(st_b)},
+            "server_cpu_ms_per_op": server_cpu * 1000 / (len(fast) + len(stale)),
+            "client_cpu_ms_per_op": client_cpu * 1000 / (len(fast) + len(stale)),
         }
         figures["pull"] = village_pull(server, server.headers("demo-admin"))
         return figures, documents
@@ -288,6 +311,11 @@ def main() -> None:
             f"  {label:<11} {r['ops_per_s']:7.0f} ops/s   (fast-forward "
             f"{r['fast_forward_ops_per_s']:.0f}/s, stale→merge {r['stale_ops_per_s']:.0f}/s)"
             f"   batch p50 {r['p50_ms']:.0f} ms  p95 {r['p95_ms']:.0f} ms   {r['statuses']}"
+        )
+        print(
+            f"  {'':<11} CPU per operation: server {r['server_cpu_ms_per_op']:.2f} ms "
+            f"(gunicorn and its workers, incl. SQLite), bench client "
+            f"{r['client_cpu_ms_per_op']:.2f} ms"
         )
     if "PouchDB" in results:
         p = results["PouchDB"]

@@ -31,9 +31,23 @@ def tune_engine(engine: Engine) -> None:
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
-        cur.execute("PRAGMA synchronous=NORMAL")
+        # FULL: a commit is on disk before the phone is told so (it then drops its outbox entry);
+        # push commits once per batch, so this costs one flush per batch, not per operation.
+        cur.execute("PRAGMA synchronous=FULL")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA busy_timeout=30000")
+        # Every gunicorn worker has its own connection, and SQLite empties a connection's page
+        # cache whenever another process has written: with four workers taking turns, each write
+        # began by reading its pages again. Memory-mapped reads share the operating system's
+        # cache instead (a push's server CPU per operation went from 1.1 to 0.85 ms).
+        cur.execute("PRAGMA mmap_size=1073741824")
+        cur.execute("PRAGMA cache_size=-32768")  # 32 MB of pages per connection (default 2 MB)
+        # A sync push writes a few megabytes of pages per batch. With the default checkpoint every
+        # 1,000 pages (4 MB), nearly every batch's commit also copied the log back into the
+        # database under the write lock. Every 10,000 pages copies a page changed by several
+        # batches once; the log file is cut back to 64 MB afterwards.
+        cur.execute("PRAGMA wal_autocheckpoint=10000")
+        cur.execute("PRAGMA journal_size_limit=67108864")
         cur.close()
 
     @event.listens_for(engine, "begin")

@@ -1,0 +1,35 @@
+"""The engine settings every connection gets (server/database.py)."""
+
+import pytest
+from sqlalchemy import text
+
+from server.extensions import db
+
+
+@pytest.fixture()
+def sqlite_only(app):
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("SQLite settings")
+        yield
+
+
+def test_every_sqlite_connection_is_tuned_for_several_worker_processes(sqlite_only):
+    with db.engine.connect() as conn:
+        setting = {
+            name: conn.execute(text(f"PRAGMA {name}")).scalar()
+            for name in (
+                "journal_mode",
+                "synchronous",
+                "foreign_keys",
+                "busy_timeout",
+                "mmap_size",
+                "wal_autocheckpoint",
+            )
+        }
+    assert setting["journal_mode"] == "wal"  # readers never wait for the writer
+    assert setting["synchronous"] == 2  # FULL: an acknowledged push survives a power cut
+    assert setting["foreign_keys"] == 1
+    assert setting["busy_timeout"] == 30000
+    assert setting["mmap_size"] > 0  # pages shared between gunicorn workers, not re-read
+    assert setting["wal_autocheckpoint"] == 10000
