@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 
-from sqlalchemy import Text, bindparam, cast, delete, func, insert, select, tuple_, update
+from sqlalchemy import Text, bindparam, cast, delete, func, insert, select, update
 
 from .database import is_sqlite
 from .extensions import db
@@ -258,13 +258,21 @@ def household_rows(household_ids: list[str]) -> dict:
 
 
 def base_documents(wanted: list[tuple[str, int]]) -> dict[tuple[str, int], dict]:
-    """{(household id, version): document} of the revisions asked for that exist."""
-    if not wanted:
-        return {}
-    query = select(_REV.c.household_id, _REV.c.version, _REV.c.document).where(
-        tuple_(_REV.c.household_id, _REV.c.version).in_(wanted)
-    )
-    return {(row.household_id, row.version): row.document for row in _conn().execute(query)}
+    """{(household id, version): document} of the revisions asked for that exist.
+
+    One query per distinct version (a batch has few), each an index lookup: SQLite answers a
+    `(household_id, version) IN (...)` of row values by scanning the whole revision table."""
+    by_version: dict[int, list[str]] = {}
+    for household_id, version in wanted:
+        by_version.setdefault(version, []).append(household_id)
+    found = {}
+    for version, household_ids in by_version.items():
+        query = select(_REV.c.household_id, _REV.c.document).where(
+            _REV.c.household_id.in_(household_ids), _REV.c.version == version
+        )
+        for row in _conn().execute(query):
+            found[(row.household_id, version)] = row.document
+    return found
 
 
 def lock_versions(household_ids: list[str]) -> dict[str, int]:

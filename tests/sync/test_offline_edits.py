@@ -13,6 +13,7 @@ from server.domain.sample import newborn
 from server.domain.summary import summarize
 
 from .conftest import new_id
+from .test_delivery import drafts
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
@@ -343,3 +344,33 @@ def test_two_edits_valid_alone_but_not_together_are_kept_for_review(
     assert stored["document"]["household"]["land_forest"] == "1.5"
     assert stored["document"]["household"]["land_returned"] == "2.5"
     assert stored["parallel_note"] is True
+
+
+def test_one_batch_merges_households_edited_from_different_versions(
+    surveyor, second_surveyor, client
+):
+    """A phone that was offline for a week sends one batch: one household it had at version 1,
+    another at version 2; both moved on on the server since. Each is merged against its own base."""
+    first, second = drafts(client, surveyor, 2)
+    [setup] = surveyor.push(
+        surveyor.op(surveyor.download(second), {"household.phone": "13900000009"})
+    )
+    old_first, old_second = second_surveyor.download(first), second_surveyor.download(second)
+    assert (old_first["version"], old_second["version"]) == (1, setup["version"])
+    surveyor.push(
+        surveyor.op(old_first, {"income.wage_local": "7000.00"}),
+        surveyor.op(old_second, {"income.wage_local": "7100.00"}),
+    )
+
+    results = second_surveyor.push(
+        second_surveyor.op(old_first, {"income.transfer_other": "300.00"}),
+        second_surveyor.op(old_second, {"income.transfer_other": "310.00"}),
+    )
+
+    assert [r["status"] for r in results] == ["merged", "merged"], results
+    for household_id, wage, transfer in (
+        (first, "7000.00", "300.00"),
+        (second, "7100.00", "310.00"),
+    ):
+        income = surveyor.download(household_id)["document"]["income"]
+        assert (income["wage_local"], income["transfer_other"]) == (wage, transfer)
