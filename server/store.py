@@ -27,6 +27,9 @@ _BUMP_BY = (
 _MEMBER = Member.__table__
 _DELETE_MEMBERS = delete(_MEMBER).where(_MEMBER.c.household_id == bindparam("hid"))
 _INSERT_MEMBERS = insert(_MEMBER)
+_DELETE_MEMBER = delete(_MEMBER).where(
+    _MEMBER.c.household_id == bindparam("hid"), _MEMBER.c.id == bindparam("mid")
+)
 
 
 def next_change_seq() -> int:
@@ -323,15 +326,16 @@ def set_change_seqs(rows: list[dict]) -> None:
         _conn().execute(_SET_SEQ, rows)
 
 
-def replace_members_of(projections: dict[str, list[dict]]) -> None:
-    """{household id: its new member rows}: the member projections of many households at once."""
-    if not projections:
-        return
-    conn = _conn()
-    conn.execute(_DELETE_MEMBERS, [{"hid": hid} for hid in projections])
-    rows = [dict(r, household_id=hid) for hid, members in projections.items() for r in members]
+def delete_members(keys: list[tuple[str, str]]) -> None:
+    """[(household id, member id), ...]"""
+    if keys:
+        _conn().execute(_DELETE_MEMBER, [{"hid": hid, "mid": mid} for hid, mid in keys])
+
+
+def insert_members(rows: list[tuple[str, dict]]) -> None:
+    """[(household id, member row), ...]"""
     if rows:
-        conn.execute(_INSERT_MEMBERS, rows)
+        _conn().execute(_INSERT_MEMBERS, [dict(row, household_id=hid) for hid, row in rows])
 
 
 def add_revisions(rows: list[dict]) -> None:

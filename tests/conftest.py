@@ -35,7 +35,10 @@ def app(tmp_path_factory):
         from flask_migrate import upgrade
 
         upgrade()
-    return app
+    yield app
+    with app.app_context():  # close the pool's connections, or they are left to the collector
+        db.session.remove()
+        db.engine.dispose()
 
 
 @pytest.fixture()

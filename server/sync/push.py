@@ -75,7 +75,9 @@ class Plan:
     household: dict
     revision: dict
     result: dict
-    members: list[dict] | None = None  # the new member projection; None when unchanged
+    # The member projection's rows to delete (by id) and to write: only what the change touched.
+    members_gone: list[str] = field(default_factory=list)
+    members_written: list[dict] = field(default_factory=list)
     conflicts: list[dict] = field(default_factory=list)
     attachments: list[str] = field(default_factory=list)
 
@@ -360,9 +362,10 @@ def _plan(caller: Caller, device_id: str, op: dict, row, base) -> Plan:
         result=result,
         attachments=_attachments(row.id, document),
     )
-    old_members = records.member_rows(row.document.get("members") or [])
-    new_members = records.member_rows(document.get("members") or [])
-    plan.members = None if new_members == old_members else new_members
+    old = {m["id"]: m for m in records.member_rows(row.document.get("members") or [])}
+    new = {m["id"]: m for m in records.member_rows(document.get("members") or [])}
+    plan.members_written = [m for member_id, m in new.items() if old.get(member_id) != m]
+    plan.members_gone = [i for i in old if i not in new or old[i] != new[i]]
     plan.conflicts = [
         {
             "household_id": row.id,
@@ -417,7 +420,7 @@ def _plan_create(caller: Caller, device_id: str, op: dict) -> Plan:
         household=household,
         revision=_revision(op, caller, device_id, "create", 1, document, result, now),
         result=result,
-        members=records.member_rows(document.get("members") or []),
+        members_written=records.member_rows(document.get("members") or []),
         attachments=_attachments(op["household_id"], document),
     )
 
@@ -477,9 +480,8 @@ def _write(plans: list[Plan]) -> None:
             if plan.expected_version is None
         ]
     )
-    store.replace_members_of(
-        {plan.household_id: plan.members for plan in plans if plan.members is not None}
-    )
+    store.delete_members([(plan.household_id, i) for plan in plans for i in plan.members_gone])
+    store.insert_members([(plan.household_id, m) for plan in plans for m in plan.members_written])
     store.add_revisions([plan.revision for plan in plans])
     store.add_conflicts([c for plan in plans for c in plan.conflicts])
     for plan in plans:
