@@ -412,3 +412,27 @@ def test_apply_copies_what_it_changes_and_shares_the_rest():
     assert untouched, "the example household has other sections"
     assert all(result[k] is doc[k] for k in untouched)
     assert diff(doc, result) == {f"members.{WANG}.name": "王建军", "household.phone": "13900000000"}
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ({"a": True}, {"a": 1}),
+        ({"a": 1}, {"a": 1.0}),
+        ({"a": None}, {"a": float("nan")}),
+        ({"a": 10**30}, {"a": 10**30 + 1}),
+        ({"a": ["x", "y"]}, {"a": ["y", "x"]}),
+    ],
+)
+def test_copies_that_differ_only_in_type_or_order_are_still_told_apart(old, new):
+    """Two separately parsed copies of a section are compared whole first; what plain equality or
+    the JSON text would call equal is still a change."""
+    changes = diff(
+        {"household": old, "members": [{"id": WANG} | old]},
+        {"household": new, "members": [{"id": WANG} | new]},
+    )
+    assert set(changes) == {"household.a", f"members.{WANG}.a"}
+
+
+def test_equal_copies_with_keys_in_another_order_are_no_change():
+    assert diff({"household": {"a": 1, "b": "二"}}, {"household": {"b": "二", "a": 1}}) == {}
