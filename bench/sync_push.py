@@ -92,6 +92,20 @@ def operations(server: LiveServer) -> tuple[list[list[dict]], list[dict]]:
     return fast, stale, documents
 
 
+def machine_probe() -> float:
+    """Milliseconds of CPU for a fixed piece of pure Python (JSON round trips of a household).
+
+    This machine is a share of a bigger one, and its speed drifts: the same code ran 40% slower
+    one hour than the hour before. Read the figures against the probe (lower is faster)."""
+    from server.domain.sample import sample_document
+
+    text = json.dumps(sample_document(), ensure_ascii=False)
+    started = time.process_time()
+    for _ in range(4000):
+        json.dumps(json.loads(text), ensure_ascii=False)
+    return (time.process_time() - started) * 1000
+
+
 def cpu_seconds(pid: int) -> float:
     """CPU time (user + system) of a process and its children (gunicorn's workers), from /proc:
     steadier than a rate on a shared machine, whose speed drifts from one minute to the next."""
@@ -295,7 +309,9 @@ def main() -> None:
             sys.exit("PostgreSQL is not available (scripts/postgres.sh failed)")
     results, documents = {}, []
     for label, url in legs:
+        before = machine_probe()
         results[label], documents = run(label, url)
+        results[label]["probe_ms"] = (before, machine_probe())
     if not args.no_pouchdb and documents:
         print("[PouchDB] replicating the same documents into pouchdb-server ...", flush=True)
         results["PouchDB"] = pouchdb(documents)
@@ -314,8 +330,9 @@ def main() -> None:
         )
         print(
             f"  {'':<11} CPU per operation: server {r['server_cpu_ms_per_op']:.2f} ms "
-            f"(gunicorn and its workers, incl. SQLite), bench client "
-            f"{r['client_cpu_ms_per_op']:.2f} ms"
+            f"(gunicorn and its workers; not PostgreSQL's own), bench client "
+            f"{r['client_cpu_ms_per_op']:.2f} ms; machine probe before/after "
+            f"{r['probe_ms'][0]:.0f}/{r['probe_ms'][1]:.0f} ms (lower is faster)"
         )
     if "PouchDB" in results:
         p = results["PouchDB"]
