@@ -105,7 +105,9 @@ def push(user: User, device_id: str, ops: list) -> list[dict]:
                 fresh.append((index, op))
         for index, result in _apply_group(caller, device_id, fresh).items():
             results[index] = result
-            if result["status"] != "rejected":  # the same op id again later in this batch
+            if result["status"] == "duplicate":  # committed by a parallel retry meanwhile
+                seen[result["op_id"]] = dict(result, status=result["first_status"])
+            elif result["status"] != "rejected":  # the same op id again later in this batch
                 seen[result["op_id"]] = result
     return results
 

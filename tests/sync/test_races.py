@@ -114,10 +114,11 @@ def test_an_operation_committed_by_a_parallel_retry_falls_back_alone_and_the_res
     assert a["status"] == "applied"
 
     monkeypatch.setattr(push_module.store, "first_results", _seen_nothing_the_first_time())
-    results = surveyor.push(op_a, op_b)
+    results = surveyor.push(op_a, op_b, op_a)  # the phone's outbox held it twice, too
 
-    assert [r["status"] for r in results] == ["duplicate", "applied"]
-    assert results[0]["version"] == a["version"]
+    assert [r["status"] for r in results] == ["duplicate", "applied", "duplicate"]
+    assert [results[0]["first_status"], results[2]["first_status"]] == ["applied", "applied"]
+    assert results[0]["version"] == results[2]["version"] == a["version"]
     assert [r["version"] for r in surveyor.revisions(first)].count(a["version"]) == 1
     assert len(surveyor.revisions(second)) == 2
 
