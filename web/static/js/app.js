@@ -243,13 +243,17 @@ addEventListener('hashchange', route);
 let updateRequested = false;
 /**
  * Tell the waiting worker to take over; `controllerchange` then reloads the page once. The
- * message is repeated for a while: a worker that is just starting up may miss it.
+ * message is repeated for a while: a worker that is just starting up may miss it. Chromium can
+ * also park a worker in "waiting" when a page request lands while it activates; if it still waits
+ * after the last try, reload anyway: leaving the page lets the worker, told to skip waiting, take
+ * over (one extra reload instead of an update that never comes).
  */
-async function applyUpdate(tries = 10) {
+async function applyUpdate(tries = 4) {
   const reg = await navigator.serviceWorker.getRegistration();
   if (!reg || !reg.waiting) return;
   reg.waiting.postMessage({ type: 'SKIP_WAITING' });
   if (tries > 1) setTimeout(() => applyUpdate(tries - 1), 1000);
+  else if (!isEditing()) location.reload();
 }
 function offerUpdate() {
   showBanner('有新版本，点击更新', () => {
