@@ -12,12 +12,6 @@ SEQ = "change_seq"
 
 
 _COUNTER = Counter.__table__
-_BUMP = (
-    update(_COUNTER)
-    .where(_COUNTER.c.name == SEQ)
-    .values(value=_COUNTER.c.value + 1)
-    .returning(_COUNTER.c.value)
-)
 _BUMP_BY = (
     update(_COUNTER)
     .where(_COUNTER.c.name == SEQ)
@@ -35,11 +29,7 @@ _DELETE_MEMBER = delete(_MEMBER).where(
 def next_change_seq() -> int:
     """Bump the change counter. The row lock it takes is held until commit, so sequence order is
     commit order and a pull cursor never skips a concurrent change: call it late in a write."""
-    value = db.session.connection().execute(_BUMP).scalar()
-    if value is None:
-        db.session.execute(insert(Counter.__table__).values(name=SEQ, value=1))
-        return 1
-    return value
+    return bump_change_seq(1)
 
 
 def current_change_seq() -> int:
@@ -312,7 +302,8 @@ class StaleWrite(Exception):
 
 
 def bump_change_seq(count: int) -> int:
-    """Reserve `count` change sequence numbers at once; returns the last of them."""
+    """Reserve `count` change sequence numbers at once; returns the last of them (the counter's
+    lock is held until commit, like `next_change_seq`'s)."""
     value = _conn().execute(_BUMP_BY, {"count": count}).scalar()
     if value is None:
         _conn().execute(insert(_COUNTER).values(name=SEQ, value=count))
@@ -341,22 +332,6 @@ def insert_members(rows: list[tuple[str, dict]]) -> None:
 def add_revisions(rows: list[dict]) -> None:
     if rows:
         _conn().execute(_INSERT_REVISION, rows)
-
-
-def insert_household(values: dict) -> None:
-    _conn().execute(_INSERT_HOUSEHOLD, values)
-
-
-def update_household(household_id: str, expected_version: int, values: dict) -> bool:
-    """Write `values` only if the household is still at `expected_version`."""
-    done = _conn().execute(
-        _UPDATE_HOUSEHOLD, values | {"hid": household_id, "expected": expected_version}
-    )
-    return done.rowcount == 1
-
-
-def set_change_seq(household_id: str, seq: int) -> None:
-    _conn().execute(_SET_SEQ, {"hid": household_id, "change_seq": seq})
 
 
 def campaign_lines(campaign_id: int) -> list[dict] | None:
