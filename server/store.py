@@ -4,6 +4,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import Text, bindparam, cast, delete, func, insert, select, update
 
+from . import bulk
 from .database import is_sqlite
 from .extensions import db
 from .models import Area, Attachment, Campaign, Conflict, Counter, Household, Member, Revision
@@ -21,9 +22,6 @@ _BUMP_BY = (
 _MEMBER = Member.__table__
 _DELETE_MEMBERS = delete(_MEMBER).where(_MEMBER.c.household_id == bindparam("hid"))
 _INSERT_MEMBERS = insert(_MEMBER)
-_DELETE_MEMBER = delete(_MEMBER).where(
-    _MEMBER.c.household_id == bindparam("hid"), _MEMBER.c.id == bindparam("mid")
-)
 
 
 def next_change_seq() -> int:
@@ -120,8 +118,7 @@ def revisions(household_id: str) -> list[Revision]:
 
 
 def add_conflicts(rows: list[dict]) -> None:
-    if rows:
-        db.session.execute(insert(Conflict.__table__), rows)
+    bulk.insert_rows(Conflict.__table__, rows)
 
 
 def open_conflicts(
@@ -212,11 +209,6 @@ _READ_HOUSEHOLD = select(*[_HH.c[name] for name in _SYNC_COLUMNS]).where(
     _HH.c.id == bindparam("hid")
 )
 _READ_HOUSEHOLD_LOCKED = _READ_HOUSEHOLD.with_for_update()
-_UPDATE_HOUSEHOLD = update(_HH).where(
-    _HH.c.id == bindparam("hid"), _HH.c.version == bindparam("expected")
-)
-_INSERT_HOUSEHOLD = insert(_HH)
-_SET_SEQ = update(_HH).where(_HH.c.id == bindparam("hid"))
 _REV = Revision.__table__
 _READ_BASE = select(_REV.c.document).where(
     _REV.c.household_id == bindparam("hid"), _REV.c.version == bindparam("v")
@@ -281,8 +273,7 @@ def lock_versions(household_ids: list[str]) -> dict[str, int]:
 
 
 def insert_households(rows: list[dict]) -> None:
-    if rows:
-        _conn().execute(_INSERT_HOUSEHOLD, rows)
+    bulk.insert_rows(_HH, rows)
 
 
 def update_households(rows: list[dict]) -> None:
@@ -292,9 +283,9 @@ def update_households(rows: list[dict]) -> None:
     lock did not hold, and the whole write is refused rather than half done."""
     if not rows:
         return
-    done = _conn().execute(_UPDATE_HOUSEHOLD, rows)
-    if done.rowcount not in (-1, len(rows)):
-        raise StaleWrite(f"{done.rowcount} of {len(rows)} households were at the version read")
+    done = bulk.update_rows(_HH, rows, {"hid": "id", "expected": "version"})
+    if done not in (-1, len(rows)):
+        raise StaleWrite(f"{done} of {len(rows)} households were at the version read")
 
 
 class StaleWrite(Exception):
@@ -313,25 +304,21 @@ def bump_change_seq(count: int) -> int:
 
 def set_change_seqs(rows: list[dict]) -> None:
     """[{"hid": id, "change_seq": seq}, ...]"""
-    if rows:
-        _conn().execute(_SET_SEQ, rows)
+    bulk.update_rows(_HH, rows, {"hid": "id"})
 
 
 def delete_members(keys: list[tuple[str, str]]) -> None:
     """[(household id, member id), ...]"""
-    if keys:
-        _conn().execute(_DELETE_MEMBER, [{"hid": hid, "mid": mid} for hid, mid in keys])
+    bulk.delete_rows(_MEMBER, ("household_id", "id"), keys)
 
 
 def insert_members(rows: list[tuple[str, dict]]) -> None:
     """[(household id, member row), ...]"""
-    if rows:
-        _conn().execute(_INSERT_MEMBERS, [dict(row, household_id=hid) for hid, row in rows])
+    bulk.insert_rows(_MEMBER, [dict(row, household_id=hid) for hid, row in rows])
 
 
 def add_revisions(rows: list[dict]) -> None:
-    if rows:
-        _conn().execute(_INSERT_REVISION, rows)
+    bulk.insert_rows(_REV, rows)
 
 
 def campaign_lines(campaign_id: int) -> list[dict] | None:
