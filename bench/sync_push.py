@@ -288,6 +288,7 @@ def pouchdb(documents: list[dict]) -> dict:
                 break
             except requests.RequestException:
                 time.sleep(0.1)
+        server_cpu = cpu_seconds(process.pid)
         out = subprocess.run(
             ["node", str(NODE / "replicate.js"), str(docs), f"http://127.0.0.1:{port}", str(BATCH)],
             capture_output=True,
@@ -295,9 +296,14 @@ def pouchdb(documents: list[dict]) -> dict:
             cwd=NODE,
             timeout=1800,
         )
+        server_cpu = cpu_seconds(process.pid) - server_cpu
         if out.returncode != 0:
             return {"error": out.stderr.strip()[-500:]}
-        return json.loads(out.stdout.strip().splitlines()[-1])
+        figures = json.loads(out.stdout.strip().splitlines()[-1])
+        # the client's CPU is its own count around replicate.to(); the server's, all of it
+        figures["server_cpu_ms_per_doc"] = server_cpu * 1000 / figures["docs"]
+        figures["client_cpu_ms_per_doc"] = figures["client_cpu_ms"] / figures["docs"]
+        return figures
     finally:
         process.terminate()
         process.wait(10)
@@ -328,6 +334,9 @@ def main() -> None:
     parser.add_argument("--sqlite", action="store_true", help="SQLite only")
     parser.add_argument("--postgres", action="store_true", help="PostgreSQL only")
     parser.add_argument("--no-pouchdb", action="store_true", help="skip the PouchDB comparison")
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="run everything this many times; print medians"
+    )
     args = parser.parse_args()
     legs = []
     if not args.postgres:
@@ -338,15 +347,48 @@ def main() -> None:
             legs.append(("PostgreSQL", url))
         elif args.postgres:
             sys.exit("PostgreSQL is not available (scripts/postgres.sh failed)")
+    rounds = []
+    for n in range(args.rounds):
+        if args.rounds > 1:
+            print(f"== round {n + 1} of {args.rounds}", flush=True)
+        rounds.append(one_round(legs, not args.no_pouchdb))
+    for n, results in enumerate(rounds):
+        if args.rounds > 1:
+            print(f"\n== round {n + 1} of {args.rounds}")
+        report(results)
+    if args.rounds > 1:
+        print(
+            f"\nMedian of {args.rounds} rounds (each system ran in every round, one after another)"
+        )
+        for label in rounds[0]:
+            rates = [r[label].get("ops_per_s") or r[label].get("docs_per_second") for r in rounds]
+            if all(rates):
+                unit = "docs/s" if label == "PouchDB" else "ops/s"
+                runs = ", ".join(f"{x:.0f}" for x in rates)
+                print(f"  {label:<11} {statistics.median(rates):7.0f} {unit}   ({runs})")
+    print(
+        "\nTargets: ≥ 2,000 ops/s on SQLite; village pull < 100 ms and < 150 KB gzip; "
+        "Ruhu's push faster than PouchDB replication."
+    )
+
+
+def one_round(legs: list, with_pouchdb: bool) -> dict:
+    """Each leg, then PouchDB on the documents of the last one: one after another, so they
+    share the machine's speed of those minutes (it drifts from one minute to the next)."""
     results, documents = {}, []
     for label, url in legs:
         before = machine_probe()
         results[label], documents = run(label, url)
         results[label]["probe_ms"] = (before, machine_probe())
-    if not args.no_pouchdb and documents:
+    if with_pouchdb and documents:
         print("[PouchDB] replicating the same documents into pouchdb-server ...", flush=True)
+        before = machine_probe()
         results["PouchDB"] = pouchdb(documents)
+        results["PouchDB"]["probe_ms"] = (before, machine_probe())
+    return results
 
+
+def report(results: dict) -> None:
     print(
         f"\nSync push: {OPS} household operations with members, batches of {BATCH}, "
         f"{PHONES} phones at once, gunicorn -w 4 on loopback, {os.cpu_count()} CPUs"
@@ -374,6 +416,11 @@ def main() -> None:
                 f"  PouchDB     {p['docs_per_second']:7.0f} docs/s  (PouchDB client → "
                 f"pouchdb-server --in-memory, {p['written']} written in {p['seconds']:.1f} s)"
             )
+            print(
+                f"  {'':<11} CPU per document: pouchdb-server {p['server_cpu_ms_per_doc']:.2f} ms, "
+                f"PouchDB client {p['client_cpu_ms_per_doc']:.2f} ms; machine probe before/after "
+                f"{p['probe_ms'][0]:.0f}/{p['probe_ms'][1]:.0f} ms"
+            )
     print("\nVillage pull (one page, one surveyor assigned one village)")
     for label, r in results.items():
         if label == "PouchDB":
@@ -385,10 +432,6 @@ def main() -> None:
             f"{p['wire_bytes'] / 1024:.0f} KB on the wire), median {p['ms_median']:.0f} ms, "
             f"best {p['ms_best']:.0f} ms"
         )
-    print(
-        "\nTargets: ≥ 2,000 ops/s on SQLite; village pull < 100 ms and < 150 KB gzip; "
-        "Ruhu's push faster than PouchDB replication."
-    )
 
 
 if __name__ == "__main__":

@@ -17,12 +17,15 @@ async function main() {
     await local.bulkDocs(docs.slice(i, i + 1000)); // the phone's outbox, filled beforehand
   }
   const started = process.hrtime.bigint();
+  const cpuBefore = process.cpuUsage();
   const result = await local.replicate.to(remote, { batch_size: Number(batch) || 200 });
+  const cpu = process.cpuUsage(cpuBefore);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const info = await remote.info();
   console.log(JSON.stringify({
     docs: docs.length, written: result.docs_written, remote_count: info.doc_count,
     seconds, docs_per_second: docs.length / seconds, ok: result.ok,
+    client_cpu_ms: (cpu.user + cpu.system) / 1000,
   }));
   await local.destroy();
   fs.rmSync(dir, { recursive: true, force: true });
