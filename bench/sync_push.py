@@ -41,6 +41,7 @@ from server.sync.paths import apply  # noqa: E402
 from tests.live import LiveServer, free_port  # noqa: E402
 
 OPS, BATCH, PHONES, HOUSEHOLDS = 10_000, 200, 4, 12_000
+WORKERS = int(os.environ.get("RUHU_BENCH_WORKERS", "4"))
 NODE = ROOT / "bench" / "node"
 
 
@@ -228,7 +229,7 @@ def village_pull(server: LiveServer, admin: dict) -> dict:
 def run(label: str, postgres_url: str | None) -> tuple[dict, list[dict]]:
     workdir = Path(tempfile.mkdtemp(prefix="ruhu-bench-"))
     server = LiveServer(
-        workdir, postgres_url=postgres_url, workers=4, households=HOUSEHOLDS, timeout=600
+        workdir, postgres_url=postgres_url, workers=WORKERS, households=HOUSEHOLDS, timeout=600
     )
     try:
         print(f"[{label}] seeding {HOUSEHOLDS} households ...", flush=True)
@@ -391,7 +392,7 @@ def one_round(legs: list, with_pouchdb: bool) -> dict:
 def report(results: dict) -> None:
     print(
         f"\nSync push: {OPS} household operations with members, batches of {BATCH}, "
-        f"{PHONES} phones at once, gunicorn -w 4 on loopback, {os.cpu_count()} CPUs"
+        f"{PHONES} phones at once, gunicorn -w {WORKERS} on loopback, {os.cpu_count()} CPUs"
     )
     for label, r in results.items():
         if label == "PouchDB":
