@@ -1,6 +1,6 @@
 """Push a batch of device operations; pull the changes since a cursor."""
 
-from flask import current_app, g, jsonify, request
+from flask import current_app, g, request
 
 from .. import jsontext
 from ..auth import login_required, roles_required
@@ -34,7 +34,10 @@ def push():
             "batch_too_large",
             limit_ops=cfg["RUHU_PUSH_MAX_OPS"],
         )
-    return jsonify({"results": push_ops(g.user, data["device_id"], data["ops"])})
+    results = push_ops(g.user, data["device_id"], data["ops"])
+    return current_app.response_class(
+        jsontext.dumps({"results": results}), mimetype="application/json"
+    )
 
 
 @api.get("/sync/pull")

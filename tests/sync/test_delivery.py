@@ -97,6 +97,23 @@ def test_malformed_operation_is_rejected_alone(surveyor, client):
     assert results[1]["status"] == "applied"
 
 
+def test_an_operation_that_is_not_an_object_is_rejected_alone(surveyor, client):
+    """A corrupted outbox entry (a bare string where an operation belongs) is rejected with
+    messages on the fields an operation needs; the operation beside it is applied."""
+    [h] = drafts(client, surveyor, 1)
+    copy = surveyor.download(h)
+    response = surveyor.push_raw(
+        ["坏了的记录", surveyor.op(copy, {"household.phone": "13900000007"})]
+    )
+    assert response.status_code == 200, response.json
+    results = response.json["results"]
+    assert results[0]["status"] == "rejected"
+    assert results[0]["code"] == "invalid_operation"
+    assert {"op_id", "household_id", "base_version"} <= {e["path"] for e in results[0]["errors"]}
+    assert results[1]["status"] == "applied"
+    assert surveyor.download(h)["document"]["household"]["phone"] == "13900000007"
+
+
 def test_batch_over_500_operations_is_refused_whole(surveyor, client):
     """A phone offline for weeks tries to send 501 operations at once: 413, the message says the
     limit, and not one of them is written."""
