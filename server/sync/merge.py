@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from server.sync.paths import REPEAT_SECTIONS, apply, diff, join, same, split, value_at
+from server.sync.paths import REPEAT_SECTIONS, apply, diff, join, same, value_at
 
 
 @dataclass(frozen=True)
@@ -108,8 +108,9 @@ def _units(server_changes: Changes, device_changes: Changes) -> dict[tuple, tupl
     units: dict[tuple, tuple[Changes, Changes]] = {}
     for side, changes in enumerate((server_changes, device_changes)):
         for path, value in changes.items():
-            parts = split(path)
-            key = parts[:2] if parts[0] in REPEAT_SECTIONS else parts[:1]
+            # paths made by `diff`: no empty part, no dot in a section name or row id
+            section, _, rest = path.partition(".")
+            key = (section, rest.partition(".")[0]) if section in REPEAT_SECTIONS else (section,)
             units.setdefault(key, ({}, {}))[side][path] = value
     return units
 
@@ -119,6 +120,8 @@ class _Merger:
 
     def __init__(self, base: dict, server: dict, device: dict) -> None:
         self.base, self.server, self.device = base, server, device
+        self.documents = (base, server, device)
+        self._indexes: dict[str, tuple[dict[str, dict], ...]] = {}
         self.from_server: list[str] = []
         self.from_device: list[str] = []
         self.from_both: list[str] = []
@@ -160,27 +163,43 @@ class _Merger:
                 self.from_both.append(section)
 
     def row(self, section: str, row_id: str, s: Changes, d: Changes) -> None:
-        """One row, decided from the three documents so row and field paths cannot disagree."""
+        """One row. A row added or deleted on either side is decided from the three documents, so
+        row and field paths cannot disagree; field edits alone are decided path by path."""
         path = join(section, row_id)
-        b_row, s_row, d_row = (value_at(doc, path) for doc in (self.base, self.server, self.device))
+        if path not in s and path not in d:
+            # `diff` sends a row's fields only when the row is in base and in that side's document,
+            # and a side that sends nothing for it has it as base has it: it is in all three
+            for field_path in _paths(s, d):
+                self.path(field_path, s, d)
+            return
+        b_row, s_row, d_row = (rows.get(row_id) for rows in self._rows_by_id(section))
         if b_row is None:
             self._added_row(section, row_id, s_row, d_row)
         elif s_row is None and d_row is None:
             self.from_both.append(path)
         elif s_row is None:
             if d:  # the device edited a row the server deleted: the row stays deleted
-                self.conflicts.append(Conflict(path, b_row, None, d_row))
+                self.conflicts.append(self._whole_conflict(path))
             else:
                 self.from_server.append(path)
-        elif d_row is None:
+        else:  # the device deleted the row (a row path for a row that base and server have)
             if s:  # the server edited a row the device deleted: the row stays, with the edits
-                self.conflicts.append(Conflict(path, b_row, s_row, None))
+                self.conflicts.append(self._whole_conflict(path))
             else:
                 self.from_device.append(path)
                 self.take[path] = None
-        else:
-            for field_path in _paths(s, d):
-                self.path(field_path, s, d)
+
+    def _rows_by_id(self, section: str) -> tuple[dict[str, dict], ...]:
+        """The rows of ``section`` by id in base, server and device, made once per section: a
+        merge may look up many rows, and scanning three lists for each would cost the square of
+        a large family. The rows are not copies: they are only read, or copied by `apply`."""
+        if section not in self._indexes:
+            self._indexes[section] = tuple(_by_id(doc.get(section)) for doc in self.documents)
+        return self._indexes[section]
+
+    def _whole_conflict(self, path: str) -> Conflict:
+        """A row that one side deleted and the other edited, with copies of all three values."""
+        return Conflict(path, *(value_at(doc, path) for doc in self.documents))
 
     def _added_row(self, section: str, row_id: str, s_row: Any, d_row: Any) -> None:
         """A row new since base: one side's addition, or the same id added on both sides.
@@ -209,6 +228,15 @@ def _paths(s: Changes, d: Changes) -> list[str]:
     return list(s) + [p for p in d if p not in s]
 
 
+def _by_id(rows: Any) -> dict[str, dict]:
+    """Rows by id, the first row of an id as `value_at` finds it."""
+    index: dict[str, dict] = {}
+    for row in rows if isinstance(rows, list) else ():
+        if isinstance(row, dict) and isinstance(row.get("id"), str):
+            index.setdefault(row["id"], row)
+    return index
+
+
 def _duplicate_members(base: dict, server: dict, device: dict) -> list[tuple[str, str, str]]:
     """Members added on each side (different row ids) with the same ID number.
 
@@ -219,6 +247,8 @@ def _duplicate_members(base: dict, server: dict, device: dict) -> list[tuple[str
     """
     base_ids = {row.get("id") for row in _members(base)}
     server_new = [r for r in _members(server) if r.get("id") not in base_ids]
+    if not server_new:
+        return []
     device_new = [r for r in _members(device) if r.get("id") not in base_ids]
     server_ids = {r.get("id") for r in server_new}
     device_ids = {r.get("id") for r in device_new}

@@ -46,6 +46,10 @@ def _copy(value: Any) -> Any:
 
 #: Value types compared and copied as themselves (no containers, no subclasses).
 _SCALARS = frozenset({str, int, float, bool, type(None)})
+#: For `isinstance`, made once: ``dict | list`` written in a function builds a union on every call,
+#: which costs more than the test itself.
+_CONTAINERS = (dict, list)
+_SEQUENCES = (list, tuple)
 
 
 class PathError(ValueError):
@@ -85,19 +89,31 @@ def same(a: Any, b: Any) -> bool:
         return False
     if kind in _SCALARS:
         return a == b
+    # plain loops: `all()` over a generator costs twice as much for the short lists of a form
     if isinstance(a, dict):
-        return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
-    if isinstance(a, list | tuple):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+        if a.keys() != b.keys():
+            return False
+        for key, value in a.items():
+            if not same(value, b[key]):
+                return False
+        return True
+    if isinstance(a, _SEQUENCES):
+        if len(a) != len(b):
+            return False
+        for x, y in zip(a, b, strict=True):
+            if not same(x, y):
+                return False
+        return True
     return a == b
 
 
 def _surely_same(a: Any, b: Any) -> bool:
-    """A quick `same(a, b)` for a whole section or row, in C: equal JSON text (so ``True`` is not
-    ``1`` and ``1`` is not ``1.0``) and equal values (so NaN, which orjson writes as null, is not
-    ``None``). False means "look field by field", not "different"."""
+    """A quick `same(a, b)` for a whole section or row, in C: equal values (so NaN, which orjson
+    writes as null, is not ``None``) and equal JSON text (so ``True`` is not ``1`` and ``1`` is not
+    ``1.0``). Plain equality goes first: it stops at the first difference, where the JSON text of
+    both sides would be written out whole. False means "look field by field", not "different"."""
     try:
-        return orjson.dumps(a) == orjson.dumps(b) and a == b
+        return a == b and orjson.dumps(a) == orjson.dumps(b)
     except TypeError:  # what orjson cannot write (an integer over 64 bits): look field by field
         return False
 
@@ -113,28 +129,37 @@ def diff(old: dict, new: dict) -> dict[str, Any]:
     share (the same object, as ``apply`` leaves what it does not change) is not looked into.
     """
     changes: dict[str, Any] = {}
-    for section in _keys(old, new):
-        _check_name(section, "section name")
-        a, b = old.get(section), new.get(section)
-        if a is b and isinstance(a, dict | list | type(None)):
-            continue  # shared by both documents (see `apply`): nothing in it changed
-        if isinstance(a, dict | list) and _surely_same(a, b):
-            continue  # two copies of an unchanged section (the base and the server's document)
-        if section in REPEAT_SECTIONS:
-            old_rows, new_rows = _rows(section, a), _rows(section, b)
-            for row_id, row in old_rows.items():
-                if row_id not in new_rows:
-                    changes[join(section, row_id)] = None
-                elif row is not new_rows[row_id] and not _surely_same(row, new_rows[row_id]):
-                    _diff_fields(join(section, row_id), row, new_rows[row_id], changes)
-            for row_id, row in new_rows.items():
-                if row_id not in old_rows:
-                    changes[join(section, row_id)] = _copy(row)
-        elif (a is None or isinstance(a, dict)) and (b is None or isinstance(b, dict)):
-            _diff_fields(section, a or {}, b or {}, changes)
-        elif not same(a, b):
-            changes[section] = _copy(b)
+    for section, a in old.items():
+        _diff_section(section, a, new.get(section), changes)
+    for section, b in new.items():
+        if section not in old:
+            _diff_section(section, None, b, changes)
     return changes
+
+
+def _diff_section(section: Any, a: Any, b: Any, changes: dict[str, Any]) -> None:
+    """Add the changes of one section to ``changes`` (``a`` and ``b`` may be missing: None)."""
+    if not isinstance(section, str) or not section or "." in section:
+        raise _name_error(section, "section name")
+    if a is b and (a is None or isinstance(a, _CONTAINERS)):
+        return  # shared by both documents (see `apply`): nothing in it changed
+    if isinstance(a, _CONTAINERS) and _surely_same(a, b):
+        return  # two copies of an unchanged section (the base and the server's document)
+    if section in REPEAT_SECTIONS:
+        old_rows, new_rows = _rows(section, a), _rows(section, b)
+        for row_id, row in old_rows.items():
+            new_row = new_rows.get(row_id)
+            if new_row is None:
+                changes[join(section, row_id)] = None
+            elif row is not new_row and not _surely_same(row, new_row):
+                _diff_fields(join(section, row_id), row, new_row, changes)
+        for row_id, row in new_rows.items():
+            if row_id not in old_rows:
+                changes[join(section, row_id)] = _copy(row)
+    elif (a is None or isinstance(a, dict)) and (b is None or isinstance(b, dict)):
+        _diff_fields(section, a or {}, b or {}, changes)
+    elif not same(a, b):
+        changes[section] = _copy(b)
 
 
 def apply(doc: dict, changes: dict[str, Any]) -> dict:
@@ -202,22 +227,38 @@ def _drop_none(fields: dict) -> dict:
     return {k: _copy(v) for k, v in fields.items() if v is not None}
 
 
-def _keys(a: dict, b: dict) -> list:
-    """Keys of ``a`` then the keys only ``b`` has: a stable order for change maps."""
-    return list(a) + [k for k in b if k not in a]
-
-
-def _check_name(name: Any, what: str) -> None:
-    if not isinstance(name, str) or not name or "." in name:
-        raise PathError(f"{what} {name!r} cannot be used in a change path (non-empty, no dots)")
+def _name_error(name: Any, what: str) -> PathError:
+    """For a section name or row id that is not a non-empty string without dots; the callers test
+    that inline, as they do for every section and row."""
+    return PathError(f"{what} {name!r} cannot be used in a change path (non-empty, no dots)")
 
 
 def _diff_fields(prefix: str, a: dict, b: dict, changes: dict[str, Any]) -> None:
-    for key in _keys(a, b):
+    """Field by field; `same` is spelled out for scalars, as this loop runs for every field of
+    every changed section and row."""
+    get = b.get
+    for key, old in a.items():
         if not isinstance(key, str) or not key:
-            raise PathError(f"field name {key!r} under {prefix!r} cannot be used in a change path")
-        if not same(a.get(key), b.get(key)):
-            changes[f"{prefix}.{key}"] = _copy(b.get(key))
+            raise _field_name_error(prefix, key)
+        new = get(key)
+        if old is new:
+            continue
+        kind = type(old)
+        if kind is not type(new) or (old != new if kind in _SCALARS else not same(old, new)):
+            changes[f"{prefix}.{key}"] = _copy(new)
+    if b.keys() <= a.keys():
+        return  # no field added (the common case), checked in C
+    for key, new in b.items():
+        if key in a:
+            continue
+        if not isinstance(key, str) or not key:
+            raise _field_name_error(prefix, key)
+        if new is not None:  # a missing field and a None field are the same answer
+            changes[f"{prefix}.{key}"] = _copy(new)
+
+
+def _field_name_error(prefix: str, key: Any) -> PathError:
+    return PathError(f"field name {key!r} under {prefix!r} cannot be used in a change path")
 
 
 def _rows(section: str, value: Any) -> dict[str, dict]:
@@ -231,7 +272,8 @@ def _rows(section: str, value: Any) -> dict[str, dict]:
         if not isinstance(row, dict):
             raise PathError(f"every row of {section} must be an object, got {row!r}")
         row_id = row.get("id")
-        _check_name(row_id, f"row id in {section}")
+        if not isinstance(row_id, str) or not row_id or "." in row_id:
+            raise _name_error(row_id, f"row id in {section}")
         if row_id in rows:
             raise PathError(f"{section} has two rows with id {row_id!r}")
         rows[row_id] = row

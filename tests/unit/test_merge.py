@@ -261,6 +261,54 @@ def test_merge_never_mutates_its_inputs():
     assert (base, server, device) == copies
 
 
+def test_the_merged_document_and_conflicts_do_not_share_the_device_rows():
+    """The merge reads the device's rows in place; what it keeps of them must be copies."""
+    base = household()
+    server = edit(base, {f"members.{LI}": None})
+    device = edit(
+        base, {f"members.{NEW}": {"id": NEW, "name": "王小明"}, f"members.{LI}.name": "李"}
+    )
+    result = merge(base, server, device)
+    added, edited_row = at(device, f"members.{NEW}"), at(device, f"members.{LI}")
+    assert result.document["members"][-1] == added
+    assert result.document["members"][-1] is not device["members"][-1]
+    assert result.conflicts == [Conflict(f"members.{LI}", base["members"][1], None, edited_row)]
+    assert result.conflicts[0].device is not device["members"][1]
+    assert result.conflicts[0].base is not base["members"][1]
+
+
+def test_a_large_family_is_merged_row_by_row():
+    """Forty members, rows edited, deleted and added on both sides: each row is found by its id."""
+    people = [{"id": f"m{n:02d}", "name": f"成员{n}", "relation": "之子"} for n in range(40)]
+    base = {**household(), "members": people}
+    server = edit(
+        base,
+        {
+            "members.m05.name": "王五",
+            "members.m07": None,
+            "members.s1": {"id": "s1", "name": "新生儿", "id_number": "610526201901010011"},
+        },
+    )
+    device = edit(
+        base,
+        {
+            "members.m30.relation": "之女",
+            "members.m12": None,
+            "members.m07.name": "李七",
+            "members.d1": {"id": "d1", "name": "新生儿", "id_number": "610526201901010011"},
+        },
+    )
+    result = merge(base, server, device)
+    kept = [f"m{n:02d}" for n in range(40) if n not in (7, 12)]
+    assert ids(result.document) == [*kept, "s1", "d1"]
+    assert at(result.document, "members.m05.name") == "王五"
+    assert at(result.document, "members.m30.relation") == "之女"
+    assert result.from_server == ["members.m05.name", "members.s1"]
+    assert result.from_device == ["members.m12", "members.m30.relation", "members.d1"]
+    assert [c.path for c in result.conflicts] == ["members.m07"]
+    assert result.duplicate_members == [("s1", "d1", "610526201901010011")]
+
+
 def test_the_result_is_frozen():
     result = merge(household(), household(), household())
     assert isinstance(result, MergeResult) and result.kind == "fast_forward"

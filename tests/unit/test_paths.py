@@ -5,6 +5,7 @@ with test_merge.py.
 """
 
 import copy
+import re
 
 import pytest
 from hypothesis import given, settings
@@ -87,6 +88,27 @@ def test_same_distinguishes_types_that_python_equates():
     assert not same(1, 1.0)
     assert not same({"a": None}, {})
     assert not same(["因病"], ("因病",))
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ([1], [True]),
+        ({"a": [1]}, {"a": [1.0]}),
+        ([[0]], [[False]]),
+        ([1, 2], [1]),
+        ({"a": 1}, {"a": 1, "b": None}),
+        (float("nan"), float("nan")),
+    ],
+)
+def test_same_is_strict_inside_lists_and_objects(a, b):
+    assert not same(a, b) and not same(b, a)
+
+
+def test_same_values_in_separate_containers_are_same():
+    nan = float("nan")
+    assert same([[1, {"b": None}], "x"], [[1, {"b": None}], "x"])
+    assert same({"a": [nan]}, {"a": [nan]})  # the same NaN object, as in a shared section
 
 
 # -- diff ---------------------------------------------------------------------------------
@@ -432,6 +454,62 @@ def test_copies_that_differ_only_in_type_or_order_are_still_told_apart(old, new)
         {"household": new, "members": [{"id": WANG} | new]},
     )
     assert set(changes) == {"household.a", f"members.{WANG}.a"}
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        (True, 1),
+        (1, 1.0),
+        (0, False),
+        ([1], [True]),
+        ({"x": 1}, {"x": 1.0}),
+        ([["甲"]], [["甲", "乙"]]),
+        (float("nan"), float("nan")),
+        (10**30, 10**30 + 1),
+    ],
+)
+def test_a_field_compared_one_by_one_is_still_type_strict(old, new):
+    """A section or row that changed elsewhere is compared field by field, with a shortcut for
+    scalars; it must tell apart what plain equality calls equal, in an edited copy (shared values)
+    and in a separately parsed one."""
+    doc = {"household": {"a": old, "b": "甲"}, "members": [{"id": WANG, "a": old, "b": "甲"}]}
+    changes = {"household.a": new, "household.b": "乙", f"members.{WANG}.a": new}
+    expected = {"household.a": new, "household.b": "乙", f"members.{WANG}.a": new}
+    edited_copy = apply(doc, {**changes, f"members.{WANG}.b": "乙"})
+    assert diff(doc, edited_copy) == expected | {f"members.{WANG}.b": "乙"}
+    parsed = copy.deepcopy(edited_copy)
+    assert set(diff(doc, parsed)) == set(expected) | {f"members.{WANG}.b"}
+
+
+def test_equal_values_in_an_edited_copy_are_no_change():
+    doc = {"household": {"a": [1, {"b": 10**30}], "c": 1.0, "d": "甲"}}
+    new = copy.deepcopy(doc)
+    new["household"]["d"] = "乙"
+    assert diff(doc, new) == {"household.d": "乙"}
+
+
+def test_fields_only_the_new_side_has_come_after_the_others_in_its_order():
+    changes = diff(
+        {"household": {"a": 1, "b": 2}},
+        {"household": {"c": 3, "b": 2, "d": None, "e": 5}},
+    )
+    assert list(changes.items()) == [("household.a", None), ("household.c", 3), ("household.e", 5)]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ({"household": {"": 1}}, {"household": {"": 2}}, "field name ''"),
+        ({"household": {"a": 1}}, {"household": {"a": 2, 3: 1}}, "field name 3"),
+        ({"a.b": {"x": 1}}, {"a.b": {"x": 1}}, "section name 'a.b'"),
+        ({}, {"members": [{"id": "a.b"}]}, "row id in members 'a.b'"),
+        ({"helpers": [{"id": 7}]}, {}, "row id in helpers 7"),
+    ],
+)
+def test_diff_names_the_part_that_cannot_be_a_path(old, new, message):
+    with pytest.raises(PathError, match=re.escape(message)):
+        diff(old, new)
 
 
 def test_equal_copies_with_keys_in_another_order_are_no_change():
