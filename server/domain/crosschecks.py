@@ -64,18 +64,6 @@ def member_sex(member: dict) -> str | None:
     return member.get("sex")
 
 
-def identity(member: dict) -> tuple[dt.date | None, str | None]:
-    """(birth date from the ID number, member_sex()) of a clean member row.
-
-    A clean row's ID number passed idcard.checked() in validation, which normalized it, so it is
-    read here without being checked again (every member of every push comes through here).
-    """
-    number = member.get("id_number")
-    if number:
-        return idcard.read_valid(number)
-    return None, member_sex(member)
-
-
 def check(clean: dict, today: dt.date, check_required: bool = True) -> list[dict]:
     out = []
     out += _members(clean.get("members", []), today, check_required)
@@ -87,31 +75,51 @@ def check(clean: dict, today: dt.date, check_required: bool = True) -> list[dict
 
 
 def _members(members: list[dict], today: dt.date, check_required: bool) -> list[dict]:
-    out = []
-    sexes = {}  # row id -> member_sex(), for the head and spouse rules below
+    out: list[dict] = []
+    duplicates = []  # _duplicate_ids(), found in the same pass: reported after every row's own
+    seen_numbers = set()
+    counted = []  # income.counted_members()
+    heads, spouses = [], []  # (row, sex) of the counted heads and spouses
+    in_laws = []  # the counted members whose relation implies the head's sex
     for m in members:
-        born, sexes[m["id"]] = identity(m)
-        out += _member_row(m, born, sexes[m["id"]], today, check_required)
-    out += _duplicate_ids(members)
-    counted = income.counted_members(members)
+        # A clean row's ID number passed idcard.checked() in validation, which normalized it: it
+        # is read here without being checked again (every member of every push comes through).
+        number = m.get("id_number")
+        born, sex = idcard.read_valid(number) if number else (None, member_sex(m))
+        is_counted = income.is_counted(m)
+        _member_row(m, number, born, sex, is_counted, today, check_required, out)
+        if number is not None:
+            if number in seen_numbers:
+                duplicates.append(_error(f"members.{m['id']}.id_number", "身份证号与其他成员重复"))
+            seen_numbers.add(number)
+        if is_counted:
+            counted.append(m)
+            relation = m.get("relation")
+            if relation == "户主":
+                heads.append((m, sex))
+            elif relation == "配偶":
+                spouses.append((m, sex))
+            elif relation in HEAD_SEX_IMPLIED:
+                in_laws.append(m)
+    out += duplicates
     if members and not counted:
         out.append(_warning("members", "没有计入家庭人口的成员"))
         return out
-    heads = [m for m in counted if m.get("relation") == "户主"]
     if not heads and check_required and counted:
         out.append(_error("members", "家庭成员中应有一名户主"))
-    for extra in heads[1:]:
+    for extra, _ in heads[1:]:
         out.append(_error(f"members.{extra['id']}.relation", "只能有一名户主"))
-    head_sex = sexes[heads[0]["id"]] if len(heads) == 1 else None
-    spouses = [m for m in counted if m.get("relation") == "配偶"]
-    for extra in spouses[1:]:
+    head_sex = heads[0][1] if len(heads) == 1 else None
+    for extra, _ in spouses[1:]:
         out.append(_error(f"members.{extra['id']}.relation", "只能有一名配偶"))
-    for spouse in spouses:
-        if head_sex and sexes[spouse["id"]] == head_sex:
+    if not head_sex:
+        return out
+    for spouse, sex in spouses:
+        if sex == head_sex:
             out.append(_error(f"members.{spouse['id']}.relation", "配偶应与户主性别不同"))
-    for m in counted:
-        implied = HEAD_SEX_IMPLIED.get(m.get("relation"))
-        if head_sex and implied and implied != head_sex:
+    for m in in_laws:
+        implied = HEAD_SEX_IMPLIED[m["relation"]]
+        if implied != head_sex:
             out.append(
                 _warning(
                     f"members.{m['id']}.relation",
@@ -121,72 +129,63 @@ def _members(members: list[dict], today: dt.date, check_required: bool) -> list[
     return out
 
 
-def _member_row(m: dict, born, sex, today: dt.date, check_required: bool) -> list[dict]:
-    """born and sex as identity() gives them."""
-    out, path = [], f"members.{m['id']}"
-    number = m.get("id_number")
+def _member_row(m: dict, number, born, sex, counted: bool, today, check_required, out) -> None:
+    """The rules of one member row, onto out.
+
+    born and sex are what its ID number says (the typed sex when there is no number).
+    """
     if number:
         if born > today:
-            out.append(_error(f"{path}.id_number", "身份证号中的出生日期晚于调查日期"))
-        if m.get("sex") and m["sex"] != sex:
-            out.append(_error(f"{path}.sex", f"性别与身份证号不符（身份证号为{sex}性）"))
-        if m.get("birth_date") and m["birth_date"] != born:
-            out.append(
-                _error(
-                    f"{path}.birth_date", f"出生日期与身份证号不符（身份证号为{born.isoformat()}）"
-                )
-            )
+            out.append(_error(f"members.{m['id']}.id_number", "身份证号中的出生日期晚于调查日期"))
+        typed = m.get("sex")
+        if typed and typed != sex:
+            out.append(_error(f"members.{m['id']}.sex", f"性别与身份证号不符（身份证号为{sex}性）"))
+        given = m.get("birth_date")
+        if given and given != born:
+            text = f"出生日期与身份证号不符（身份证号为{born.isoformat()}）"
+            out.append(_error(f"members.{m['id']}.birth_date", text))
     relation = m.get("relation")
     if sex == "女" and relation in MALE_RELATIONS:
-        out.append(_error(f"{path}.relation", f"与户主关系“{relation}”应为男性"))
+        out.append(_error(f"members.{m['id']}.relation", f"与户主关系“{relation}”应为男性"))
     if sex == "男" and relation in FEMALE_RELATIONS:
-        out.append(_error(f"{path}.relation", f"与户主关系“{relation}”应为女性"))
-    education, school = has(m, "education"), has(m, "school_status")
+        out.append(_error(f"members.{m['id']}.relation", f"与户主关系“{relation}”应为女性"))
+    invalid = m.get(INVALID, ())  # has(), inline: a filled field, valid or not
+    education = "education" in m or "education" in invalid
+    school = "school_status" in m or "school_status" in invalid
     if education and school:
-        out.append(_error(f"{path}.school_status", "文化程度与在校生状况只能填写一项"))
+        out.append(_error(f"members.{m['id']}.school_status", "文化程度与在校生状况只能填写一项"))
     elif check_required and not education and not school:
-        out.append(_error(f"{path}.education", "请填写文化程度或在校生状况"))
-    place, months = has(m, "migrant_place"), has(m, "migrant_months")
+        out.append(_error(f"members.{m['id']}.education", "请填写文化程度或在校生状况"))
+    place = "migrant_place" in m or "migrant_place" in invalid
+    months = "migrant_months" in m or "migrant_months" in invalid
     if place and not months:
-        out.append(_error(f"{path}.migrant_months", "填写了务工地点，请填写务工时间"))
+        out.append(_error(f"members.{m['id']}.migrant_months", "填写了务工地点，请填写务工时间"))
     if months and not place:
-        out.append(_error(f"{path}.migrant_place", "填写了务工时间，请填写务工地点"))
+        out.append(_error(f"members.{m['id']}.migrant_place", "填写了务工时间，请填写务工地点"))
     health = m.get("health") or []
     if "健康" in health and len(health) > 1:
-        out.append(_error(f"{path}.health", "“健康”不能与其他健康状况同时选择"))
-    if income.is_counted(m):
-        if not has(m, "medical_insurance"):
-            out.append(
-                _warning(f"{path}.medical_insurance", "未参加基本医疗保险，基本医疗保障未达标")
-            )
-        if number and health == ["健康"] and m.get("labour") == "无劳动力" and not school:
-            years = idcard.completed_years(born, today)
-            if WORKING_AGE[0] <= years <= WORKING_AGE[1]:
-                out.append(
-                    _warning(
-                        f"{path}.labour", f"{years}岁、健康且不在校的成员通常不是无劳动力，请核实"
-                    )
-                )
-    return out
-
-
-def _duplicate_ids(members: list[dict]) -> list[dict]:
-    seen, out = set(), []
-    for m in members:
-        number = m.get("id_number")
-        if number is None:
-            continue
-        if number in seen:
-            out.append(_error(f"members.{m['id']}.id_number", "身份证号与其他成员重复"))
-        seen.add(number)
-    return out
+        out.append(_error(f"members.{m['id']}.health", "“健康”不能与其他健康状况同时选择"))
+    if not counted:
+        return
+    if "medical_insurance" not in m and "medical_insurance" not in invalid:
+        text = "未参加基本医疗保险，基本医疗保障未达标"
+        out.append(_warning(f"members.{m['id']}.medical_insurance", text))
+    if m.get("labour") == "无劳动力" and number and health == ["健康"] and not school:
+        years = idcard.completed_years(born, today)
+        if WORKING_AGE[0] <= years <= WORKING_AGE[1]:
+            text = f"{years}岁、健康且不在校的成员通常不是无劳动力，请核实"
+            out.append(_warning(f"members.{m['id']}.labour", text))
 
 
 def _household(household: dict) -> list[dict]:
     returned = household.get("land_returned")
-    if returned is None or any(k in household.get(INVALID, ()) for k in LAND_LIMITS):
+    if returned is None:
         return []
-    limit = sum(household.get(k, 0) for k in LAND_LIMITS)
+    invalid, limit = household.get(INVALID, ()), 0
+    for key in LAND_LIMITS:  # a loop, not generators: every push comes here
+        if key in invalid:
+            return []
+        limit += household.get(key, 0)
     if returned > limit:
         return [_error("household.land_returned", "退耕还林面积不能超过林地与牧草地面积之和")]
     return []
@@ -200,17 +199,22 @@ def _causes(causes: dict) -> list[dict]:
 
 
 def _helpers(helpers: list[dict]) -> list[dict]:
-    return [
-        _error(f"helpers.{h['id']}.date_to", "结束时间不能早于结对时间")
-        for h in helpers
-        if h.get("date_from") and h.get("date_to") and h["date_to"] < h["date_from"]
-    ]
+    out = []
+    for h in helpers:
+        start, end = h.get("date_from"), h.get("date_to")
+        if start and end and end < start:
+            out.append(_error(f"helpers.{h['id']}.date_to", "结束时间不能早于结对时间"))
+    return out
 
 
 def _measures(measures: list[dict], members: list[dict]) -> list[dict]:
-    member_ids = {m["id"] for m in members}
+    member_ids = None  # built for the first measure that names a member
     out = []
     for row in measures:
-        if row.get("member_id") and row["member_id"] not in member_ids:
+        if not row.get("member_id"):
+            continue
+        if member_ids is None:
+            member_ids = {m["id"] for m in members}
+        if row["member_id"] not in member_ids:
             out.append(_error(f"measures.{row['id']}.member_id", "受益成员不在家庭成员中"))
     return out

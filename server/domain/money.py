@@ -43,13 +43,25 @@ def is_plain(text: str) -> bool:
     return body.replace(".", "", 1).isdecimal()
 
 
+def read_plain(text: str) -> Decimal | None:
+    """Decimal(text) for a plain decimal (is_plain), None for anything else.
+
+    An unsigned amount ("1234.50", "97") is what devices send, so it is recognised first, in one
+    expression and without a call to is_plain().
+    """
+    if text.replace(".", "", 1).isdecimal() or is_plain(text):
+        try:
+            return Decimal(text)
+        except InvalidOperation:  # pragma: no cover - is_plain() already rules this out
+            return None
+    return None
+
+
 def _parse_text(text: str) -> Decimal:
-    if not is_plain(text):
+    amount = read_plain(text)
+    if amount is None:
         raise MoneyError("金额格式不正确")
-    try:
-        return Decimal(text)
-    except InvalidOperation as exc:  # pragma: no cover - is_plain() already rules this out
-        raise MoneyError("金额格式不正确") from exc
+    return amount
 
 
 def parse_with_places(value) -> tuple[Decimal, int]:
@@ -60,7 +72,9 @@ def parse_with_places(value) -> tuple[Decimal, int]:
     """
     if type(value) is str:
         text = value.strip()
-        amount = _parse_text(text)
+        amount = read_plain(text)
+        if amount is None:
+            raise MoneyError("金额格式不正确")
         point = text.find(".")
         return amount, (len(text) - point - 1 if point >= 0 else 0)
     amount = parse(value)

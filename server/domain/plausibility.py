@@ -29,21 +29,34 @@ def check(clean: dict) -> list[dict]:
     household = clean.get("household", {})
     out = []
     cost_given = items.get("cost_business") or "cost_business" in items.get(INVALID, ())
-    if sum(items.get(k, 0) for k in BUSINESS_ITEMS) > 0 and not cost_given:
+    if not cost_given and _total(items, BUSINESS_ITEMS) > 0:
         out.append(_warning("income.cost_business", "有生产经营性收入但没有生产经营性支出，请核实"))
     land_given = household.get("land_returned") or "land_returned" in household.get(INVALID, ())
     if items.get("transfer_eco", 0) > 0 and not land_given:
         out.append(_warning("income.transfer_eco", "有生态补偿金但没有退耕还林面积，请核实"))
     for key, minimum in MINIMUM_TRANSFERS.items():
-        amount = items.get(key, 0)
-        if 0 < amount < minimum:
+        amount = items.get(key)
+        if amount is not None and 0 < amount < minimum:
             label = income.ITEMS[key][0]
             out.append(_warning(f"income.{key}", f"{label}不足{minimum}元，请核实是否为全年金额"))
     for key in WAGE_ITEMS:
-        amount = items.get(key, 0)
-        label = income.ITEMS[key][0]
+        amount = items.get(key)
+        if amount is None:
+            continue  # absent counts as 0: neither too low nor too high
         if 0 < amount < WAGE_LOW:
+            label = income.ITEMS[key][0]
             out.append(_warning(f"income.{key}", f"{label}不足{WAGE_LOW}元，请核实是否为全年金额"))
         elif amount > WAGE_HIGH:
+            label = income.ITEMS[key][0]
             out.append(_warning(f"income.{key}", f"{label}超过{WAGE_HIGH}元，请核实"))
     return out
+
+
+def _total(items: dict, keys) -> Decimal | int:
+    """sum(items.get(k, 0) for k in keys), without a generator: most items are absent."""
+    total = 0
+    for key in keys:
+        amount = items.get(key)
+        if amount is not None:
+            total += amount
+    return total

@@ -159,3 +159,139 @@ def test_check_value_still_gives_problem_and_parsed_value():
         ["因病", "因残", "因学"],
     )
     assert validation.check_value(fields["relation"], "户主") == (None, "户主")
+
+
+def test_id_number_shape_is_the_regex_of_the_standard():
+    rng = random.Random(11643)
+    alphabet = "0123456789Xx \n" + "٣５"
+    samples = [idcard.make("610526", "1968-04-12", 31), "61052619680412031x\n", "６" * 18]
+    samples += [
+        "".join(rng.choice(alphabet) for _ in range(rng.randint(14, 20))) for _ in range(5000)
+    ]
+    shape_problems = {
+        "身份证号应为18位，前17位为数字，末位为数字或X",
+        "请填写18位身份证号（15位旧号码需升级）",
+    }
+    for text in samples:
+        shaped = bool(idcard._SHAPE18.match(text.strip().upper()))  # noqa: SLF001
+        assert (idcard.checked(text)[0] not in shape_problems) == shaped, repr(text)
+
+
+def test_read_valid_gives_the_same_reading_looked_up_or_parsed():
+    numbers = [
+        idcard.make("610526", dt.date(1950, 1, 1) + dt.timedelta(days=97 * n), n)
+        for n in range(600)
+    ]
+    for number in numbers:
+        assert idcard.checked(number) == (None, number)
+        assert idcard.read_valid(number) == (idcard.birth_date(number), idcard.sex(number))
+    # The first ones were dropped when the readings were cleared: parsed again, same answer.
+    assert idcard.read_valid(numbers[0]) == (dt.date(1950, 1, 1), "女")
+
+
+def test_read_plain_is_decimal_of_a_plain_text():
+    rng = random.Random(97)
+    alphabet = "0123456789.+- eE" + "٣５"
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 6)))
+        expected = Decimal(text) if money.is_plain(text) else None
+        assert repr(money.read_plain(text)) == repr(expected), repr(text)
+
+
+@pytest.mark.parametrize(
+    "cond",
+    [
+        {"field": "a", "in": ["x", 0]},  # not all text: compared one by one, as a list
+        {"not": {"field": "household.status", "in": ["已脱贫"]}},
+        {"not": {"field": "a", "in": ["x"], "eq": "y"}},
+        {"not": {"field": "a", "eq": "x"}},
+        {"not": {"field": "a", "in": "x"}},
+    ],
+)
+def test_other_shapes_of_in_answer_as_holds(cond):
+    test = conditions.predicate(cond)
+    for local in LOCALS + [{"a": ["y", "x"]}, {"a": ["y"]}]:
+        for document in DOCUMENTS:
+            assert _answer(test, local, document) == _answer(
+                conditions.holds, cond, local, document
+            )
+
+
+def _answer(function, *args):
+    try:
+        return function(*args)
+    except TypeError as exc:  # a malformed condition fails the same way
+        return type(exc)
+
+
+def test_only_plain_conditions_never_raise():
+    assert all(conditions.never_raises(c) for c in CONDITIONS)
+    assert not conditions.never_raises({"all": [{"field": "a", "eq": 1}, {"field": "a", "x": 1}]})
+    assert not conditions.never_raises({"not": {"field": 3, "eq": 1}})
+
+
+def _reordered(value, rng):
+    """The same document with the keys of every section and row in a random order."""
+    if isinstance(value, dict):
+        items = list(value.items())
+        rng.shuffle(items)
+        return {k: _reordered(v, rng) for k, v in items}
+    if isinstance(value, list):
+        return [_reordered(v, rng) for v in value]
+    return value
+
+
+def test_messages_are_in_form_order_whatever_the_order_of_the_keys():
+    doc = sample_document()
+    head = doc["members"][0]
+    head.update(sex="女", name="", birth_date="1968-13-01", health=["残疾"], migrant_months=20)
+    del head["ethnicity"]
+    doc["household"].update(exit_year=1999, group="", phone="123", land_returned="9")
+    doc["income"].update(wage_local="12.345", transfer_dibao="50")
+    doc["signoff"] = {"visit_date": "2020-02-30"}
+    rng = random.Random(5)
+    for complete in (True, False):
+        expected = validation.validate(ANNEX1, doc, reference_date=ON, check_required=complete)
+        assert len(expected) >= 9
+        for _ in range(20):
+            shuffled = _reordered(doc, rng)
+            got = validation.validate(ANNEX1, shuffled, reference_date=ON, check_required=complete)
+            assert got == expected
+
+
+def _definition(fields: list[dict], kind: str = "repeat") -> dict:
+    return {"sections": [{"key": "s", "kind": kind, "fields": fields}]}
+
+
+def test_a_row_field_named_id_never_sees_the_row_id():
+    definition = _definition(
+        [
+            {"key": "id", "label": "编号", "type": "text", "required": True},
+            {"key": "note", "label": "备注", "type": "text", "required": True,
+             "relevant": {"field": "id", "filled": False}},
+        ]
+    )  # fmt: skip
+    messages = validation.validate(definition, {"s": [{"id": "r1"}]}, reference_date=ON)
+    assert messages == [
+        {"path": "s.r1.id", "message": "请填写编号", "severity": "error"},
+        {"path": "s.r1.note", "message": "请填写备注", "severity": "error"},
+    ]
+
+
+def test_a_malformed_condition_still_fails_validation_when_its_field_is_absent():
+    definition = _definition(
+        [{"key": "a", "label": "甲", "type": "text", "relevant": {"field": "b", "bogus": 1}}],
+        kind="group",
+    )
+    with pytest.raises(ValueError, match="unknown condition"):
+        validation.validate(definition, {"s": {}}, reference_date=ON)
+
+
+def test_fields_that_share_a_condition_are_each_required():
+    fields = {f["key"]: f for s in ANNEX1["sections"] for f in s["fields"]}
+    assert fields["disability_kind"]["relevant"] == fields["disability_grade"]["relevant"]
+    doc = sample_document()
+    doc["members"][0]["health"] = ["残疾"]
+    paths = [m["path"] for m in validation.validate(ANNEX1, doc, reference_date=ON)]
+    row = doc["members"][0]["id"]
+    assert paths[:2] == [f"members.{row}.disability_kind", f"members.{row}.disability_grade"]
