@@ -2,12 +2,15 @@
 
 from collections.abc import Iterable
 
-from sqlalchemy import Text, any_, bindparam, cast, delete, func, insert, select, update
+from sqlalchemy import JSON, Text, any_, bindparam, cast, delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import FunctionElement
 
 from . import bulk
 from .database import is_sqlite
 from .extensions import db
+from .jsontext import dumps
 from .models import Area, Attachment, Campaign, Conflict, Counter, Household, Member, Revision
 
 SEQ = "change_seq"
@@ -193,25 +196,44 @@ PULL_COLUMNS = (
 # per call (and its cache key computed per call) can do. SET and VALUES clauses come from the keys
 # of the parameters, so the where-clause parameters carry names no column has.
 
+
+class _Parsed(FunctionElement):
+    """A JSON column read for parsing. SQLite hands TEXT to Python as a str, which orjson must
+    encode back to UTF-8 before it parses: read as a BLOB, the bytes go to the parser as stored
+    (a third less time per document). PostgreSQL's driver parses JSON itself."""
+
+    type = JSON()
+    inherit_cache = True
+    name = "parsed"
+
+
+@compiles(_Parsed)
+def _parsed(element, compiler, **kw):
+    return compiler.process(element.clauses, **kw)
+
+
+@compiles(_Parsed, "sqlite")
+def _parsed_sqlite(element, compiler, **kw):
+    return f"CAST({compiler.process(element.clauses, **kw)} AS BLOB)"
+
+
 _HH = Household.__table__
 _SYNC_COLUMNS = (
-    "id",
-    "village_id",
-    "township_id",
-    "campaign_id",
-    "version",
-    "document",
-    "review_state",
-    "deleted",
-    "conflict_open",
-    "parallel_note",
+    _HH.c.id,
+    _HH.c.village_id,
+    _HH.c.township_id,
+    _HH.c.campaign_id,
+    _HH.c.version,
+    _Parsed(_HH.c.document).label("document"),
+    _HH.c.review_state,
+    _HH.c.deleted,
+    _HH.c.conflict_open,
+    _HH.c.parallel_note,
 )
-_READ_HOUSEHOLD = select(*[_HH.c[name] for name in _SYNC_COLUMNS]).where(
-    _HH.c.id == bindparam("hid")
-)
+_READ_HOUSEHOLD = select(*_SYNC_COLUMNS).where(_HH.c.id == bindparam("hid"))
 _READ_HOUSEHOLD_LOCKED = _READ_HOUSEHOLD.with_for_update()
 _REV = Revision.__table__
-_READ_BASE = select(_REV.c.document).where(
+_READ_BASE = select(_Parsed(_REV.c.document)).where(
     _REV.c.household_id == bindparam("hid"), _REV.c.version == bindparam("v")
 )
 _INSERT_REVISION = insert(_REV)
@@ -248,7 +270,7 @@ def household_rows(household_ids: list[str]) -> dict:
     """{id: row} of the households among `household_ids` that exist (the columns push plans on)."""
     if not household_ids:
         return {}
-    query = select(*[_HH.c[name] for name in _SYNC_COLUMNS]).where(_among(_HH.c.id, household_ids))
+    query = select(*_SYNC_COLUMNS).where(_among(_HH.c.id, household_ids))
     return {row.id: row for row in _conn().execute(query)}
 
 
@@ -262,7 +284,7 @@ def base_documents(wanted: list[tuple[str, int]]) -> dict[tuple[str, int], dict]
         by_version.setdefault(version, []).append(household_id)
     found = {}
     for version, household_ids in by_version.items():
-        query = select(_REV.c.household_id, _REV.c.document).where(
+        query = select(_REV.c.household_id, _Parsed(_REV.c.document).label("document")).where(
             _among(_REV.c.household_id, household_ids), _REV.c.version == version
         )
         for row in _conn().execute(query):
@@ -327,6 +349,17 @@ def delete_members(keys: list[tuple[str, str]]) -> None:
 def insert_members(rows: list[tuple[str, dict]]) -> None:
     """[(household id, member row), ...]"""
     bulk.insert_rows(_MEMBER, [dict(row, household_id=hid) for hid, row in rows])
+
+
+def write_ready(household: dict, revision: dict) -> tuple[dict, dict]:
+    """An operation's household and revision rows with their JSON serialised, the document once
+    for both. Done while planning, on every core at once: the write lock, which on SQLite one
+    batch holds at a time, is then not held while documents are serialised."""
+    document = bulk.JsonText(dumps(household["document"]))
+    return (
+        bulk.serialized(_HH, household | {"document": document}),
+        bulk.serialized(_REV, revision | {"document": document}),
+    )
 
 
 def add_revisions(rows: list[dict]) -> None:

@@ -81,6 +81,9 @@ class Plan:
     conflicts: list[dict] = field(default_factory=list)
     attachments: list[str] = field(default_factory=list)
 
+    def __post_init__(self):
+        self.household, self.revision = store.write_ready(self.household, self.revision)
+
 
 def push(user: User, device_id: str, ops: list) -> list[dict]:
     """One result per operation, in the order sent."""

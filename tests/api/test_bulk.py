@@ -171,3 +171,20 @@ def test_a_left_out_column_gets_its_python_default(county):
     )
     assert created is not None
     assert created.replace(tzinfo=created.tzinfo or UTC) >= before.replace(microsecond=0)
+
+
+def test_json_serialised_while_planning_is_stored_as_the_value_itself(county):
+    household = _households(1)[0]
+    value = {"文字": AWKWARD, "n": 12345678901234567890, "x": [None, 1.5]}
+    ready = bulk.serialized(CONFLICT, _conflict(household, "ready.1", base_value=value))
+    assert isinstance(ready["base_value"], bulk.JsonText)
+    assert ready["server_value"] == "null" and ready["path"] == "ready.1"  # only JSON columns
+    bulk.insert_rows(CONFLICT, [ready, _conflict(household, "ready.2", base_value=value)])
+    db.session.commit()
+    stored = db.session.execute(
+        select(CONFLICT.c.base_value, cast(CONFLICT.c.base_value, Text), CONFLICT.c.server_value)
+        .where(CONFLICT.c.path.like("ready.%"))
+        .order_by(CONFLICT.c.path)
+    ).all()
+    assert stored[0] == stored[1]  # not a JSON string holding the text: the same JSON
+    assert stored[0][0] == value and stored[0][2] is None
