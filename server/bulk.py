@@ -33,12 +33,11 @@ class JsonText(str):
 
 def serialized(table: Table, row: dict) -> dict:
     """`row` with the values of its JSON columns serialised now (the engine's JSON text)."""
-    return {
-        key: JsonText(dumps(value))
-        if key in _json_keys(table) and type(value) is not JsonText
-        else value
-        for key, value in row.items()
-    }
+    row = dict(row)
+    for key in _json_keys(table).intersection(row):
+        if type(row[key]) is not JsonText:
+            row[key] = JsonText(dumps(row[key]))
+    return row
 
 
 @cache

@@ -367,10 +367,7 @@ def _plan(caller: Caller, device_id: str, op: dict, row, base) -> Plan:
         result=result,
         attachments=_attachments(row.id, document),
     )
-    old = {m["id"]: m for m in records.member_rows(row.document.get("members") or [])}
-    new = {m["id"]: m for m in records.member_rows(document.get("members") or [])}
-    plan.members_written = [m for member_id, m in new.items() if old.get(member_id) != m]
-    plan.members_gone = [i for i in old if i not in new or old[i] != new[i]]
+    plan.members_written, plan.members_gone = _member_changes(row.document, document)
     plan.conflicts = [
         {
             "household_id": row.id,
@@ -388,6 +385,33 @@ def _plan(caller: Caller, device_id: str, op: dict, row, base) -> Plan:
         for c in conflicts
     ]
     return plan
+
+
+def _member_changes(old_doc: dict, new_doc: dict) -> tuple[list[dict], list[str]]:
+    """(the member projection's rows to write, the member ids whose rows go): only the members
+    whose projected columns changed. An edit touches one or two members of a household, so the
+    projection is made only of members whose document entry is not equal as a whole."""
+    old = _by_id(old_doc.get("members") or [])
+    new = _by_id(new_doc.get("members") or [])
+    written, gone = [], []
+    for member_id, member in new.items():
+        before = old.get(member_id)
+        if before == member:
+            continue
+        row = records.member_rows([member])[0]
+        if before is None:
+            written.append(row)
+        elif records.member_rows([before])[0] != row:
+            written.append(row)
+            gone.append(member_id)
+    gone += [member_id for member_id in old if member_id not in new]
+    return written, gone
+
+
+def _by_id(members: list[dict]) -> dict:
+    """The members that have an id (the only ones the projection holds), by id; of two with one
+    id, the last, as the projection's key keeps it."""
+    return {m["id"]: m for m in members if m.get("id")}
 
 
 def _plan_create(caller: Caller, device_id: str, op: dict) -> Plan:

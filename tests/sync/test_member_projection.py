@@ -59,3 +59,28 @@ def test_renamed_added_and_removed_members_are_projected(
     now = surveyor.download(draft_household)
     assert others[0]["id"] not in {m["id"] for m in now["document"]["members"]}
     assert projection(app, draft_household) == expected(now["document"])
+
+
+def test_an_edit_outside_the_projection_leaves_its_row_and_one_inside_rewrites_it(
+    app, surveyor, draft_household
+):
+    """Only members whose projected columns changed are rewritten; the others keep their rows."""
+    household = surveyor.download(draft_household)
+    head, *others = household["document"]["members"]
+    labour = "丧失劳动力" if head.get("labour") != "丧失劳动力" else "普通劳动力"
+    political = "中共党员" if head.get("political") != "中共党员" else "群众"
+    [pushed] = surveyor.push(
+        surveyor.op(
+            household,
+            {
+                f"members.{head['id']}.labour": labour,
+                f"members.{others[0]['id']}.political": political,
+            },
+        )
+    )
+    assert pushed["status"] == "applied", pushed
+    now = surveyor.download(draft_household)
+    rows = {m["id"]: m for m in projection(app, draft_household)}
+    assert list(rows.values()) == expected(now["document"])
+    assert rows[head["id"]]["labour"] == labour
+    assert rows[others[0]["id"]] == records.member_rows([others[0]])[0]
