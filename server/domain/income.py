@@ -1,6 +1,6 @@
 """Section C arithmetic: group sums, net income and per-capita net income (README §3C)."""
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from server.domain import money
 
@@ -40,7 +40,12 @@ def is_counted(member: dict) -> bool:
 
 
 def counted_members(members: list | None) -> list[dict]:
-    return [m for m in (members or []) if isinstance(m, dict) and is_counted(m)]
+    # is_counted() written out: it runs for every member of every push
+    return [
+        m
+        for m in (members or [])
+        if isinstance(m, dict) and m.get("change_reason") not in LEAVING_REASONS
+    ]
 
 
 def household_size(members: list | None) -> int:
@@ -53,13 +58,23 @@ GROUP_ITEMS = {
 }
 
 
+# (item key, summary key of its group), in form order: the order each group adds its items in
+ITEM_GROUPS = tuple((key, name) for name, keys in GROUP_ITEMS.items() for key in keys)
+
+
 def group_sums(income: dict | None) -> dict[str, Decimal]:
-    """The four income groups and the business cost; a missing item is zero."""
+    """The four income groups and the business cost; a missing item is zero.
+
+    Each group adds its items from 0.00, so its sum has at least two places; a missing item is
+    skipped rather than added, since adding 0.00 then changes neither the value nor the places.
+    """
     income = income or {}
-    sums = {}
-    for name, keys in GROUP_ITEMS.items():
-        sums[name] = sum((money.parse_or_zero(income.get(k)) for k in keys), money.ZERO)
-    sums["business_cost"] = money.parse_or_zero(income.get("cost_business"))
+    sums = dict.fromkeys(GROUPS, money.ZERO)
+    for key, group in ITEM_GROUPS:
+        value = income.get(key)
+        if value is not None:
+            sums[group] += money.read_or_zero(value)
+    sums["business_cost"] = money.read_or_zero(income.get("cost_business"))
     return sums
 
 
@@ -67,18 +82,30 @@ def per_capita(net_income: Decimal, size: int) -> Decimal | None:
     """Half-up to two places (away from zero for a negative half); None when nobody counts."""
     if size <= 0:
         return None
-    return (net_income / Decimal(size)).quantize(money.CENT, rounding=ROUND_HALF_UP)
+    return money.cents(net_income / Decimal(size))
 
 
 def compute(document: dict) -> dict:
     """Every income figure of the summary, as Decimals (and an int size)."""
     sums = group_sums(document.get("income"))
-    annual = sum((sums[g] for g in GROUPS), money.ZERO)
+    return figures(sums, household_size(document.get("members")))
+
+
+def figures(sums: dict[str, Decimal], size: int) -> dict:
+    """compute() from the group sums and the household size (the summary has both at hand)."""
+    annual = (
+        sums["wage_income"]
+        + sums["business_income"]
+        + sums["property_income"]
+        + sums["transfer_income"]
+    )
     net = annual - sums["business_cost"]
-    size = household_size(document.get("members"))
     return {
         "household_size": size,
-        **{g: sums[g] for g in GROUPS},
+        "wage_income": sums["wage_income"],
+        "business_income": sums["business_income"],
+        "property_income": sums["property_income"],
+        "transfer_income": sums["transfer_income"],
         "annual_income": annual,
         "business_cost": sums["business_cost"],
         "net_income": net,

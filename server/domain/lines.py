@@ -32,10 +32,13 @@ def satisfies(amount, line: dict) -> bool:
     """
     if amount is None:
         return False
-    value = money.quantize(money.parse(amount))
-    return compare(value, line["comparison"], money.parse(line["amount"]))
+    value = money.cents(money.read(amount))
+    return compare(value, line["comparison"], money.read(line["amount"]))
 
 
 def by_purpose(lines: list[dict], purpose: str) -> dict | None:
     """The first line with a purpose (exit, monitoring); a campaign has at most one of each."""
-    return next((line for line in lines or [] if line.get("purpose") == purpose), None)
+    for line in lines or []:
+        if line.get("purpose") == purpose:
+            return line
+    return None

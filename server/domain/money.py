@@ -99,6 +99,44 @@ def to_str(amount: Decimal) -> str:
     return f"{q:f}"
 
 
+def cents(amount: Decimal) -> Decimal:
+    """quantize(), with the rounding passed by position: _decimal takes a keyword argument
+    several times longer to read than the rounding itself, and every summary rounds a dozen times.
+    """
+    return amount.quantize(CENT, ROUND_HALF_UP)
+
+
+def to_wire(amount: Decimal) -> str:
+    """to_str() by a shorter road, for the eight figures of every summary.
+
+    A Decimal quantized to CENT has exponent -2, and str() writes such a number without an
+    exponent, with the same digits as format 'f' (which costs several times more).
+    """
+    q = amount.quantize(CENT, ROUND_HALF_UP)  # cents(), without the call
+    return str(q) if q else "0.00"  # zero and -0.00 alike
+
+
+def read(value) -> Decimal:
+    """parse(), with what the summary meets most read in one step: the wire form ("1234.50",
+    unsigned and unpadded, which Decimal() takes as it is) and a finite Decimal.
+
+    Anything else takes parse()'s road, and gets its answer or its MoneyError.
+    """
+    kind = type(value)
+    if kind is str and value.replace(".", "", 1).isdecimal():
+        return Decimal(value)
+    if kind is Decimal and value.is_finite():
+        return value
+    return parse(value)
+
+
+def read_or_zero(value) -> Decimal:
+    """parse_or_zero() by read()'s shortcut: up to 17 income items per summary."""
+    if type(value) is str and value.replace(".", "", 1).isdecimal():
+        return Decimal(value)
+    return parse_or_zero(value)
+
+
 def normalize(value) -> str:
     """Parse and write back with two places (half-up)."""
     return to_str(parse(value))

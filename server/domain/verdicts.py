@@ -22,9 +22,17 @@ EXITED_STATUSES = frozenset({"已脱贫", "脱贫不稳定户"})
 POOR_STATUS = "未脱贫"
 
 
-def medical_ok(document: dict) -> bool:
-    """Every counted member is in one of the two basic medical insurances."""
-    return all(m.get("medical_insurance") for m in income.counted_members(document.get("members")))
+def medical_ok(document: dict, counted: list[dict] | None = None) -> bool:
+    """Every counted member is in one of the two basic medical insurances.
+
+    `counted`: the document's counted members, when the caller has them already.
+    """
+    if counted is None:
+        counted = income.counted_members(document.get("members"))
+    for member in counted:
+        if not member.get("medical_insurance"):
+            return False
+    return True
 
 
 def housing_ok(document: dict) -> bool:
@@ -32,18 +40,19 @@ def housing_ok(document: dict) -> bool:
     return (document.get("household") or {}).get("danger_grade") not in DANGEROUS_GRADES
 
 
-def guarantee_values(document: dict) -> dict[str, bool | None]:
+def guarantee_values(document: dict, counted: list[dict] | None = None) -> dict[str, bool | None]:
     """Typed items from section D (None when missing) plus the two derived ones."""
     typed = document.get("guarantees") or {}
     values = {key: typed.get(key) for key in GUARANTEES}
-    values["medical_ok"] = medical_ok(document)
+    values["medical_ok"] = medical_ok(document, counted)
     values["housing_ok"] = housing_ok(document)
     return values
 
 
-def unmet_guarantees(document: dict) -> list[str]:
+def unmet_guarantees(document: dict, counted: list[dict] | None = None) -> list[str]:
     """A missing answer is unmet: the surveyor must confirm each item, not leave it blank."""
-    return [key for key, value in guarantee_values(document).items() if value is not True]
+    values = guarantee_values(document, counted)
+    return [key for key, value in values.items() if value is not True]
 
 
 def exit_eligible(per_capita: Decimal | None, met: bool, campaign_lines: list[dict]) -> bool:
