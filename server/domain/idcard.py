@@ -45,22 +45,36 @@ def checked(number) -> tuple[str | None, str | None]:
     """
     if not isinstance(number, str):
         return "身份证号应为文本", None
-    n = number.strip().upper()  # normalize()
-    # _SHAPE18.match(n), without the regex engine: `\d` is what isdecimal() asks, and a stripped
-    # text has no trailing newline (the one thing `$` would also have matched).
-    if len(n) != 18 or not (n.isdecimal() or (n[17] == "X" and n[:17].isdecimal())):
-        if _SHAPE15.match(n):
-            return "请填写18位身份证号（15位旧号码需升级）", None
-        return "身份证号应为18位，前17位为数字，末位为数字或X", None
-    born, sex = _read(n)
+    n = number.strip()
+    # _SHAPE18.match(normalize(n)), without the regex engine: `\d` is what isdecimal() asks, a
+    # stripped text has no trailing newline (the one thing `$` would also have matched), and
+    # digits have no case: only a number with something else in it is upper-cased.
+    if n.isdecimal():
+        if len(n) != 18:
+            return _shape_problem(n), None
+    else:
+        n = n.upper()
+        if len(n) != 18 or not (n[17] == "X" and n[:17].isdecimal()):
+            return _shape_problem(n), None
+    try:  # "yyyymmdd" of ASCII digits, the usual: a third of what _read() costs
+        born = dt.date.fromisoformat(n[6:14])
+    except ValueError:  # another script's digits (which int() reads), or no such date
+        born = _read(n)[0]
     if born is None or born.year < 1800:
         return "身份证号中的出生日期无效", None
-    if _check_char(n[:17]) != n[17]:
+    if CHECK_CHARS[2 * int(n[:17], 13) % 11] != n[17]:  # _check_char(), without the call
         return "身份证号校验位不正确", None
     if len(_READINGS) >= _READINGS_MAX:
         _READINGS.clear()
-    _READINGS[n] = born, sex
+    _READINGS[n] = born, "男" if int(n[16]) % 2 else "女"
     return None, n
+
+
+def _shape_problem(n: str) -> str:
+    """What is wrong with a normalized number that is not 17 digits and a check character."""
+    if _SHAPE15.match(n):
+        return "请填写18位身份证号（15位旧号码需升级）"
+    return "身份证号应为18位，前17位为数字，末位为数字或X"
 
 
 # What checked() read from the last valid numbers it passed, for read_valid(): validation checks

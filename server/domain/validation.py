@@ -8,11 +8,15 @@ Every pushed operation is validated (twice when it merges), so a definition is f
 tuples and closures (`compiled`): labels, messages, options, patterns and bounds are read once per
 process, not once per field of every document. The checks themselves are the ones described here.
 A document is then walked by the values it has, not by the ~190 fields of the form, and its
-messages put in form order (`_check_fields`).
+messages put in form order (`_check_fields`). Most values are valid as they stand, which the
+compiled field says without a call: a yes/no answer, a listed option, a name of an allowed length,
+a single health status. The checks read the wire form devices send first ("1234.50", "2020-10-12",
+an 18-digit ID number) and leave anything else to the general reading, which words the problem.
 """
 
 import datetime as dt
 import re
+import sys
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
@@ -58,10 +62,12 @@ def validate(
     clean: dict = {}
     for section in form.sections:
         value = document.get(section.key)
-        if section.is_group:
-            clean[section.key] = _check_group(section, value, document, out, check_required)
-        else:
+        if not section.is_group:
             clean[section.key] = _check_repeat(section, value, document, out, check_required)
+        elif type(value) is dict:  # _check_group() without the call, for the usual case
+            clean[section.key] = _check_fields(section, value, None, document, out, check_required)
+        else:
+            clean[section.key] = _check_group(section, value, document, out, check_required)
     out += crosschecks.check(clean, today, check_required)
     out += plausibility.check(clean)
     return out
@@ -71,6 +77,10 @@ def validate(
 
 
 class Field(NamedTuple):
+    # Values valid as they stand, known without calling check(), for a field always asked:
+    options: frozenset  # text: a select's listed options
+    longest: int  # text of 1 to `longest` characters (-1: a field whose text must be checked)
+    choices: frozenset  # a list of one of these: a multi-select's options
     key: str
     index: int  # place in the form: messages are written in this order
     relevant: object  # conditions.predicate(...), None when always asked
@@ -87,7 +97,6 @@ class Section:
     # Field's order: Python unpacks a tuple subclass (a NamedTuple) through an iterator, 3x slower.
     fields: dict[str, tuple]
     yes_no: frozenset  # boolean fields always asked: True or False is valid as it stands
-    options: dict[str, frozenset]  # select fields always asked: a listed option is valid as it is
     known: frozenset  # every field key, computed ones too (none is "unknown"); a row's "id"
     # The required fields, as (key, index, missing): those asked whatever the answers (and
     # their keys), and those asked when a condition holds, as (condition, keys, fields) with
@@ -95,6 +104,7 @@ class Section:
     always_required: frozenset
     required: tuple[tuple[str, int, str], ...]
     required_if: tuple[tuple[object, frozenset, tuple[tuple[str, int, str], ...]], ...]
+    has_required: bool  # required or required_if has a field
     ask_first: tuple  # conditions that may raise: asked before anything else, in form order
     copy_rows: bool  # a row's own fields are a copy without its id (else the row itself)
     min_items: int
@@ -157,7 +167,7 @@ def _compile_section(section: dict) -> Section:
         key=section["key"],
         is_group=is_group,
         fields=fields,
-        **_valid_as_is(asked),
+        yes_no=_yes_no(asked),
         known=frozenset(f["key"] for f in section["fields"]) | (set() if is_group else {"id"}),
         always_required=frozenset(f.key for f in required),
         required=tuple((f.key, f.index, f.missing) for f in required),
@@ -165,6 +175,7 @@ def _compile_section(section: dict) -> Section:
             (relevant, frozenset(key for key, _, _ in group), tuple(group))
             for _, relevant, group in required_if
         ),
+        has_required=bool(required or required_if),
         ask_first=ask_first,
         copy_rows=not is_group and bool(reads_id),
         min_items=section.get("min_items", 0),
@@ -180,26 +191,54 @@ def _compile_field(field: dict, index: int) -> Field:
         required=bool(field.get("required")),
         missing=f"请填写{field['label']}",
         check=checker(field),
+        options=_valid_as_is(field),
+        longest=_longest_as_is(field),
+        choices=_one_choice_as_is(field),
     )
 
 
-def _valid_as_is(fields: list[dict]) -> dict:
-    """The values check() would return unchanged with no problem, known without calling it.
+def _valid_as_is(field: dict) -> frozenset:
+    """The text values check() would return unchanged with no problem, known without calling it.
 
-    A yes/no answer and a listed option are half the fields of a household: accepting them
-    straight away saves a lookup of the field and a call each. An empty option is left out:
-    empty means "not filled". Fields with a condition are left out too: it must be asked first.
+    A listed option is a third of the values of a household: accepting it straight away saves a
+    call. A field with a condition has none: the condition must be asked first.
     """
+    if field["type"] != "select" or field.get("relevant") is not None:
+        return _NO_OPTIONS
+    return _listed(field)
+
+
+def _listed(field: dict) -> frozenset:
+    """The field's text options but the empty one, which means "not filled"."""
+    return _texts(field.get("options", [])) - {""}
+
+
+def _longest_as_is(field: dict) -> int:
+    """The longest text a plain text field takes as it is: no pattern, no condition to ask.
+
+    Names, units and titles are most of the text of a household; -1 when check() must read it.
+    """
+    if field["type"] != "text" or "pattern" in field or field.get("relevant") is not None:
+        return -1
+    if "max_length" not in field:
+        return sys.maxsize
+    longest = field["max_length"]
+    return longest if type(longest) is int else -1  # another kind of bound: check() compares
+
+
+def _one_choice_as_is(field: dict) -> frozenset:
+    """The options a multi-select takes alone as they are (a health status, most often)."""
+    if field["type"] != "multiselect" or field.get("relevant") is not None:
+        return _NO_OPTIONS
+    if "max" in field and not (type(field["max"]) is int and field["max"] >= 1):
+        return _NO_OPTIONS  # one choice may be too many: check() says so
+    return _listed(field)
+
+
+def _yes_no(fields: list[dict]) -> frozenset:
+    """The boolean fields always asked: True or False is valid as it stands, without a lookup."""
     always = [f for f in fields if f.get("relevant") is None]
-    options = {}
-    for f in always:
-        if f["type"] == "select":
-            try:  # text equals only text of the same hash: a set answers as the list would
-                options[f["key"]] = frozenset(f.get("options", [])) - {""}
-            except TypeError:
-                pass  # an option that is not text: check() compares one by one
-    yes_no = frozenset(f["key"] for f in always if f["type"] == "boolean")
-    return {"yes_no": yes_no, "options": options}
+    return frozenset(f["key"] for f in always if f["type"] == "boolean")
 
 
 # --- sections and fields --------------------------------------------------------------------
@@ -211,7 +250,7 @@ def _check_group(section: Section, value, document, out, check_required) -> dict
     if not isinstance(value, dict):
         out.append(message(section.key, "该部分数据格式不正确"))
         return {}
-    return _check_fields(section, value, section.key, document, out, check_required)
+    return _check_fields(section, value, None, document, out, check_required)
 
 
 def _check_repeat(section: Section, value, document, out, check_required) -> list[dict]:
@@ -233,16 +272,18 @@ def _check_repeat(section: Section, value, document, out, check_required) -> lis
             out.append(message(f"{key}.{row_id}", "id重复"))
             continue
         seen.add(row_id)
-        values = {k: v for k, v in row.items() if k != "id"} if section.copy_rows else row
-        clean = _check_fields(section, values, f"{key}.{row_id}", document, out, check_required)
         if section.copy_rows:
+            values = {k: v for k, v in row.items() if k != "id"}
+            clean = _check_fields(section, values, row_id, document, out, check_required)
             clean["id"] = row_id
+        else:
+            clean = _check_fields(section, row, row_id, document, out, check_required)
         rows.append(clean)
     return rows
 
 
-def _check_fields(section: Section, values, prefix, document, out, check_required) -> dict:
-    """The clean values of one group or row; a path is only written for a message.
+def _check_fields(section: Section, values, row_id, document, out, check_required) -> dict:
+    """The clean values of one group, or of the row row_id (None for a group).
 
     The values present are walked, not the ~190 fields of the form, most of them absent from
     any one household; the required ones that are absent are looked up apart. The messages
@@ -252,22 +293,27 @@ def _check_fields(section: Section, values, prefix, document, out, check_require
     if section.ask_first:  # conditions that may raise: asked first, in form order, as they were
         for relevant in section.ask_first:
             relevant(values, document)
-    fields, yes_no, options = section.fields, section.yes_no, section.options
+    fields, yes_no = section.fields, section.yes_no
     found: list[tuple[int, str, str, bool]] = []  # (form index, key, text, the value is invalid)
     clean = dict(values)
     for key, value in values.items():
-        kind = type(value)
-        if kind is bool and key in yes_no or kind is str and value in options.get(key, _NO_OPTIONS):
-            continue  # a yes/no answer or a listed option: half the values of a household
+        if (value is True or value is False) and key in yes_no:
+            continue  # a yes/no answer (bool has no other values): a third of a household's
         field = fields.get(key)
         if field is None:
             if key not in section.known:  # before the fields' messages, in the document's order
-                out.append(message(f"{prefix}.{key}", "未知字段"))
+                out.append(message(_path(section, row_id, key), "未知字段"))
                 del clean[key]
             elif key != "id":  # a row's id stays: a group's is unknown, a row's copy has none
                 del clean[key]  # a field the server derives
             continue
-        _, index, relevant, required, missing, check = field
+        kind = type(value)
+        if kind is str:
+            if value in field[0] or 0 < len(value) <= field[1]:
+                continue  # a listed option, or a text of an allowed length: another third
+        elif kind is list and len(value) == 1 and type(value[0]) is str and value[0] in field[2]:
+            continue  # one listed option of a multi-select
+        _, _, _, _, index, relevant, required, missing, check = field
         if relevant is not None and not relevant(values, document):
             del clean[key]  # a value left over from an earlier answer is ignored, not an error
             continue
@@ -280,9 +326,9 @@ def _check_fields(section: Section, values, prefix, document, out, check_require
         if problem:
             del clean[key]
             found.append((index, key, problem, True))
-        else:
+        elif parsed is not value:  # text is its own clean value: no need to store it again
             clean[key] = parsed
-    if check_required:  # the required fields absent, which the walk above has not seen
+    if check_required and section.has_required:  # the required fields absent: not walked above
         present = values.keys()
         if not present >= section.always_required:
             found += _absent(section.required, present)
@@ -291,11 +337,16 @@ def _check_fields(section: Section, values, prefix, document, out, check_require
                 found += _absent(group, present)
     if found:
         found.sort()
-        out += [message(f"{prefix}.{key}", text) for _, key, text, _ in found]
+        out += [message(_path(section, row_id, key), text) for _, key, text, _ in found]
         invalid = [key for _, key, _, is_invalid in found if is_invalid]
         if invalid:
             clean[INVALID] = frozenset(invalid)
     return clean
+
+
+def _path(section: Section, row_id: str | None, key: str) -> str:
+    """A message's path: written only for a message, not for every row."""
+    return f"{section.key}.{key}" if row_id is None else f"{section.key}.{row_id}.{key}"
 
 
 def _absent(required, present) -> list[tuple[int, str, str, bool]]:
@@ -341,8 +392,11 @@ def _text(field, label):
 
 def _integer(field, label):
     wrong, within = f"{label}应为整数", _within(field, label)
+    low, high = (_int_if_whole(bound) for bound in _bounds(field))
 
     def check(value):
+        if type(value) is int and low <= value <= high:  # the usual answer, without a call
+            return None, value
         if isinstance(value, bool):
             return wrong, None
         if isinstance(value, int):
@@ -356,28 +410,45 @@ def _integer(field, label):
 
 def _decimal(field, label):
     wrong, within = f"{label}应为数字", _within(field, label)
+    low, high = _bounds(field)
 
     def check(value):
-        if type(value) is str:  # the wire form, asked first
-            text = value.strip()
-        elif isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
-            return wrong, None
+        if type(value) is str and value.replace(".", "", 1).isdecimal():
+            number = Decimal(value)  # unsigned, as devices send it: no space to strip, no call
         else:
-            text = repr(value) if isinstance(value, float) else str(value).strip()
-        number = money.read_plain(text)  # the text a decimal field accepts is that of an amount
-        if number is None:
-            return wrong, None
+            number = _read_decimal(value)
+            if number is None:
+                return wrong, None
+        if low <= number <= high:
+            return None, number
         return within(number)
 
     return check
 
 
+def _read_decimal(value) -> Decimal | None:
+    """The number a decimal field reads in a value, None when it is not one."""
+    if type(value) is str:  # the wire form, asked first
+        text = value.strip()
+    elif isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
+        return None
+    else:
+        text = repr(value) if isinstance(value, float) else str(value).strip()
+    return money.read_plain(text)  # the text a decimal field accepts is that of an amount
+
+
 def _money(field, label):
     wrong, too_precise = f"{label}应为金额（如 1234.50）", f"{label}最多保留两位小数"
     within = _within(field, label)
+    low, high = _bounds(field)
 
     def check(value):
-        try:
+        if type(value) is str and value[-3:-2] == "." and value.replace(".", "", 1).isdecimal():
+            amount = Decimal(value)  # "1234.50", what devices send: unsigned, two places, no space
+            if low <= amount <= high:
+                return None, amount
+            return within(amount)
+        try:  # anything else: money's own reading, which says what is wrong with it
             amount, places = money.parse_with_places(value)
         except money.MoneyError:
             return wrong, None
@@ -390,8 +461,11 @@ def _money(field, label):
 
 def _select(field, label):
     options, one_only = field.get("options", []), f"{label}只能选择一项"
+    texts = _texts(options)
 
     def check(value):
+        if type(value) is str and value in texts:  # a listed option, the usual answer
+            return None, value
         if isinstance(value, list):
             return one_only, None
         if value not in options:
@@ -404,20 +478,32 @@ def _select(field, label):
 def _multiselect(field, label):
     options, has_max, most = field.get("options", []), "max" in field, field.get("max")
     too_many = f"{label}最多选择{most}项"
+    texts = _texts(options)
 
     def check(value):
         if not isinstance(value, list):
             return f"{label}应为多选列表", None
         for v in value:
-            if v not in options:
+            if not (type(v) is str and v in texts) and v not in options:
                 return f"{label}的选项“{v}”无效", None  # the first one
-        if len(set(value)) != len(value):
+        if len(value) > 1 and len(set(value)) != len(value):  # one choice has no duplicate
             return f"{label}有重复选项", None
         if has_max and len(value) > most:
             return too_many, list(value)
         return None, list(value)
 
     return check
+
+
+def _texts(options) -> frozenset:
+    """The options that are text, as a set: a text value is in it exactly when it is listed.
+
+    (Text equals only text of the same hash.) Options of other types are left to the list.
+    """
+    try:
+        return frozenset(o for o in options if type(o) is str)
+    except TypeError:  # options that are not a list: the list's own test decides
+        return frozenset()
 
 
 def _boolean(field, label):
@@ -429,6 +515,11 @@ def _date(field, label):
     wrong = f"{label}应为日期（年-月-日）"
 
     def check(value):
+        if type(value) is str and len(value) == 10 and value[4] == value[7] == "-":
+            try:  # fromisoformat() reads "yyyy-mm-dd" of ASCII digits only at this length
+                return None, dt.date.fromisoformat(value)
+            except ValueError:
+                pass  # the general test below words it
         try:
             if not isinstance(value, str) or not _DATE.fullmatch(value):
                 raise ValueError
@@ -445,6 +536,8 @@ def _idcard(field, label):
 
 def _phone(field, label):
     def check(value):
+        if type(value) is str and len(value) == 11 and value[0] == "1" and value.isdecimal():
+            return None, value  # what PHONE matches, without the regex: `\d` is isdecimal()
         if not isinstance(value, str) or not PHONE.match(value):
             return "手机号应为11位数字", None
         return None, value
@@ -498,8 +591,7 @@ def _within(field, label):
     A missing bound is an infinite one, which no number passes: one comparison each, no test.
     """
     unit = field.get("unit", "")
-    low = Decimal(str(field["min"])) if "min" in field else Decimal("-Infinity")
-    high = Decimal(str(field["max"])) if "max" in field else Decimal("Infinity")
+    low, high = _bounds(field)
     too_small = f"{label}不能小于{field.get('min')}{unit}"
     too_big = f"{label}不能大于{field.get('max')}{unit}"
 
@@ -511,3 +603,22 @@ def _within(field, label):
         return None, number
 
     return within
+
+
+def _bounds(field) -> tuple[Decimal, Decimal]:
+    """(min, max) as Decimal; a missing one is infinite."""
+    low = Decimal(str(field["min"])) if "min" in field else Decimal("-Infinity")
+    high = Decimal(str(field["max"])) if "max" in field else Decimal("Infinity")
+    return low, high
+
+
+def _int_if_whole(bound: Decimal):
+    """A whole bound as an int, which an int compares with 3x faster than with a Decimal.
+
+    Python compares int with int or float exactly, so the answers stay those of the Decimal.
+    """
+    if bound.is_infinite():
+        return float(bound)
+    if bound.is_finite() and bound == bound.to_integral_value():
+        return int(bound)
+    return bound
