@@ -55,6 +55,25 @@ def insert_rows(table: Table, rows: list[dict]) -> None:
             _conn().exec_driver_sql(_insert_sql(table, keys), _arrays(table, keys, same))
 
 
+def insert_copying(
+    table: Table, rows: list[dict], column: str, source: Table, on: tuple[tuple[str, str], ...]
+) -> int:
+    """INSERT the rows, each with `column` copied from the `source` row whose columns equal the
+    row's values named in `on` ((key, source column), ...); returns how many rows were inserted
+    (a row with no such source row is not). A value copied inside the database is neither sent
+    again nor, on PostgreSQL, parsed and compressed again."""
+    total, sqlite = 0, is_sqlite()
+    for keys, same in _by_keys([_with_defaults(table, row) for row in rows]):
+        if sqlite:
+            sql = _sqlite_insert_copying(table, keys, column, source, on)
+            params = _tuples(table, keys + tuple(k for k, _ in on), same)
+        else:
+            sql = _insert_copying_sql(table, keys, column, source, on)
+            params = _arrays(table, keys, same)
+        total += _conn().exec_driver_sql(sql, params).rowcount
+    return total
+
+
 def _with_defaults(table: Table, row: dict) -> dict:
     """The row with the Python-side defaults of the columns it leaves out, as an ORM insert has."""
     missing = [c for c in _defaulted(table) if c.key not in row]
@@ -130,6 +149,18 @@ def _sqlite_delete(table: Table, columns: tuple[str, ...]) -> str:
     )
 
 
+@cache
+def _sqlite_insert_copying(table: Table, keys, column: str, source: Table, on) -> str:
+    quote = _SQLITE.identifier_preparer.quote
+    name = quote(source.name)
+    marks = ", ".join("?" for _ in keys)
+    match = " AND ".join(f"{quote(c)} = ?" for _, c in on)
+    return (
+        f"INSERT INTO {quote(table.name)} ({', '.join(quote(k) for k in keys)}, {quote(column)}) "
+        f"SELECT {marks}, {quote(column)} FROM {name} WHERE {match}"
+    )
+
+
 def _tuples(table: Table, keys, rows: list[dict], where: dict | None = None) -> list[tuple]:
     """The rows as tuples in the order of `keys`, each value converted as its column's type
     converts it for this engine (JSON to text, datetimes to SQLite's text, and so on)."""
@@ -189,6 +220,19 @@ def _insert_sql(table: Table, keys: tuple[str, ...]) -> str:
     return (
         f"INSERT INTO {quote(table.name)} ({', '.join(quote(k) for k in keys)}) "
         f"SELECT {values} FROM {_unnest(table, keys)}"
+    )
+
+
+@cache
+def _insert_copying_sql(table: Table, keys, column: str, source: Table, on) -> str:
+    quote = _PG.identifier_preparer.quote
+    values = ", ".join(_value(table, keys, key) for key in keys)
+    name = quote(source.name)
+    match = " AND ".join(f"{name}.{quote(c)} = {_value(table, keys, k)}" for k, c in on)
+    return (
+        f"INSERT INTO {quote(table.name)} ({', '.join(quote(k) for k in keys)}, {quote(column)}) "
+        f"SELECT {values}, {name}.{quote(column)} FROM {_unnest(table, keys)} "
+        f"JOIN {name} ON {match}{_looked_up(source, keys, on[0][0], on[0][1])}"
     )
 
 

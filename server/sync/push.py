@@ -363,7 +363,7 @@ def _plan(caller: Caller, device_id: str, op: dict, row, base) -> Plan:
         household=_columns(document, row.campaign_id, version, caller, now)
         | state
         | {"review_state": _submitted(caller, row.review_state, op)},
-        revision=_revision(op, caller, device_id, kind, version, document, result, now),
+        revision=_revision(op, caller, device_id, kind, version, result, now),
         result=result,
         attachments=_attachments(row.id, document),
     )
@@ -447,7 +447,7 @@ def _plan_create(caller: Caller, device_id: str, op: dict) -> Plan:
         village_id=village_id,
         expected_version=None,
         household=household,
-        revision=_revision(op, caller, device_id, "create", 1, document, result, now),
+        revision=_revision(op, caller, device_id, "create", 1, result, now),
         result=result,
         members_written=records.member_rows(document.get("members") or []),
         attachments=_attachments(op["household_id"], document),
@@ -463,7 +463,8 @@ def _columns(document: dict, campaign_id: int, version: int, caller: Caller, now
     }
 
 
-def _revision(op, caller, device_id, kind, version, document, result, now) -> dict:
+def _revision(op, caller, device_id, kind, version, result, now) -> dict:
+    """The revision row, but its document: the store copies the one the household row was given."""
     return {
         "household_id": op["household_id"],
         "version": version,
@@ -473,7 +474,6 @@ def _revision(op, caller, device_id, kind, version, document, result, now) -> di
         "device_id": device_id,
         "op_id": op["op_id"],
         "changes": op["changes"],
-        "document": document,
         "result": result,
         "created_at": now,
     }

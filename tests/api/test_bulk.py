@@ -7,7 +7,7 @@ from sqlalchemy import Text, cast, insert, select
 
 from server import bulk
 from server.extensions import db
-from server.models import Conflict, Household, Member
+from server.models import Conflict, Household, Member, Revision
 
 CONFLICT = Conflict.__table__
 HOUSEHOLD = Household.__table__
@@ -188,3 +188,50 @@ def test_json_serialised_while_planning_is_stored_as_the_value_itself(county):
     ).all()
     assert stored[0] == stored[1]  # not a JSON string holding the text: the same JSON
     assert stored[0][0] == value and stored[0][2] is None
+
+
+def test_a_copied_column_comes_from_the_matching_source_row_only(county):
+    first, second = _households(2)
+    revision = Revision.__table__
+
+    def row(household, version, op_id):
+        return {
+            "household_id": household.id,
+            "version": version,
+            "base_version": version - 1,
+            "kind": "edit",
+            "op_id": op_id,
+            "changes": {},
+            "result": None,
+            "created_at": datetime(2026, 11, 23, tzinfo=UTC),
+        }
+
+    db.session.execute(  # make room: revisions at the households' current versions
+        revision.delete().where(
+            ((revision.c.household_id == first.id) & (revision.c.version == first.version))
+            | ((revision.c.household_id == second.id) & (revision.c.version == second.version))
+        )
+    )
+    rows = [
+        row(first, first.version, "copy-ok-1"),
+        row(second, second.version + 7, "copy-stale"),  # the household is not at that version
+        row(second, second.version, "copy-ok-2"),
+    ]
+    on = (("household_id", "id"), ("version", "version"))
+    assert bulk.insert_copying(revision, rows, "document", HOUSEHOLD, on) == 2
+    db.session.commit()
+    copied = dict(
+        db.session.execute(
+            select(revision.c.op_id, revision.c.document).where(revision.c.op_id.like("copy-%"))
+        ).all()
+    )
+    documents = dict(
+        db.session.execute(
+            select(HOUSEHOLD.c.id, HOUSEHOLD.c.document).where(
+                HOUSEHOLD.c.id.in_([first.id, second.id])
+            )
+        ).all()
+    )
+    assert set(copied) == {"copy-ok-1", "copy-ok-2"}
+    assert copied["copy-ok-1"] == documents[first.id]
+    assert copied["copy-ok-2"] == documents[second.id]
