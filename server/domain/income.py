@@ -73,8 +73,8 @@ def group_sums(income: dict | None) -> dict[str, Decimal]:
     for key, group in ITEM_GROUPS:
         value = income.get(key)
         if value is not None:
-            sums[group] += money.read_or_zero(value)
-    sums["business_cost"] = money.read_or_zero(income.get("cost_business"))
+            sums[group] += money.parse_or_zero(value)
+    sums["business_cost"] = money.parse_or_zero(income.get("cost_business"))
     return sums
 
 
@@ -82,7 +82,7 @@ def per_capita(net_income: Decimal, size: int) -> Decimal | None:
     """Half-up to two places (away from zero for a negative half); None when nobody counts."""
     if size <= 0:
         return None
-    return money.cents(net_income / Decimal(size))
+    return money.quantize(net_income / Decimal(size))
 
 
 def compute(document: dict) -> dict:

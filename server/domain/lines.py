@@ -32,8 +32,8 @@ def satisfies(amount, line: dict) -> bool:
     """
     if amount is None:
         return False
-    value = money.cents(money.read(amount))
-    return compare(value, line["comparison"], money.read(line["amount"]))
+    value = money.quantize(money.parse(amount))
+    return compare(value, line["comparison"], money.parse(line["amount"]))
 
 
 def by_purpose(lines: list[dict], purpose: str) -> dict | None:

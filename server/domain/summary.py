@@ -1,9 +1,8 @@
 """The summary shown live to the surveyor and stored with the record (CONTRIBUTING.md).
 
 web/static/js/income.js must give the same result; tests/golden/*.json pins both.
-It is computed for every operation a phone pushes: the members are filtered once (for the size
-and the medical guarantee), and amounts are read and rounded by money's short roads (read_or_zero,
-cents, to_wire), which give what parse_or_zero, quantize and to_str give.
+It is computed for every operation a phone pushes, so the members are filtered once (for the size
+and the medical guarantee).
 """
 
 from server.domain import income, lines, money, verdicts
@@ -18,14 +17,14 @@ def summarize(document: dict, campaign_lines: list[dict]) -> dict:
     met = not unmet
     return {
         "household_size": figures["household_size"],
-        "wage_income": money.to_wire(figures["wage_income"]),
-        "business_income": money.to_wire(figures["business_income"]),
-        "property_income": money.to_wire(figures["property_income"]),
-        "transfer_income": money.to_wire(figures["transfer_income"]),
-        "annual_income": money.to_wire(figures["annual_income"]),
-        "business_cost": money.to_wire(figures["business_cost"]),
-        "net_income": money.to_wire(figures["net_income"]),
-        "per_capita_net_income": None if per_capita is None else money.to_wire(per_capita),
+        "wage_income": money.to_str(figures["wage_income"]),
+        "business_income": money.to_str(figures["business_income"]),
+        "property_income": money.to_str(figures["property_income"]),
+        "transfer_income": money.to_str(figures["transfer_income"]),
+        "annual_income": money.to_str(figures["annual_income"]),
+        "business_cost": money.to_str(figures["business_cost"]),
+        "net_income": money.to_str(figures["net_income"]),
+        "per_capita_net_income": None if per_capita is None else money.to_str(per_capita),
         "guarantees_met": met,
         "unmet_guarantees": unmet,
         "exit_eligible": verdicts.exit_eligible(per_capita, met, campaign_lines),
