@@ -14,7 +14,7 @@ from decimal import Decimal
 
 import pytest
 
-from server.domain import forms, idcard, money, validation
+from server.domain import fieldchecks, forms, idcard, money, validation
 from server.domain.sample import sample_document
 
 ANNEX1 = forms.load("annex1")
@@ -46,7 +46,7 @@ def _general_money(field: dict, value):
 
 def test_an_amount_is_read_as_money_reads_it():
     field = FIELDS["wage_migrant"]
-    check = validation.checker(field)
+    check = fieldchecks.checker(field)
     samples = ["1234.50", "0.00", "-5.00", "5.5", "12.345", "١٢.٣٤", " 7.00", "7.00 ", ".50"]
     samples += _texts("0123456789.-+ e" + "٣５", 20000, 8, seed=1234)
     for value in samples:
@@ -56,7 +56,7 @@ def test_an_amount_is_read_as_money_reads_it():
 
 def test_a_decimal_is_read_as_a_plain_amount():
     field = FIELDS["land_forest"]  # 0 to 100000 亩
-    check = validation.checker(field)
+    check = fieldchecks.checker(field)
     for value in [
         "2.3",
         "0",
@@ -82,7 +82,7 @@ def test_a_decimal_is_read_as_a_plain_amount():
 
 
 def test_a_date_is_the_regex_then_fromisoformat():
-    check = validation.checker(FIELDS["visit_date"])
+    check = fieldchecks.checker(FIELDS["visit_date"])
     pattern = re.compile(r"\d{4}-\d{2}-\d{2}")
     samples = ["2020-10-12", "2020-02-30", "2020-13-01", "٢٠٢٠-١٠-١٢", "2020-W01-1", "20201012"]
     samples += _texts("0123456789-W" + "٣", 20000, 11, seed=8601)
@@ -96,18 +96,18 @@ def test_a_date_is_the_regex_then_fromisoformat():
 
 
 def test_a_phone_number_is_what_the_regex_matches():
-    check = validation.checker(FIELDS["phone"])
+    check = fieldchecks.checker(FIELDS["phone"])
     samples = ["13800000000", "1380000000", "23800000000", "13800000000\n", "1３800000000"]
     samples += ["1" + t for t in _texts("0123456789 \n" + "٣５", 20000, 11, seed=11)]
     for value in samples:
-        ok = bool(validation.PHONE.match(value))
+        ok = bool(fieldchecks.PHONE.match(value))
         assert check(value) == ((None, value) if ok else ("手机号应为11位数字", None)), repr(value)
 
 
 @pytest.mark.parametrize("value", [2013, 2014, 2030, 2031, -(10**30), 10**30, True, "2019", 2019.0])
 def test_whole_bounds_compared_as_int_answer_as_decimal(value):
-    check = validation.checker(FIELDS["exit_year"])  # 2014 to 2030
-    within = validation._within(FIELDS["exit_year"], "脱贫年度")  # noqa: SLF001
+    check = fieldchecks.checker(FIELDS["exit_year"])  # 2014 to 2030
+    within = fieldchecks._within(FIELDS["exit_year"], "脱贫年度")  # noqa: SLF001
     if type(value) is int:
         assert check(value) == within(value)
     elif isinstance(value, str):
@@ -121,7 +121,7 @@ def test_int_if_whole_keeps_every_comparison():
     bounds = [Decimal("2014"), Decimal("0.5"), Decimal("-3"), Decimal("1E+3"), Decimal("Infinity")]
     bounds.append(Decimal("-Infinity"))
     for bound in bounds:
-        fast = validation._int_if_whole(bound)  # noqa: SLF001
+        fast = fieldchecks._int_if_whole(bound)  # noqa: SLF001
         for n in [rng.randint(-5000, 5000) for _ in range(500)] + [10**40, -(10**40)]:
             assert (n < fast, n > fast, n == fast) == (n < bound, n > bound, n == bound)
 
