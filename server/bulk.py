@@ -27,8 +27,8 @@ _SQLITE = sqlite.dialect()
 
 
 class JsonText(str):
-    """A JSON column's value already serialised (`jsontext.dumps`): a document that goes into
-    two rows (the household and its revision) is serialised once."""
+    """A JSON column's value already serialised (`jsontext.dumps`), written as it is: a push
+    serialises its rows while planning, on every core, not under the write lock."""
 
 
 def serialized(table: Table, row: dict) -> dict:

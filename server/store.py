@@ -199,7 +199,7 @@ PULL_COLUMNS = (
 class _Parsed(FunctionElement):
     """A JSON column read for parsing. SQLite hands TEXT to Python as a str, which orjson must
     encode back to UTF-8 before it parses: read as a BLOB, the bytes go to the parser as stored
-    (a third less time per document). PostgreSQL's driver parses JSON itself."""
+    (57 -> 50 µs per household row a push reads). PostgreSQL's driver parses JSON itself."""
 
     type = JSON()
     inherit_cache = True
