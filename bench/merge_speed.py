@@ -14,10 +14,7 @@ household and a household with many members.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import orjson
@@ -25,12 +22,12 @@ import orjson
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.timing import median_us  # noqa: E402
 from bench.validate_speed import demo_household, many_members  # noqa: E402
 from server.sync.merge import merge  # noqa: E402
 from server.sync.paths import apply, diff  # noqa: E402
 
 TARGET_US = 100  # a typical merge, so that merging is a small part of a stale push
-WARM_UP_S = 0.5
 
 
 def stale_push(document: dict, edited_members: int) -> tuple[dict, dict, dict]:
@@ -45,20 +42,6 @@ def stale_push(document: dict, edited_members: int) -> tuple[dict, dict, dict]:
     base = orjson.loads(orjson.dumps(document))
     server = orjson.loads(orjson.dumps(apply(parsed, server_changes)))
     return base, server, apply(base, device_changes)
-
-
-def median_us(call: Callable[[], object], batches: int, calls: int) -> float:
-    """Median over batches of the mean time of one call, so a scheduler hiccup is one outlier."""
-    deadline = time.perf_counter() + WARM_UP_S
-    while time.perf_counter() < deadline:
-        call()
-    figures = []
-    for _ in range(batches):
-        start = time.perf_counter()
-        for _ in range(calls):
-            call()
-        figures.append((time.perf_counter() - start) / calls * 1e6)
-    return statistics.median(figures)
 
 
 def main() -> None:

@@ -11,45 +11,20 @@ lines, and for a household with many members.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
-import time
-from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.timing import medians_us  # noqa: E402
 from bench.validate_speed import demo_household, many_members  # noqa: E402
 from server.demo import EXIT_CAMPAIGN_LINES  # noqa: E402
 from server.domain.summary import summarize  # noqa: E402
 from server.records import derived_columns  # noqa: E402
 
 TARGET_US = 40  # half of the ~80 µs a profiled push spent here per demo household (2026-11-23)
-WARM_UP_S = 0.5
-
-
-def batch_us(call: Callable[[], object], calls: int) -> float:
-    """The mean time of one call over a batch."""
-    start = time.perf_counter()
-    for _ in range(calls):
-        call()
-    return (time.perf_counter() - start) / calls * 1e6
-
-
-def medians_us(calls: dict[tuple, Callable[[], object]], batches: int, size: int) -> dict:
-    """Median over batches for each call, the calls taking turns batch by batch: this machine's
-    speed drifts from one second to the next, and the drift then falls on every call alike."""
-    deadline = time.perf_counter() + WARM_UP_S
-    while time.perf_counter() < deadline:
-        for call in calls.values():
-            call()
-    figures = {name: [] for name in calls}
-    for _ in range(batches):
-        for name, call in calls.items():
-            figures[name].append(batch_us(call, size))
-    return {name: statistics.median(values) for name, values in figures.items()}
 
 
 def main() -> None:

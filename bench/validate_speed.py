@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
 import sys
-import time
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.timing import median_us  # noqa: E402
 from server import demo  # noqa: E402
 from server.domain import forms, idcard  # noqa: E402
 from server.domain.sample import newborn, sample_document  # noqa: E402
@@ -27,7 +27,6 @@ from server.domain.validation import validate  # noqa: E402
 
 SURVEY = date(2020, 10, 12)
 TARGET_US = 200  # the push throughput target needs about 0.15-0.2 ms per typical household
-WARM_UP_S = 1.0
 
 
 def demo_household(members: int = 4) -> dict:
@@ -51,20 +50,6 @@ def many_members(count: int = 40) -> dict:
     return document
 
 
-def median_us(definition: dict, document: dict, complete: bool, batches: int, calls: int) -> float:
-    """Median over batches of the mean time of one call, so a scheduler hiccup is one outlier."""
-    deadline = time.perf_counter() + WARM_UP_S  # caches, branch predictors, the CPU's clock
-    while time.perf_counter() < deadline:
-        validate(definition, document, reference_date=SURVEY, check_required=complete)
-    figures = []
-    for _ in range(batches):
-        start = time.perf_counter()
-        for _ in range(calls):
-            validate(definition, document, reference_date=SURVEY, check_required=complete)
-        figures.append((time.perf_counter() - start) / calls * 1e6)
-    return statistics.median(figures)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--batches", type=int, default=41)
@@ -79,7 +64,10 @@ def main() -> None:
         ("many members (40), complete", many_members(), True, False),
     ]
     for label, document, complete, typical in cases:
-        us = median_us(definition, document, complete, args.batches, args.calls)
+        call = partial(
+            validate, definition, document, reference_date=SURVEY, check_required=complete
+        )
+        us = median_us(call, args.batches, args.calls, warm_up_s=1.0)
         verdict = "OK" if us <= TARGET_US else "over"
         target = f"  (target <= {TARGET_US} µs: {verdict})" if typical else ""
         print(f"{label:46s} {us:8.1f} µs per validate(){target}")
