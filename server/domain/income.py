@@ -40,12 +40,7 @@ def is_counted(member: dict) -> bool:
 
 
 def counted_members(members: list | None) -> list[dict]:
-    # is_counted() written out: it runs for every member of every push
-    return [
-        m
-        for m in (members or [])
-        if isinstance(m, dict) and m.get("change_reason") not in LEAVING_REASONS
-    ]
+    return [m for m in (members or []) if isinstance(m, dict) and is_counted(m)]
 
 
 def household_size(members: list | None) -> int:
