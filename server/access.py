@@ -1,7 +1,9 @@
 """Who sees what: every household belongs to a village, and every user to some areas.
 
 A surveyor sees the villages assigned (or every village under an assigned township); a township
-reviewer the villages of the township; the county office and administrators the whole county.
+reviewer the villages of the township; the county office the county it is assigned. Scope fails
+closed: an account assigned no area sees nothing, and an administrator, who manages accounts and
+not records, sees no household at all.
 """
 
 from flask import g
@@ -13,8 +15,9 @@ from .models import Area, Household, User
 
 
 def scope_areas(user: User) -> list[Area]:
-    if user.role == "admin" or (user.role == "county" and not user.areas):
-        return list(db.session.scalars(select(Area).where(Area.parent_id.is_(None))))
+    """The roots of what `user` sees: the assigned areas; none for an administrator."""
+    if user.role == "admin":
+        return []
     return list(user.areas)
 
 
@@ -61,14 +64,25 @@ def require_household(user: User, household: Household | None) -> Household:
 
 
 def area_tree(user: User) -> list[dict]:
+    """The areas `user` sees, as a tree under its assigned roots."""
     roots = scope_areas(user)
     if not roots:
         return []
-    rows = db.session.scalars(
-        select(Area)
-        .where(or_(*[Area.path.startswith(root.path) for root in roots]))
-        .order_by(Area.code)
-    ).all()
+    return _tree(
+        db.session.scalars(
+            select(Area)
+            .where(or_(*[Area.path.startswith(root.path) for root in roots]))
+            .order_by(Area.code)
+        ).all()
+    )
+
+
+def whole_tree() -> list[dict]:
+    """Every area: what an administrator assigns accounts to."""
+    return _tree(db.session.scalars(select(Area).order_by(Area.code)).all())
+
+
+def _tree(rows: list[Area]) -> list[dict]:
     nodes = {
         a.id: {"id": a.id, "code": a.code, "name": a.name, "level": a.level, "children": []}
         for a in rows

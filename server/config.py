@@ -55,8 +55,16 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "RUHU_PUSH_MAX_OPS": 500,
         "RUHU_PUSH_MAX_BYTES": 5 * 1024 * 1024,
         "RUHU_ATTACHMENT_MAX_BYTES": 2 * 1024 * 1024,
+        # Failed logins within the window: one account from one address, one address over all
+        # accounts, one account over all addresses (server/logins.py).
         "RUHU_LOGIN_MAX_FAILURES": 5,
+        "RUHU_LOGIN_MAX_ADDRESS_FAILURES": 20,
+        "RUHU_LOGIN_MAX_ACCOUNT_FAILURES": 50,
         "RUHU_LOGIN_WINDOW_SECONDS": 15 * 60,
+        # How long the refresh token just replaced still gets the current one (two tabs at once).
+        "RUHU_REFRESH_REUSE_SECONDS": 30,
+        # Reverse proxies in front of gunicorn whose X-Forwarded-For is believed (nginx: 1).
+        "RUHU_TRUSTED_PROXIES": int(os.environ.get("RUHU_TRUSTED_PROXIES", 0)),
         "RUHU_PASSWORD_MIN_LENGTH": 8,
     }
     if overrides:

@@ -1,5 +1,7 @@
 """The one error type services raise; server/api/errors.py renders it as JSON."""
 
+import re
+
 MESSAGES = {
     400: "请求格式不正确",
     401: "请先登录",
@@ -56,23 +58,51 @@ _TRANSLATE = {
     "Not a valid UUID.": "编号格式不正确",
     "Not a valid boolean.": "应为是或否",
     "Not a valid date.": "日期格式不正确",
+    "Not a valid datetime.": "日期时间格式不正确",
+    "Not a valid time.": "时间格式不正确",
     "Not a valid mapping type.": "格式不正确",
     "Not a valid list.": "应为列表",
+    "Not a valid email address.": "邮箱格式不正确",
+    "Not a valid URL.": "网址格式不正确",
+    "Special numeric values (nan or infinity) are not permitted.": "应为数字",
+    "String does not match expected pattern.": "格式不正确",
     "Unknown field.": "未知字段",
     "Field may not be null.": "不能为空",
     "Invalid input type.": "格式不正确",
+    "Invalid input.": "不在可选范围内",
+    "Invalid value.": "格式不正确",
 }
+
+# marshmallow's messages that carry a limit, turned into Chinese that keeps the limit.
+_PATTERNS = [
+    (re.compile(r"Longer than maximum length (\S+)\.$"), "长度不能超过 {0}"),
+    (re.compile(r"Shorter than minimum length (\S+)\.$"), "长度不能少于 {0}"),
+    (re.compile(r"Length must be between (\S+) and (\S+)\.$"), "长度应在 {0} 到 {1} 之间"),
+    (re.compile(r"Length must be (\S+)\.$"), "长度应为 {0}"),
+    (
+        re.compile(r"Must be greater than or equal to (\S+) and less than or equal to (\S+)\.$"),
+        "应在 {0} 到 {1} 之间",
+    ),
+    (re.compile(r"Must be greater than or equal to (\S+)\.$"), "不能小于 {0}"),
+    (re.compile(r"Must be less than or equal to (\S+)\.$"), "不能大于 {0}"),
+    (re.compile(r"Must be greater than (\S+)\.$"), "应大于 {0}"),
+    (re.compile(r"Must be less than (\S+)\.$"), "应小于 {0}"),
+    (re.compile(r"Must be greater .*|Must be less .*"), "超出允许范围"),
+    (re.compile(r"Must be one of.*"), "不在可选范围内"),
+]
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _chinese(message) -> str:
+    """A message for the user: ours are Chinese already; marshmallow's are translated, and one
+    that nothing here knows becomes a plain "格式不正确" rather than reaching a surveyor in
+    English."""
     if not isinstance(message, str):
         return str(message)
     if message in _TRANSLATE:
         return _TRANSLATE[message]
-    if message.startswith("Length must be") or message.startswith("Shorter than"):
-        return "长度不符合要求"
-    if message.startswith("Must be one of"):
-        return "不在可选范围内"
-    if message.startswith("Must be greater") or message.startswith("Must be less"):
-        return "超出允许范围"
-    return message
+    for pattern, chinese in _PATTERNS:
+        match = pattern.match(message)
+        if match:
+            return chinese.format(*match.groups())
+    return message if _HAN.search(message) else "格式不正确"

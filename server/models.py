@@ -67,28 +67,40 @@ class UserArea(db.Model):
     )
 
 
-class RefreshToken(db.Model):
-    """Every refresh token issued; one that is missing or revoked is refused."""
+class SignIn(db.Model):
+    """One login of one device, and the family of refresh tokens it started.
 
-    __tablename__ = "refresh_token"
-    jti: Mapped[str] = mapped_column(String(64), primary_key=True)
+    Every access and refresh token carries its id (`sid`), so revoking it ends them all on the next
+    request. Its refresh token rotates: only the newest (`refresh_jti`) works, and an older one
+    coming back means a copy is in use, so the whole sign-in is revoked.
+    """
+
+    __tablename__ = "sign_in"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
     user_id: Mapped[int] = mapped_column(
         ForeignKey("user_account.id", ondelete="CASCADE"), index=True
     )
     device_id: Mapped[str | None] = mapped_column(String(64))
     device_label: Mapped[str | None] = mapped_column(String(120))
+    refresh_jti: Mapped[str] = mapped_column(String(64))
+    # The token that `refresh_jti` replaced, honoured for a few seconds after `rotated_at`: two
+    # tabs refreshing at once, or an answer lost on a bad line, must not end the sign-in.
+    previous_jti: Mapped[str | None] = mapped_column(String(64))
+    rotated_at: Mapped[datetime | None] = mapped_column(Stamp)
     created_at: Mapped[datetime] = mapped_column(Stamp, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(Stamp)
-    last_used_at: Mapped[datetime | None] = mapped_column(Stamp)
+    last_used_at: Mapped[datetime | None] = mapped_column(Stamp)  # the last login or refresh
     revoked_at: Mapped[datetime | None] = mapped_column(Stamp)
 
 
 class LoginAttempt(db.Model):
+    """A login attempt that has not (yet) succeeded: counted before the password is checked, and
+    deleted when it proves right. Old rows are deleted by the next attempts."""
+
     __tablename__ = "login_attempt"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     username: Mapped[str] = mapped_column(String(60), index=True)
-    remote_addr: Mapped[str | None] = mapped_column(String(64))
-    success: Mapped[bool] = mapped_column(Boolean)
+    remote_addr: Mapped[str | None] = mapped_column(String(64), index=True)
     at: Mapped[datetime] = mapped_column(Stamp, default=utcnow, index=True)
 
 

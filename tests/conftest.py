@@ -4,7 +4,6 @@ RUHU_TEST_DATABASE_URL says so), migrated once, emptied and re-seeded for every 
 import os
 
 import pytest
-from flask_jwt_extended import create_access_token
 from sqlalchemy import select, text
 
 from server import create_app
@@ -76,11 +75,13 @@ class Auth:
         self.app = app
 
     def headers(self, username: str) -> dict:
+        from server.auth import issue_tokens
         from server.models import User
 
         with self.app.test_request_context():
             user = db.session.scalar(select(User).where(User.username == username))
-            return {"Authorization": f"Bearer {create_access_token(identity=user)}"}
+            access = issue_tokens(user, device_id=f"test-{username}")["access_token"]
+            return {"Authorization": f"Bearer {access}"}
 
 
 @pytest.fixture()

@@ -1,14 +1,24 @@
-"""Users and devices: create accounts, assign areas, revoke a lost phone's sign-in."""
+"""Users and devices: create accounts, assign areas, revoke a lost phone's sign-in.
+
+An administrator manages accounts, not records: these routes are all an administrator sees.
+"""
 
 from flask import g, jsonify
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
+from ..access import whole_tree
 from ..auth import hash_password, revoke_user_tokens, roles_required
+from ..database import write_transaction
 from ..extensions import db
-from ..models import Area, RefreshToken, User
+from ..models import Area, SignIn, User
 from . import api
 from .errors import ApiError
 from .schemas import Revoke, UserCreate, load_json, user_out
+
+
+def _taken() -> ApiError:
+    return ApiError(422, "用户名已存在", "invalid", {"username": ["用户名已存在"]})
 
 
 @api.get("/admin/users")
@@ -17,45 +27,55 @@ def list_users():
     return jsonify([user_out(u) for u in db.session.scalars(select(User).order_by(User.username))])
 
 
+@api.get("/admin/areas")
+@roles_required("admin")
+def list_all_areas():
+    """Every area, to assign to accounts (the households in them stay out of sight)."""
+    return jsonify(whole_tree())
+
+
 @api.post("/admin/users")
 @roles_required("admin")
 def create_user():
     data = load_json(UserCreate())
-    if db.session.scalar(select(User).where(User.username == data["username"])):
-        raise ApiError(422, "用户名已存在", "invalid", {"username": ["用户名已存在"]})
-    areas = list(db.session.scalars(select(Area).where(Area.id.in_(data["area_ids"]))))
-    if len(areas) != len(set(data["area_ids"])):
-        raise ApiError(422, "所选区域不存在", "invalid", {"area_ids": ["所选区域不存在"]})
-    user = User(
-        username=data["username"],
-        name=data["name"],
-        role=data["role"],
-        password_hash=hash_password(data["password"]),
-        areas=areas,
-    )
-    db.session.add(user)
-    db.session.commit()
+    password_hash = hash_password(data["password"])  # scrypt is slow: outside the write lock
+    try:
+        with write_transaction():
+            if db.session.scalar(select(User.id).where(User.username == data["username"])):
+                raise _taken()
+            areas = list(db.session.scalars(select(Area).where(Area.id.in_(data["area_ids"]))))
+            if len(areas) != len(set(data["area_ids"])):
+                raise ApiError(422, "所选区域不存在", "invalid", {"area_ids": ["所选区域不存在"]})
+            user = User(
+                username=data["username"],
+                name=data["name"],
+                role=data["role"],
+                password_hash=password_hash,
+                areas=areas,
+            )
+            db.session.add(user)
+    except IntegrityError:  # the same username created by a parallel request
+        raise _taken() from None
     return jsonify(user_out(user)), 201
 
 
 @api.get("/admin/users/<int:user_id>/devices")
 @roles_required("admin")
 def list_devices(user_id: int):
-    tokens = db.session.scalars(
-        select(RefreshToken)
-        .where(RefreshToken.user_id == user_id)
-        .order_by(RefreshToken.created_at)
+    sign_ins = db.session.scalars(
+        select(SignIn).where(SignIn.user_id == user_id).order_by(SignIn.created_at)
     )
     return jsonify(
         [
             {
-                "device_id": t.device_id,
-                "device_label": t.device_label,
-                "created_at": t.created_at.isoformat(),
-                "expires_at": t.expires_at.isoformat(),
-                "revoked": t.revoked_at is not None,
+                "device_id": s.device_id,
+                "device_label": s.device_label,
+                "created_at": s.created_at.isoformat(),
+                "last_used_at": s.last_used_at.isoformat() if s.last_used_at else None,
+                "expires_at": s.expires_at.isoformat(),
+                "revoked": s.revoked_at is not None,
             }
-            for t in tokens
+            for s in sign_ins
         ]
     )
 
@@ -64,8 +84,9 @@ def list_devices(user_id: int):
 @roles_required("admin")
 def revoke_devices(user_id: int):
     data = load_json(Revoke())
-    if db.session.get(User, user_id) is None:
-        raise ApiError(404, "用户不存在", "not_found")
-    count = revoke_user_tokens(user_id, data["device_id"])
-    db.session.commit()
-    return jsonify({"revoked": count, "by": g.user.username})
+    admin = g.user.username
+    with write_transaction():
+        if db.session.get(User, user_id) is None:
+            raise ApiError(404, "用户不存在", "not_found")
+        count = revoke_user_tokens(user_id, data["device_id"])
+    return jsonify({"revoked": count, "by": admin})

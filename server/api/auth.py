@@ -1,54 +1,51 @@
 """Log in, refresh, log out, who am I."""
 
 from flask import g, jsonify, request
-from flask_jwt_extended import create_access_token, current_user, jwt_required
-from sqlalchemy import select
+from flask_jwt_extended import get_jwt, jwt_required
 
-from ..auth import (
-    check_password,
-    issue_tokens,
-    login_blocked,
-    login_required,
-    record_attempt,
-    revoke_current_refresh,
-)
-from ..extensions import db
-from ..models import User
+from ..auth import check_credentials, end_sign_in, login_required, open_sign_in, rotate
+from ..database import write_transaction
+from ..logins import client_address, count_attempt, forget_failures
 from . import api
 from .errors import ApiError
 from .schemas import Login, load_json, user_out
+
+TOKEN_ENDPOINTS = frozenset({"api.login", "api.refresh", "api.logout"})
+
+
+@api.after_request
+def _never_store_tokens(response):
+    """Answers that carry tokens (or refuse them) stay out of every cache."""
+    if request.endpoint in TOKEN_ENDPOINTS:
+        response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @api.post("/auth/login")
 def login():
     data = load_json(Login())
-    username = data["username"].strip()
-    if login_blocked(username):
-        raise ApiError(429, "密码错误次数过多，请 15 分钟后再试", "too_many_attempts")
-    user = db.session.scalar(select(User).where(User.username == username))
-    ok = user is not None and user.active and check_password(user, data["password"])
-    record_attempt(username, request.remote_addr, ok)
-    if not ok:
-        db.session.commit()
+    username, address = data["username"].strip(), client_address()
+    count_attempt(username, address)  # 429 here, before any password is checked
+    user = check_credentials(username, data["password"])
+    if user is None:
         raise ApiError(401, "用户名或密码错误", "bad_credentials")
-    tokens = issue_tokens(user, data["device_id"], data["device_label"])
-    db.session.commit()
+    user_id = user.id
+    with write_transaction():
+        forget_failures(username, address)
+        tokens = open_sign_in(user_id, data["device_id"], data["device_label"])
     return jsonify(tokens | {"user": user_out(user)})
 
 
 @api.post("/auth/refresh")
 @jwt_required(refresh=True)
 def refresh():
-    if current_user is None:
-        raise ApiError(401, "账号不存在或已停用", "user_inactive")
-    return jsonify({"access_token": create_access_token(identity=current_user)})
+    return jsonify(rotate(get_jwt()))
 
 
 @api.post("/auth/logout")
 @jwt_required(refresh=True)
 def logout():
-    revoke_current_refresh()
-    db.session.commit()
+    end_sign_in(get_jwt())
     return "", 204
 
 

@@ -9,8 +9,13 @@ record outside the caller's area still answers 200.
   surveyor   an assigned village            / a village of the same township not assigned
   reviewer   a village of township 1        / a village of township 2
   county     a village of township 2        / a village of another county
-  admin      a village of township 2        / a village of another county (admins see all)
+  admin      a village of township 2        / a village of another county (an administrator
+                                              manages accounts and sees no household anywhere)
   anonymous  the surveyor's village         / a village of another county
+
+A write that is refused (an error status, or a pushed operation answered "rejected") must leave
+the database exactly as it was: every table's row count, the target household, the change counter
+and the revoked sign-ins are compared before and after.
 
 The last test checks that the table covers every /api rule of the app, so a new endpoint without
 access expectations fails the suite.
@@ -21,12 +26,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import pytest
-from flask_jwt_extended import create_access_token
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from server.auth import issue_tokens
 from server.extensions import db
-from server.models import Area, Attachment, Conflict, User
+from server.models import Area, Attachment, Conflict, Counter, Household, SignIn, User
 
 from .conftest import PNG, demo_areas, fresh_document, make_household
 
@@ -93,14 +97,14 @@ SCOPED_READ = {
     "surveyor": (200, 404),
     "reviewer": (200, 404),
     "county": (200, 404),
-    "admin": (200, 200),
+    "admin": 404,
     "anonymous": 401,
 }
 SCOPED_LIST = {
     "surveyor": ("200 seen", "200 unseen"),
     "reviewer": ("200 seen", "200 unseen"),
     "county": ("200 seen", "200 unseen"),
-    "admin": ("200 seen", "200 seen"),
+    "admin": "200 unseen",
     "anonymous": 401,
 }
 
@@ -121,7 +125,7 @@ MATRIX = [
     Row("GET", "/api/households", "/api/households?q={no}", SCOPED_LIST, probe=list_ids),
     Row("GET", "/api/households", "/api/households?village={village}&q={no}",
         {"surveyor": ("200 seen", 403), "reviewer": ("200 seen", 403),
-         "county": ("200 seen", 403), "admin": ("200 seen", "200 seen"), "anonymous": 401},
+         "county": ("200 seen", 403), "admin": 403, "anonymous": 401},
         probe=list_ids),
     Row("POST", "/api/households", "/api/households",
         {"surveyor": (201, 403), "reviewer": (201, 403), "county": (201, 403),
@@ -140,7 +144,7 @@ MATRIX = [
     # and outside their area they learn nothing (404).
     Row("POST", "/api/households/<household_id>/review", "/api/households/{household}/review",
         {"surveyor": (200, 404), "reviewer": (409, 404), "county": (409, 404),
-         "admin": (409, 409), "anonymous": 401},
+         "admin": 404, "anonymous": 401},
         body={"action": "submit"}),
     Row("POST", "/api/households/<household_id>/resolve", "/api/households/{household}/resolve",
         {"surveyor": 403, "reviewer": (422, 404), "county": (422, 404),
@@ -149,13 +153,13 @@ MATRIX = [
     Row("GET", "/api/conflicts", "/api/conflicts", SCOPED_LIST, probe=conflict_ids),
     Row("GET", "/api/conflicts", "/api/conflicts?household={household}",
         {"surveyor": ("200 seen", 404), "reviewer": ("200 seen", 404),
-         "county": ("200 seen", 404), "admin": ("200 seen", "200 seen"), "anonymous": 401},
+         "county": ("200 seen", 404), "admin": 404, "anonymous": 401},
         probe=conflict_ids),
     # The surveyor's "outside" village is in the surveyor's own township: the township filter
     # must still not show a village that is not assigned.
     Row("GET", "/api/conflicts", "/api/conflicts?township={township}",
         {"surveyor": ("200 seen", "200 unseen"), "reviewer": ("200 seen", 403),
-         "county": ("200 seen", 403), "admin": ("200 seen", "200 seen"), "anonymous": 401},
+         "county": ("200 seen", 403), "admin": 403, "anonymous": 401},
         probe=conflict_ids),
     Row("GET", "/api/sync/pull", "/api/sync/pull?limit=500", SCOPED_LIST, probe=pull_ids),
     Row("POST", "/api/sync/push", "/api/sync/push",
@@ -170,6 +174,9 @@ MATRIX = [
         raw=PNG + b"matrix"),
     Row("GET", "/api/attachments/<attachment_id>", "/api/attachments/{attachment}", SCOPED_READ),
     Row("GET", "/api/admin/users", "/api/admin/users", ADMIN_ONLY),
+    # The administrator sees every area, to assign accounts to; no household comes with them.
+    Row("GET", "/api/admin/areas", "/api/admin/areas", ADMIN_ONLY | {"admin": "200 seen"},
+        probe=_tree_has_village),
     Row("POST", "/api/admin/users", "/api/admin/users", ADMIN_ONLY | {"admin": 201},
         body=lambda t: {"username": f"u-{uuid.uuid4().hex[:8]}", "name": "新用户",
                         "role": "surveyor", "password": "long-enough", "area_ids": [t.village_id]}),
@@ -278,16 +285,31 @@ def _target(village_id: int) -> Target:
     return target
 
 
+def _fingerprint(target: Target) -> dict:
+    """What a refused write must not change."""
+    db.session.rollback()
+    counts = {
+        table.name: db.session.scalar(select(func.count()).select_from(table))
+        for table in db.metadata.sorted_tables
+    }
+    hh = db.session.get(Household, target.household_id)
+    print_ = {
+        "counts": counts,
+        "household": (hh.version, hh.review_state, hh.document, hh.conflict_open, hh.updated_at),
+        "change_seq": db.session.scalar(select(Counter.value).where(Counter.name == "change_seq")),
+        "revoked": db.session.scalar(
+            select(func.count()).select_from(SignIn).where(SignIn.revoked_at.is_not(None))
+        ),
+    }
+    db.session.rollback()
+    return print_
+
+
 def _headers(role: str, token: str) -> dict:
     if role == "anonymous":
         return {}
     user = db.session.scalar(select(User).where(User.username == USERNAMES[role]))
-    if token == "refresh":
-        jwt = issue_tokens(user)["refresh_token"]
-        db.session.commit()
-    else:
-        jwt = create_access_token(identity=user)
-    db.session.rollback()
+    jwt = issue_tokens(user, device_id=f"matrix-{role}")[f"{token}_token"]
     return {"Authorization": f"Bearer {jwt}"}
 
 
@@ -298,6 +320,7 @@ def test_access(app, world, index, role, scope, expected):
     with app.test_request_context():
         target = _target(world[(role, "outside" if scope == "outside" else "inside")])
         headers = _headers(role, row.token) | row.headers
+        before = _fingerprint(target)
         db.session.remove()
     url = row.url.format(
         household=target.household_id,
@@ -320,6 +343,10 @@ def test_access(app, world, index, role, scope, expected):
     if response.status_code >= 400:
         error = response.get_json()["error"]
         assert error["code"] and error["message"]
+    if row.method != "GET" and (response.status_code >= 400 or got.endswith("rejected")):
+        with app.app_context():
+            assert _fingerprint(target) == before, "a refused write changed the database"
+            db.session.remove()
 
 
 def _api_rules(app) -> set[tuple[str, str]]:

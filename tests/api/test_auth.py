@@ -195,3 +195,22 @@ def test_admin_refuses_a_short_password(client):
     )
     assert r.status_code == 422
     assert "password" in r.get_json()["error"]["fields"]
+
+
+def test_login_and_refresh_answers_are_never_cached(client):
+    r = login(client, "demo-surveyor")
+    assert r.headers["Cache-Control"] == "no-store"
+    refreshed = client.post("/api/auth/refresh", headers=bearer(r.get_json()["refresh_token"]))
+    assert refreshed.status_code == 200
+    assert refreshed.headers["Cache-Control"] == "no-store"
+    refused = login(client, "demo-surveyor", "wrong-password")
+    assert refused.headers["Cache-Control"] == "no-store"
+
+
+def test_a_too_long_value_is_refused_in_chinese(client):
+    access = login(client, "demo-surveyor").get_json()["access_token"]
+    r = client.get("/api/households", query_string={"q": "1" * 41}, headers=bearer(access))
+    assert r.status_code == 422
+    assert r.get_json()["error"]["fields"] == {"q": ["长度不能超过 40"]}
+    r = login(client, "x" * 61)
+    assert r.get_json()["error"]["fields"] == {"username": ["长度应在 1 到 60 之间"]}
