@@ -5,6 +5,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from .auth import hash_password
+from .database import write_transaction
 from .extensions import db
 from .models import Area, User
 
@@ -50,20 +51,22 @@ def create_user(username: str, name: str, role: str, areas: tuple[str, ...], pas
     """Create an account (the password is asked twice when not given)."""
     if len(password) < 8:
         raise click.BadParameter("at least 8 characters", param_hint="password")
-    if db.session.scalar(select(User).where(User.username == username)):
-        raise click.ClickException(f"user {username} exists")
-    found = list(db.session.scalars(select(Area).where(Area.code.in_(areas))))
-    missing = set(areas) - {a.code for a in found}
-    if missing:
-        raise click.ClickException(f"unknown area codes: {', '.join(sorted(missing))}")
-    db.session.add(
-        User(
-            username=username,
-            name=name,
-            role=role,
-            password_hash=hash_password(password),
-            areas=found,
+    password_hash = hash_password(password)  # slow on purpose: before the write lock
+    # Under the write lock like every other writer, so it waits for a push instead of failing.
+    with write_transaction():
+        if db.session.scalar(select(User).where(User.username == username)):
+            raise click.ClickException(f"user {username} exists")
+        found = list(db.session.scalars(select(Area).where(Area.code.in_(areas))))
+        missing = set(areas) - {a.code for a in found}
+        if missing:
+            raise click.ClickException(f"unknown area codes: {', '.join(sorted(missing))}")
+        db.session.add(
+            User(
+                username=username,
+                name=name,
+                role=role,
+                password_hash=password_hash,
+                areas=found,
+            )
         )
-    )
-    db.session.commit()
     click.echo(f"Created {role} {username}.")

@@ -16,12 +16,16 @@ parallel guesses cannot slip past the limit together, and a refused attempt writ
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app, request
-from sqlalchemy import case, delete, func, or_, select
+from sqlalchemy import case, delete, func, or_, select, text
 
-from .database import write_transaction
+from .database import is_sqlite, write_transaction
 from .errors import ApiError
 from .extensions import db
 from .models import LoginAttempt
+
+# PostgreSQL: one advisory lock serialises the few milliseconds of counting, as SQLite's write
+# lock does, so that two parallel attempts never both see the count below the limit.
+_COUNTING_LOCK = 0x52554855  # "RUHU"
 
 
 def client_address() -> str:
@@ -48,6 +52,8 @@ def count_attempt(username: str, address: str) -> None:
     this_account = LoginAttempt.username == username
     this_address = LoginAttempt.remote_addr == address
     with write_transaction():
+        if not is_sqlite():
+            db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _COUNTING_LOCK})
         pair, from_address, on_account = db.session.execute(
             select(
                 func.count(case((this_account & this_address, 1))),

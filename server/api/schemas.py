@@ -89,7 +89,7 @@ class UserCreate(Schema):
 
 
 class Revoke(Schema):
-    device_id = fields.String(load_default=None)
+    device_id = fields.String(load_default=None, validate=validate.Length(max=64))
 
 
 def household_out(hh, *, full: bool = True) -> dict:

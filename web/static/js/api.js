@@ -53,8 +53,10 @@ async function refresh() {
       if (!rt) throw new AuthError();
       const r = await raw('POST', '/api/auth/refresh', { token: rt });
       if (r.status === 200 && r.data && r.data.access_token) {
-        await setKV('access_token', r.data.access_token);
+        // The refresh token is used up by this refresh: keep the new one (the server revokes the
+        // whole sign-in if the old one is ever sent again).
         if (r.data.refresh_token) await setKV('refresh_token', r.data.refresh_token);
+        await setKV('access_token', r.data.access_token);
         return r.data.access_token;
       }
       if (r.status >= 500) throw new HttpError(r.status, r.data);
@@ -84,12 +86,22 @@ export async function call(method, path, opts = {}) {
 export const getJSON = async (path, opts) => (await call('GET', path, opts)).data;
 export const postJSON = async (path, body) => (await call('POST', path, { body })).data;
 
-export async function login(username, password) {
-  const r = await raw('POST', '/api/auth/login', { body: { username, password } });
+/** Log in; `device` is `{ device_id, device_label }`, so this phone can be revoked alone. */
+export async function login(username, password, device = {}) {
+  const r = await raw('POST', '/api/auth/login', { body: { username, password, ...device } });
   if (r.status !== 200) throw new HttpError(r.status, r.data);
   return r.data;
 }
 
+/**
+ * End a sign-in on the server. True when it is ended (a refused token is ended already); false
+ * when the server could not be reached or failed, so the caller can try again later.
+ */
 export async function logout(refreshToken) {
-  try { await raw('POST', '/api/auth/logout', { token: refreshToken, timeout: 5000 }); } catch { /* offline: fine */ }
+  try {
+    const r = await raw('POST', '/api/auth/logout', { token: refreshToken, timeout: 5000 });
+    return r.status < 500;
+  } catch {
+    return false;
+  }
 }

@@ -71,7 +71,7 @@ document.getElementById('sync-now').addEventListener('click', async () => {
   const s = await sync.syncNow();
   if (s.state === 'offline') toast('现在没有网络，修改已保存在本机，有网络时会自动同步');
 });
-addEventListener('online', () => { sync.resetBackoff(); sync.syncNow(); });
+addEventListener('online', () => { sync.resetBackoff(); sync.syncNow(); auth.retryLogouts().catch(() => {}); });
 addEventListener('offline', () => sync.markOffline());
 document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible') sync.syncNow(); });
 
@@ -138,6 +138,13 @@ async function downloadScreen() {
   }
   const chosen = (await db.getKV('villages')) || null;
   const vs = villagesOf(areas);
+  if (!vs.length) {
+    const me = await auth.currentUser();
+    view.innerHTML = `<h1>下载我的村</h1><p class="note" id="no-villages">${me && me.role === 'admin'
+      ? '管理员账号用于管理用户和设备，没有负责的村，不能下载住户。请用调查员或审核员账号登录手机。'
+      : '您的账号还没有分配负责的村，请联系管理员。'}</p><a class="btn btn-ghost" href="#/settings">设置</a>`;
+    return;
+  }
   view.innerHTML = `<h1>下载我的村</h1><p>选择要下载到本机的村（默认全部），下载后没有网络也能工作。</p>
     <form id="dl" class="card">${vs.map((v) => `<div class="chips"><label><input type="checkbox" name="v" value="${v.id}" ${!chosen || chosen.includes(v.id) ? 'checked' : ''}> ${esc(v.path)} ${esc(v.name)}</label></div>`).join('')}
     <div class="progress" role="progressbar" aria-label="下载进度" style="margin:12px 0"><div></div></div>
@@ -186,14 +193,22 @@ async function settingsScreen() {
       <button class="btn btn-ghost" id="logout" type="button">退出登录（保留本机数据）</button>
       <button class="btn btn-danger" id="wipe" type="button">退出并清除本机数据</button>
     </div><p id="set-msg" class="msg" role="alert"></p>`;
-  view.querySelector('#logout').addEventListener('click', async () => { await auth.logout(); location.hash = '#/login'; });
+  const unconfirmed = '没有连上服务器，本机的登录将在联网后自动作废';
+  view.querySelector('#logout').addEventListener('click', async (e) => {
+    e.target.disabled = true;
+    view.querySelector('#set-msg').textContent = '正在退出…';
+    const r = await auth.logout();
+    if (!r.ended) toast(`已在本机退出。${unconfirmed}。`);
+    location.hash = '#/login';
+  });
   view.querySelector('#wipe').addEventListener('click', async () => {
-    const r = await auth.logoutAndClear(false);
-    if (r.refused) {
-      if (!confirm(`还有 ${r.pending} 条修改没有同步到服务器，清除后将永久丢失。仍要清除吗？`)) return;
+    const waiting = await db.count('outbox');
+    if (waiting > 0) {
+      if (!confirm(`还有 ${waiting} 条修改没有同步到服务器，清除后将永久丢失。仍要清除吗？`)) return;
       if (!confirm('再次确认：永久删除本机所有未同步的调查数据？')) return;
-      await auth.logoutAndClear(true);
     } else if (!confirm('清除本机所有数据并退出？')) return;
+    const r = await auth.logoutAndClear(true);
+    if (!r.ended) alert(`本机数据已清除。${unconfirmed}。`);
     location.hash = '#/login';
     location.reload();
   });
@@ -296,6 +311,7 @@ async function requestPersistence() {
   await db.open();
   await route();
   if (await auth.currentUser()) { requestPersistence(); sync.start(); }
+  auth.retryLogouts().catch(() => {});
 })();
 
 window.ruhu = { sync, db };

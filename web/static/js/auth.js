@@ -12,30 +12,89 @@ export async function currentUser() {
 
 export async function isExpired() { return !!(await getKV('session_expired')); }
 
+/**
+ * This install's id: made once, sent at login (so an administrator can revoke this phone alone)
+ * and with every push. It outlives "log out and clear".
+ */
+export async function deviceId() {
+  let id = await getKV('device_id');
+  if (!id) { id = uuid(); await setKV('device_id', id); }
+  return id;
+}
+
+/** What the administrator's device list shows for this phone, e.g. "Android · Chrome". */
+export function deviceLabel(ua = (globalThis.navigator && navigator.userAgent) || '') {
+  const os = /Android/.test(ua) ? 'Android' : /iPhone|iPad|iPod/.test(ua) ? 'iOS'
+    : /Windows/.test(ua) ? 'Windows' : /Mac OS X/.test(ua) ? 'macOS' : /Linux/.test(ua) ? 'Linux' : '';
+  const model = (ua.match(/Android [\d.]+; ([^;)]+)\)/) || [])[1];
+  const browser = /MicroMessenger/.test(ua) ? '微信' : /EdgA?\//.test(ua) ? 'Edge'
+    : /Chrome\//.test(ua) ? 'Chrome' : /Firefox\//.test(ua) ? 'Firefox' : /Safari\//.test(ua) ? 'Safari' : '浏览器';
+  return [os, model && model !== 'K' ? model : '', browser].filter(Boolean).join(' · ').slice(0, 120);
+}
+
+/** Keys of the kv store that belong to the phone, not to whoever is logged in. */
+const KEEP = ['device_id', 'pending_logouts'];
+async function wipeKeepingDevice() {
+  const kept = await Promise.all(KEEP.map((k) => getKV(k)));
+  await wipe();
+  await Promise.all(KEEP.map((k, i) => (kept[i] === undefined ? null : setKV(k, kept[i]))));
+}
+
 export async function login(username, password) {
   const prev = await getKV('user');
   const pending = await count('outbox');
   if (prev && prev.username !== username && pending > 0) {
     throw new Error(`本机还有 ${prev.name || prev.username} 未同步的 ${pending} 条记录，请先用该账号登录同步`);
   }
-  const data = await api.login(username, password);
-  if (prev && prev.username !== username) { await wipe(); user = undefined; }
+  const data = await api.login(username, password, { device_id: await deviceId(), device_label: deviceLabel() });
+  if (prev && prev.username !== username) { await wipeKeepingDevice(); user = undefined; }
   await setKV('access_token', data.access_token);
   await setKV('refresh_token', data.refresh_token);
   await setKV('user', data.user);
   user = data.user;
   await setKV('session_expired', false);
-  if (!(await getKV('device_id'))) await setKV('device_id', uuid());
+  retryLogouts().catch(() => {});
   return data.user;
 }
 
-/** Log out: forget tokens only (data and outbox stay for the next login). */
+const pause = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
+
+/**
+ * End the sign-in on the server: tried a few times; if the server still cannot be reached, the
+ * token is kept and sent again when the phone is back online (`retryLogouts`). Returns whether
+ * the server has ended it.
+ */
+async function endOnServer(refreshToken) {
+  for (const wait of [0, 1000, 3000]) {
+    if (wait) { if (globalThis.navigator && navigator.onLine === false) break; await pause(wait); }
+    if (await api.logout(refreshToken)) return true;
+  }
+  const queued = (await getKV('pending_logouts')) || [];
+  await setKV('pending_logouts', [...queued, refreshToken]);
+  return false;
+}
+
+/** Send the logouts the server has not confirmed yet (at start-up and when back online). */
+export async function retryLogouts() {
+  const queued = (await getKV('pending_logouts')) || [];
+  if (!queued.length) return 0;
+  const left = [];
+  for (const token of queued) if (!(await api.logout(token))) left.push(token);
+  const now = (await getKV('pending_logouts')) || [];
+  await setKV('pending_logouts', [...left, ...now.filter((t) => !queued.includes(t))]);
+  return left.length;
+}
+
+/**
+ * Log out: forget tokens (data and outbox stay for the next login). Resolves to
+ * `{ ended: false }` when the server could not be told; the caller says so to the user.
+ */
 export async function logout() {
   const rt = await getKV('refresh_token');
-  if (rt) await api.logout(rt);
   await del('kv', 'access_token');
   await del('kv', 'refresh_token');
   await setKV('session_expired', true);
+  return { ended: rt ? await endOnServer(rt) : true };
 }
 
 /** Log out and clear this phone. Refuses with unsynced work unless `force`. */
@@ -43,10 +102,10 @@ export async function logoutAndClear(force = false) {
   const pending = await count('outbox');
   if (pending > 0 && !force) return { refused: true, pending };
   const rt = await getKV('refresh_token');
-  if (rt) await api.logout(rt);
-  await wipe();
+  const ended = rt ? await endOnServer(rt) : true;
+  await wipeKeepingDevice();
   user = null;
-  return { refused: false };
+  return { refused: false, ended };
 }
 
 export function uuid() {
