@@ -69,12 +69,21 @@ def browser():
         b.close()
 
 
+BLOCKED = ("Content Security Policy", "Trusted Type", "TrustedHTML", "TrustedScript")
+
+
 @pytest.fixture
 def new_context(browser):
-    """Phone-sized contexts with service workers allowed; all closed after the test."""
-    made = []
+    """Phone-sized contexts with service workers allowed; all closed after the test. Whatever the
+    page's policy blocked fails the test: the app must live under its own CSP (a context made with
+    `blocked_ok=True` is for tests that provoke the policy on purpose)."""
+    made, blocked = [], []
 
-    def make():
+    def note(text):
+        if any(word in text for word in BLOCKED):
+            blocked.append(text)
+
+    def make(blocked_ok=False):
         ctx = browser.new_context(
             viewport={"width": 390, "height": 844},
             service_workers="allow",
@@ -82,12 +91,16 @@ def new_context(browser):
             device_scale_factor=1,
         )
         ctx.set_default_timeout(15000)
+        if not blocked_ok:
+            ctx.on("console", lambda m: note(m.text))
+            ctx.on("weberror", lambda e: note(str(e.error)))
         made.append(ctx)
         return ctx
 
     yield make
     for ctx in made:
         ctx.close()
+    assert not blocked, f"the page's policy blocked: {blocked}"
 
 
 @pytest.fixture

@@ -253,7 +253,7 @@ def csp(headers: dict) -> dict:
 
 
 def test_the_page_policy_stops_inline_script(live, new_context):
-    page = new_context().new_page()
+    page = new_context(blocked_ok=True).new_page()
     response = page.goto(live.base + "/")
     policy = csp(response.headers)
     assert policy["script-src"] == ["'self'"] and policy["object-src"] == ["'none'"]
@@ -278,7 +278,7 @@ def test_the_page_policy_stops_inline_script(live, new_context):
 
     # A page served under the same policy with inline script in its own HTML: none of it runs.
     header = response.headers["content-security-policy"]
-    page = new_context().new_page()  # no service worker between the page and the route
+    page = new_context(blocked_ok=True).new_page()  # no worker between the page and the route
     page.route(
         "**/inline-probe",
         lambda route: route.fulfill(
