@@ -294,3 +294,30 @@ def test_the_page_policy_stops_inline_script(live, new_context):
     assert page.evaluate("() => window.__inline ?? null") is None
     color = page.eval_on_selector("#styled", "p => getComputedStyle(p).color")
     assert color == "rgb(0, 0, 0)"  # inline style is refused too
+
+
+def test_the_html_tag_escapes_what_it_did_not_make(live, new_context):
+    page = new_context().new_page()
+    page.goto(live.base + "/static/js/income.js")  # any page of the origin
+    got = page.evaluate(
+        """async () => {
+          const { html } = await import('/static/js/html.js');
+          const name = '"><img src=x onerror=alert(1)>';
+          const item = (x) => html`<li data-id="${x}">${x}</li>`;
+          let misuse = 'accepted';
+          try { html('<b>raw</b>'); } catch (e) { misuse = e.name; }
+          return {
+            text: String(html`<p title="${name}">${name}</p>`),
+            nested: String(html`<ul>${[1, '<2>'].map(item)}</ul>`),
+            values: String(html`${null}|${undefined}|${0}|${false}|${['a', '<b>']}`),
+            misuse,
+          };
+        }"""
+    )
+    assert got == {
+        "text": '<p title="&quot;&gt;&lt;img src=x onerror=alert(1)&gt;">'
+        "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;</p>",
+        "nested": '<ul><li data-id="1">1</li><li data-id="&lt;2&gt;">&lt;2&gt;</li></ul>',
+        "values": "||0|false|a&lt;b&gt;",
+        "misuse": "TypeError",
+    }
