@@ -23,7 +23,7 @@ ROUTES = [
     ("GET", "/api/forms/annex1", 200),
     ("GET", "/api/households", 401),
     ("POST", "/api/auth/login", 422),
-    ("GET", "/desk/", 404),
+    ("GET", "/no-such-page", 404),
     ("GET", "/api/no-such-thing", 404),
     ("GET", "/static/js/no-such-file.js", 404),
     ("DELETE", "/", 405),
