@@ -4,7 +4,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import config
+from . import config, security
 from .database import tune_engine
 from .extensions import db, jwt, migrate
 
@@ -26,6 +26,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
+    security.init_app(app)
     return app
 
 

@@ -2,7 +2,9 @@
 
 The service worker is rendered from `web/templates/sw.js` with a VERSION made from a hash of the
 content of everything it precaches, and served with `Cache-Control: no-cache`, so a phone picks up
-a new shell on its next visit and never runs a stale mix (the lesson of enketo).
+a new shell on its next visit and never runs a stale mix (the lesson of enketo). The worker keeps
+the shell's response headers too, so the security headers are part of that hash: a phone offline
+gets the policy its cached files were written for.
 """
 
 import hashlib
@@ -10,6 +12,8 @@ import json
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, render_template
+
+from .security import HEADERS
 
 bp = Blueprint("webapp", __name__)
 
@@ -34,6 +38,7 @@ def _precache() -> tuple[list[str], str]:
     """What the worker precaches and a version hash of their content (and of the worker)."""
     assets = ["/", "/manifest.webmanifest", *_static_assets()]
     h = hashlib.sha256()
+    h.update(json.dumps(HEADERS, sort_keys=True).encode())
     for path in [TEMPLATES / "app.html", TEMPLATES / "sw.js", STATIC / "manifest.webmanifest"]:
         h.update(path.read_bytes())
     for url in assets[2:]:

@@ -5,24 +5,24 @@ import requests
 from .conftest import PASSWORD, USER
 
 
-def login_and_download(page, base):
+def login_and_download(page, base, username=USER):
     """Open the app, log in, download all assigned villages, wait for the list."""
     page.goto(base + "/")
     page.wait_for_selector("#login")
-    page.fill("#u", USER)
+    page.fill("#u", username)
     page.fill("#p", PASSWORD)
     page.click("#login button[type=submit]")
     page.wait_for_selector("#dl")
     page.click("#dl button[type=submit]")
     page.wait_for_selector("#hh li a", state="attached", timeout=30000)
-    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=15000)
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=15000)
 
 
 def wait_synced(page, timeout=20000):
     """Until the badge says nothing is pending and no sync runs."""
     page.wait_for_function(
-        "(() => { const b = document.querySelector('#sync-badge');"
-        " return b && b.dataset.pending === '0' && b.dataset.state === 'idle'; })()",
+        "() => { const b = document.querySelector('#sync-badge');"
+        " return b && b.dataset.pending === '0' && b.dataset.state === 'idle'; }",
         timeout=timeout,
     )
 
@@ -78,7 +78,7 @@ def open_household(page, base, household_id):
 def set_text(page, path, value):
     page.fill(f"input[name='{path}']", value)
     page.dispatch_event(f"input[name='{path}']", "change")
-    page.wait_for_function("document.querySelector('#saved').textContent.includes('已保存')")
+    page.wait_for_function("() => document.querySelector('#saved').textContent.includes('已保存')")
 
 
 def submit(page):

@@ -25,7 +25,7 @@ def test_offline_week(server, new_context, api):
     shot(page, "02-download")
     page.click("#dl button[type=submit]")
     page.wait_for_selector("#hh li a", timeout=30000)
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     wait_synced(page)
     shot(page, "03-list")
 
@@ -43,7 +43,7 @@ def test_offline_week(server, new_context, api):
     shot(page, "05-questionnaire")
     open_section(page, "income")
     type_money(page, "wage_local", "23456.7")
-    page.wait_for_function("document.querySelector('#saved').textContent.includes('已保存')")
+    page.wait_for_function("() => document.querySelector('#saved').textContent.includes('已保存')")
     pci = page.inner_text("#sumbar [data-pci]")
     assert pci != before["summary"]["per_capita_net_income"]
     page.locator("#verdict").scroll_into_view_if_needed()
@@ -74,7 +74,7 @@ def test_offline_week(server, new_context, api):
     shot(page, "07-signoff")
     page.click("#submit")
     page.wait_for_selector("#hh li a", state="attached")
-    page.wait_for_function("document.querySelector('#sync-badge').dataset.pending === '1'")
+    page.wait_for_function("() => document.querySelector('#sync-badge').dataset.pending === '1'")
     shot(page, "08-outbox-waiting")
     assert server_record(api, hid)["version"] == before["version"]
 

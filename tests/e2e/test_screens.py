@@ -99,13 +99,13 @@ def test_returned_table_new_household_settings(server, new_context, api, tmp_pat
     assert size == ["image/jpeg", 1280, 853]
     page.click("[data-gps]")
     page.wait_for_function(
-        "document.querySelector('[data-gps-show]').textContent.includes('33.2456')"
+        "() => document.querySelector('[data-gps-show]').textContent.includes('33.2456')"
     )
     page.locator("[data-photo]").scroll_into_view_if_needed()
     shot(page, "16-photo-gps")
     page.click("#save")
     page.wait_for_selector("#hh", state="attached")
-    page.wait_for_function("document.querySelector('#sync-badge').dataset.pending === '1'")
+    page.wait_for_function("() => document.querySelector('#sync-badge').dataset.pending === '1'")
     page.context.set_offline(False)
     sync_now(page)
     wait_synced(page)

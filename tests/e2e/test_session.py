@@ -41,7 +41,7 @@ def test_refresh_then_expiry_keeps_the_outbox(server, new_context, api):
     open_household(page, server, hid)
     set_text(page, "household.phone", "13733334444")
     submit(page)
-    page.wait_for_function("document.querySelector('#sync-badge').dataset.state === 'auth'")
+    page.wait_for_function("() => document.querySelector('#sync-badge').dataset.state === 'auth'")
     assert "登录已过期" in page.inner_text("#banner")
     assert pending(page) == 1
 

@@ -50,8 +50,8 @@ def test_a_lost_push_response_is_retried_and_changes_nothing_twice(server, new_c
     # The phone saw a network error: the operation stays in the outbox (the retry comes with
     # the backoff timer or the button, whichever is first).
     page.wait_for_function(
-        "(() => { const b = document.querySelector('#sync-badge');"
-        " return b.dataset.state === 'offline' && b.dataset.pending === '1'; })()"
+        "() => { const b = document.querySelector('#sync-badge');"
+        " return b.dataset.state === 'offline' && b.dataset.pending === '1'; }"
     )
     assert answers[0]["results"][0]["status"] == "applied"
     assert record(api, hid)["version"] == before["version"] + 1
@@ -112,7 +112,7 @@ def test_two_phones_offline_merge_then_conflict(server, new_context, api):
     wait_synced(a)
     ctx_b.set_offline(False)
     sync_now(b)
-    b.wait_for_function("document.querySelector('#sync-badge').dataset.pending === '0'")
+    b.wait_for_function("() => document.querySelector('#sync-badge').dataset.pending === '0'")
     assert record(api, hid)["conflict_open"]
     b.wait_for_selector(f"#hh a[href='#/h/{hid}'] .tag.conflict", state="attached")
     shot(b, "10-list-conflict")

@@ -55,7 +55,9 @@ def test_update_prompt_waits_for_the_form_to_close(copied_server, new_context):
     page.fill("input[name='household.phone']", "13812340000")
     publish_new_version(tree)
     page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.update())")
-    page.wait_for_function("document.querySelector('#banner').textContent.includes('有新版本')")
+    page.wait_for_function(
+        "() => document.querySelector('#banner').textContent.includes('有新版本')"
+    )
     shot(page, "18-update-offered")
     page.click("#banner")
     page.wait_for_timeout(1000)

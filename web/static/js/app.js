@@ -9,15 +9,16 @@ import { openForm, isEditing, closeForm } from './form.js';
 import { renderTable } from './table.js';
 import { createHousehold } from './outbox.js';
 import { emptyDocument } from './records.js';
+import { html, workerURL } from './html.js';
 
 const view = document.getElementById('view');
 const banner = document.getElementById('banner');
 const badge = document.getElementById('sync-badge');
-export const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
 
 let bannerAction = null;
-function showBanner(html, action, kind = '') {
-  banner.innerHTML = html;
+/** `content` is made by html`...`. */
+function showBanner(content, action, kind = '') {
+  banner.innerHTML = content;
   banner.className = `banner ${kind}`;
   banner.hidden = false;
   bannerAction = action;
@@ -28,7 +29,7 @@ banner.addEventListener('click', (e) => {
 });
 
 export function toast(text) {
-  showBanner(`${esc(text)} <button class="btn btn-small btn-ghost" data-close>知道了</button>`, null, 'info');
+  showBanner(html`${text} <button class="btn btn-small btn-ghost" data-close>知道了</button>`, null, 'info');
   clearTimeout(toast.t);
   toast.t = setTimeout(() => { if (!bannerAction) banner.hidden = true; }, 5000);
 }
@@ -77,7 +78,7 @@ document.addEventListener('visibilitychange', () => { if (document.visibilitySta
 
 api.onAuthChange((state) => {
   if (state === 'expired') {
-    showBanner('登录已过期，本机数据都已保留。<button class="btn btn-small btn-ghost">重新登录</button>', () => { banner.hidden = true; location.hash = '#/login'; }, 'err');
+    showBanner(html`登录已过期，本机数据都已保留。<button class="btn btn-small btn-ghost">重新登录</button>`, () => { banner.hidden = true; location.hash = '#/login'; }, 'err');
   }
 });
 
@@ -85,10 +86,10 @@ api.onAuthChange((state) => {
 async function loginScreen() {
   const user = await auth.currentUser();
   const expired = await auth.isExpired();
-  view.innerHTML = `<h1>登录入户通</h1>
-    ${user && expired ? '<p class="note">登录已过期。本机的草稿和待同步记录都已保留，登录后会继续同步。</p>' : ''}
+  view.innerHTML = html`<h1>登录入户通</h1>
+    ${user && expired ? html`<p class="note">登录已过期。本机的草稿和待同步记录都已保留，登录后会继续同步。</p>` : ''}
     <form id="login" class="card" autocomplete="on">
-      <div class="field"><label class="f" for="u">用户名</label><input id="u" name="username" autocomplete="username" autocapitalize="none" required value="${esc(user ? user.username : '')}"></div>
+      <div class="field"><label class="f" for="u">用户名</label><input id="u" name="username" autocomplete="username" autocapitalize="none" required value="${user ? user.username : ''}"></div>
       <div class="field"><label class="f" for="p">密码</label><input id="p" name="password" type="password" autocomplete="current-password" required></div>
       <p class="msg" id="login-msg" role="alert"></p>
       <button class="btn btn-block" type="submit">登录</button>
@@ -129,25 +130,25 @@ export async function villageNames() {
 }
 
 async function downloadScreen() {
-  view.innerHTML = '<h1>下载我的村</h1><p class="muted">正在读取负责的村…</p>';
+  view.innerHTML = html`<h1>下载我的村</h1><p class="muted">正在读取负责的村…</p>`;
   let areas;
   names = null;
   try { areas = await sync.fetchAreas(); } catch (e) {
     areas = await db.getKV('areas');
-    if (!areas) { view.innerHTML = `<h1>下载我的村</h1><p class="note err">${e instanceof api.AuthError ? '请先登录' : '需要网络才能下载。'}</p><a class="btn" href="#/list">返回</a>`; return; }
+    if (!areas) { view.innerHTML = html`<h1>下载我的村</h1><p class="note err">${e instanceof api.AuthError ? '请先登录' : '需要网络才能下载。'}</p><a class="btn" href="#/list">返回</a>`; return; }
   }
   const chosen = (await db.getKV('villages')) || null;
   const vs = villagesOf(areas);
   if (!vs.length) {
     const me = await auth.currentUser();
-    view.innerHTML = `<h1>下载我的村</h1><p class="note" id="no-villages">${me && me.role === 'admin'
+    view.innerHTML = html`<h1>下载我的村</h1><p class="note" id="no-villages">${me && me.role === 'admin'
       ? '管理员账号用于管理用户和设备，没有负责的村，不能下载住户。请用调查员或审核员账号登录手机。'
       : '您的账号还没有分配负责的村，请联系管理员。'}</p><a class="btn btn-ghost" href="#/settings">设置</a>`;
     return;
   }
-  view.innerHTML = `<h1>下载我的村</h1><p>选择要下载到本机的村（默认全部），下载后没有网络也能工作。</p>
-    <form id="dl" class="card">${vs.map((v) => `<div class="chips"><label><input type="checkbox" name="v" value="${v.id}" ${!chosen || chosen.includes(v.id) ? 'checked' : ''}> ${esc(v.path)} ${esc(v.name)}</label></div>`).join('')}
-    <div class="progress" role="progressbar" aria-label="下载进度" style="margin:12px 0"><div></div></div>
+  view.innerHTML = html`<h1>下载我的村</h1><p>选择要下载到本机的村（默认全部），下载后没有网络也能工作。</p>
+    <form id="dl" class="card">${vs.map((v) => html`<div class="chips"><label><input type="checkbox" name="v" value="${v.id}" ${!chosen || chosen.includes(v.id) ? 'checked' : ''}> ${v.path} ${v.name}</label></div>`)}
+    <div class="progress spaced" role="progressbar" aria-label="下载进度"><div></div></div>
     <p id="dl-msg" aria-live="polite"></p>
     <button class="btn btn-block" type="submit">下载</button></form>`;
   const form = view.querySelector('#dl');
@@ -184,11 +185,11 @@ async function settingsScreen() {
     const e = await navigator.storage.estimate();
     usage = `已用 ${(e.usage / 1048576).toFixed(1)} MB`;
   }
-  view.innerHTML = `<h1>设置</h1>
-    <div class="card"><p><b>${esc(user ? user.name || user.username : '未登录')}</b> ${esc(user ? user.username : '')}</p>
+  view.innerHTML = html`<h1>设置</h1>
+    <div class="card"><p><b>${user ? user.name || user.username : '未登录'}</b> ${user ? user.username : ''}</p>
     <p>待同步：<b id="set-pending">${pending}</b> 条 · ${usage}</p>
     <p class="note ${persisted ? 'ok' : ''}">${persisted ? '本机已授予持久存储，数据不会被浏览器自动清理。' : '浏览器未授予持久存储：请不要清理浏览器数据，并尽快同步。'}</p></div>
-    <div class="row" style="flex-direction:column;align-items:stretch">
+    <div class="row stack">
       <a class="btn btn-ghost" href="#/download">选择/更新下载的村</a>
       <button class="btn btn-ghost" id="logout" type="button">退出登录（保留本机数据）</button>
       <button class="btn btn-danger" id="wipe" type="button">退出并清除本机数据</button>
@@ -271,16 +272,16 @@ async function applyUpdate(tries = 4) {
   else if (!isEditing()) location.reload();
 }
 function offerUpdate() {
-  showBanner('有新版本，点击更新', () => {
+  showBanner(html`有新版本，点击更新`, () => {
     updateRequested = true;
     if (isEditing()) {
       wantUpdate = true;
-      showBanner('正在填写问卷：回到列表后自动更新（已填内容都已保存）', null, 'info');
+      showBanner(html`正在填写问卷：回到列表后自动更新（已填内容都已保存）`, null, 'info');
     } else applyUpdate();
   });
 }
 if ('serviceWorker' in navigator) {
-  navigator.serviceWorker.register('/sw.js', { scope: '/' }).then((reg) => {
+  navigator.serviceWorker.register(workerURL(), { scope: '/' }).then((reg) => {
     if (reg.waiting && navigator.serviceWorker.controller) offerUpdate();
     reg.addEventListener('updatefound', () => {
       const w = reg.installing;

@@ -10,8 +10,8 @@ import { uuid } from './auth.js';
 import { clone } from './paths.js';
 import { wireAttachments, locate } from './widgets.js';
 import { syncNow } from './sync.js';
+import { html } from './html.js';
 
-const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
 const STATE = { draft: '未提交', submitted: '已提交', returned: '已退回', approved: '乡镇已审核', accepted: '县级已确认' };
 let S = null;
 
@@ -45,7 +45,7 @@ const show = (v) => (v === null || v === undefined ? '（空）' : v === true ? 
 
 // ---- HTML -----------------------------------------------------------------------------------
 function control(f, v, path) {
-  const n = `name="${path}" data-t="${f.type}"`;
+  const n = html`name="${path}" data-t="${f.type}"`;
   const val = v === null || v === undefined ? '' : v;
   const id = `i-${path.replace(/\./g, '-')}`;
   switch (f.type) {
@@ -53,43 +53,45 @@ function control(f, v, path) {
       let opts = f.type === 'boolean' ? [[true, '是'], [false, '否']] : (f.options || []).map((o) => [o, o]);
       if (f.options_from === 'members') opts = (S.doc.members || []).map((m, i) => [m.id, m.name || `成员${i + 1}`]);
       if (f.type !== 'multiselect' && (opts.length > 6 || f.options_from)) {
-        return `<select id="${id}" ${n}><option value="">（未选）</option>${opts.map(([o, l]) => `<option value="${esc(o)}" ${o === v ? 'selected' : ''}>${esc(l)}</option>`).join('')}</select>`;
+        return html`<select id="${id}" ${n}><option value="">（未选）</option>${opts.map(([o, l]) => html`<option value="${o}" ${o === v ? 'selected' : ''}>${l}</option>`)}</select>`;
       }
       const type = f.type === 'multiselect' ? 'checkbox' : 'radio';
       const on = (o) => (f.type === 'multiselect' ? Array.isArray(v) && v.includes(o) : o === v);
-      return `<div class="chips" role="group" id="${id}">${opts.map(([o, l]) => `<label><input type="${type}" ${n} value="${esc(String(o))}" ${on(o) ? 'checked' : ''}>${esc(l)}</label>`).join('')}${type === 'radio' ? `<label><input type="radio" ${n} value="" ${val === '' ? 'checked' : ''}>未填</label>` : ''}</div>`;
+      const blank = type === 'radio' ? html`<label><input type="radio" ${n} value="" ${val === '' ? 'checked' : ''}>未填</label>` : '';
+      return html`<div class="chips" role="group" id="${id}">${opts.map(([o, l]) => html`<label><input type="${type}" ${n} value="${o}" ${on(o) ? 'checked' : ''}>${l}</label>`)}${blank}</div>`;
     }
-    case 'integer': return `<input id="${id}" ${n} inputmode="numeric" value="${esc(val)}" autocomplete="off">`;
-    case 'decimal': case 'money': return `<input id="${id}" ${n} inputmode="decimal" value="${esc(val)}" autocomplete="off">`;
-    case 'date': return `<div class="row"><input id="${id}" ${n} type="date" value="${esc(val)}" style="flex:1"><button type="button" class="btn btn-ghost" data-today="${path}">今天</button></div>`;
-    case 'phone': return `<input id="${id}" ${n} type="tel" inputmode="numeric" maxlength="11" value="${esc(val)}" autocomplete="off">`;
-    case 'idcard': return `<input id="${id}" ${n} inputmode="text" autocapitalize="characters" maxlength="18" value="${esc(val)}" autocomplete="off" spellcheck="false">`;
+    case 'integer': return html`<input id="${id}" ${n} inputmode="numeric" value="${val}" autocomplete="off">`;
+    case 'decimal': case 'money': return html`<input id="${id}" ${n} inputmode="decimal" value="${val}" autocomplete="off">`;
+    case 'date': return html`<div class="row"><input id="${id}" ${n} type="date" value="${val}" class="grow"><button type="button" class="btn btn-ghost" data-today="${path}">今天</button></div>`;
+    case 'phone': return html`<input id="${id}" ${n} type="tel" inputmode="numeric" maxlength="11" value="${val}" autocomplete="off">`;
+    case 'idcard': return html`<input id="${id}" ${n} inputmode="text" autocapitalize="characters" maxlength="18" value="${val}" autocomplete="off" spellcheck="false">`;
     case 'attachment':
       if (f.key === 'signature') {
-        return `<div data-sig="${path}"><img class="thumb" alt="签名" hidden><canvas class="sig" aria-label="签名区"></canvas>
+        return html`<div data-sig="${path}"><img class="thumb" alt="签名" hidden><canvas class="sig" aria-label="签名区"></canvas>
           <div class="row"><button type="button" class="btn btn-ghost" data-sig-clear>清除</button><button type="button" class="btn" data-sig-save>保存签名</button></div></div>`;
       }
-      return `<div data-photo="${path}"><img class="thumb" alt="照片" hidden><label class="btn btn-ghost">拍照/选择照片<input type="file" accept="image/*" capture="environment" hidden data-photo-input></label></div>`;
-    case 'gps': return `<div class="row"><button type="button" class="btn btn-ghost" data-gps="${path}">获取当前位置</button><span data-gps-show>${v && v.lat !== undefined ? `${v.lat}, ${v.lng}` : '未定位'}</span></div>`;
-    default: return `<input id="${id}" ${n} value="${esc(val)}" autocomplete="off"${f.max_length ? ` maxlength="${f.max_length}"` : ''}>`;
+      return html`<div data-photo="${path}"><img class="thumb" alt="照片" hidden><label class="btn btn-ghost">拍照/选择照片<input type="file" accept="image/*" capture="environment" hidden data-photo-input></label></div>`;
+    case 'gps': return html`<div class="row"><button type="button" class="btn btn-ghost" data-gps="${path}">获取当前位置</button><span data-gps-show>${v && v.lat !== undefined ? `${v.lat}, ${v.lng}` : '未定位'}</span></div>`;
+    default: return html`<input id="${id}" ${n} value="${val}" autocomplete="off"${f.max_length ? html` maxlength="${f.max_length}"` : ''}>`;
   }
 }
 
 function fieldHTML(f, values, path) {
-  if (f.computed) return `<div class="field" data-p="${path}"><div class="lab">${esc(f.label)}</div><div data-computed="${f.key}" class="big"></div>${f.hint ? `<div class="hint">${esc(f.hint)}</div>` : ''}</div>`;
-  const lab = `${esc(f.label)}${f.unit ? ` <span class="unit">（${esc(f.unit)}）</span>` : ''}`;
-  return `<div class="field" data-p="${path}"${f.relevant ? ' data-c="1"' : ''}>`
-    + `<label class="f${f.required ? ' req' : ''}" for="i-${path.replace(/\./g, '-')}">${lab}</label>${control(f, values[f.key], path)}`
-    + `${f.hint ? `<div class="hint">${esc(f.hint)}</div>` : ''}<div class="msg" role="status"></div></div>`;
+  const hint = f.hint ? html`<div class="hint">${f.hint}</div>` : '';
+  if (f.computed) return html`<div class="field" data-p="${path}"><div class="lab">${f.label}</div><div data-computed="${f.key}" class="big"></div>${hint}</div>`;
+  const lab = html`${f.label}${f.unit ? html` <span class="unit">（${f.unit}）</span>` : ''}`;
+  const label = html`<label class="f${f.required ? ' req' : ''}" for="i-${path.replace(/\./g, '-')}">${lab}</label>`;
+  return html`<div class="field" data-p="${path}"${f.relevant ? html` data-c="1"` : ''}>${label}${control(f, values[f.key], path)}${hint}<div class="msg" role="status"></div></div>`;
 }
 
 function fieldsHTML(fields, values, prefix) {
-  let html = '', group = null;
+  const out = [];
+  let group = null;
   for (const f of fields) {
-    if (f.group && f.group !== group) { group = f.group; html += `<h3>${esc(group)}</h3>`; }
-    html += fieldHTML(f, values, `${prefix}.${f.key}`);
+    if (f.group && f.group !== group) { group = f.group; out.push(html`<h3>${group}</h3>`); }
+    out.push(fieldHTML(f, values, `${prefix}.${f.key}`));
   }
-  return html;
+  return html`${out}`;
 }
 
 function rowTitle(sec, r) {
@@ -99,53 +101,53 @@ function rowTitle(sec, r) {
 }
 const LEFT = ['死亡', '迁出', '服刑', '失踪', '婚出', '分户'];
 function rowHTML(sec, r, open) {
-  return `<details class="item${LEFT.includes(r.change_reason) ? ' left' : ''}" data-row="${r.id}" data-sec="${sec.key}"${open ? ' open' : ''}><summary>${esc(rowTitle(sec, r))}</summary><div class="body" data-rowbody>${open ? rowBody(sec, r) : ''}</div></details>`;
+  return html`<details class="item${LEFT.includes(r.change_reason) ? ' left' : ''}" data-row="${r.id}" data-sec="${sec.key}"${open ? html` open` : ''}><summary>${rowTitle(sec, r)}</summary><div class="body" data-rowbody>${open ? rowBody(sec, r) : ''}</div></details>`;
 }
 function rowBody(sec, r) {
   const del = sec.key === 'members' ? '删除（仅限误录；成员减少请填写“成员变动原因”）' : `删除此${sec.item_label || '条目'}`;
-  return fieldsHTML(sec.fields, r, `${sec.key}.${r.id}`) + `<button type="button" class="btn btn-danger btn-block" data-del="${r.id}">${del}</button>`;
+  return html`${fieldsHTML(sec.fields, r, `${sec.key}.${r.id}`)}<button type="button" class="btn btn-danger btn-block" data-del="${r.id}">${del}</button>`;
 }
 
 function sectionBody(sec) {
   if (sec.kind === 'repeat') {
     const rows = S.doc[sec.key] || [];
-    return `<div class="msg" data-secmsg="${sec.key}"></div>${rows.map((r) => rowHTML(sec, r, false)).join('')}
-      <button type="button" class="btn btn-ghost btn-block" data-add="${sec.key}">＋ 添加${esc(sec.item_label || '')}</button>`;
+    return html`<div class="msg" data-secmsg="${sec.key}"></div>${rows.map((r) => rowHTML(sec, r, false))}
+      <button type="button" class="btn btn-ghost btn-block" data-add="${sec.key}">＋ 添加${sec.item_label || ''}</button>`;
   }
-  let html = fieldsHTML(sec.fields, S.doc[sec.key] || {}, sec.key);
-  if (sec.key === 'income') html += '<div class="card" id="verdict" aria-live="polite"></div>';
-  return html;
+  const verdict = sec.key === 'income' ? html`<div class="card" id="verdict" aria-live="polite"></div>` : '';
+  return html`${fieldsHTML(sec.fields, S.doc[sec.key] || {}, sec.key)}${verdict}`;
 }
 
 function headerHTML() {
   const h = S.h;
-  let html = `<h1>${esc(h.meta.head || '新户')} <span class="muted" style="font-size:.9rem">户号 ${esc(h.meta.no || '—')} · ${esc(STATE[h.review_state] || '')}</span></h1>`;
-  if (h.review_state === 'returned' || h.review_note) html += `<div class="note err"><b>审核意见：</b>${esc(h.review_note || '已退回，请修改后重新提交')}</div>`;
+  const out = [html`<h1>${h.meta.head || '新户'} <span class="muted aside">户号 ${h.meta.no || '—'} · ${STATE[h.review_state] || ''}</span></h1>`];
+  if (h.review_state === 'returned' || h.review_note) out.push(html`<div class="note err"><b>审核意见：</b>${h.review_note || '已退回，请修改后重新提交'}</div>`);
   if (h.conflicts && h.conflicts.length || h.conflict_open) {
-    html += `<div class="note err" id="conflicts"><b>与他人的修改有冲突</b>，已交审核员处理。${(h.conflicts || []).map((c) => `<div>${esc(labelOf(c.path))}：服务器“${esc(show(c.server))}”，本机“${esc(show(c.device))}”</div>`).join('')}</div>`;
+    const line = (c) => html`<div>${labelOf(c.path)}：服务器“${show(c.server)}”，本机“${show(c.device)}”</div>`;
+    out.push(html`<div class="note err" id="conflicts"><b>与他人的修改有冲突</b>，已交审核员处理。${(h.conflicts || []).map(line)}</div>`);
   }
   if (h.rejected && h.rejected.length) {
-    const line = (e) => { const l = fieldAt(e.path).sec ? labelOf(e.path) : ''; return `<div>${l ? `${esc(l)}：` : ''}${esc(e.message)}</div>`; };
-    html += `<div class="note err"><b>服务器未接受这次修改：</b>${h.rejected.map(line).join('')}</div>`;
+    const line = (e) => { const l = fieldAt(e.path).sec ? labelOf(e.path) : ''; return html`<div>${l ? `${l}：` : ''}${e.message}</div>`; };
+    out.push(html`<div class="note err"><b>服务器未接受这次修改：</b>${h.rejected.map(line)}</div>`);
   }
-  if (h.pending) html += '<div class="note info">已保存，等待同步到服务器。</div>';
-  if (['approved', 'accepted'].includes(h.review_state)) html += '<div class="note ok">已审核通过并锁定；如需修改请联系县级重新打开。</div>';
-  return html;
+  if (h.pending) out.push(html`<div class="note info">已保存，等待同步到服务器。</div>`);
+  if (['approved', 'accepted'].includes(h.review_state)) out.push(html`<div class="note ok">已审核通过并锁定；如需修改请联系县级重新打开。</div>`);
+  return html`${out}`;
 }
 
 // ---- live updates ----------------------------------------------------------------------------
 function refreshDerived() {
   const s = summarize(S.doc, S.lines);
-  const flags = S.lines.filter((l) => l.purpose !== 'exit' && s.lines[l.key]).map((l) => `<span class="tag line">${esc(l.label)}${esc(l.comparison)}</span>`).join('');
-  S.view.querySelector('#sumbar').innerHTML = `家庭人口 <b>${s.household_size}</b> 人 · 人均纯收入 <b data-pci>${s.per_capita_net_income ?? '—'}</b> 元
-    ${s.exit_eligible ? '<span class="tag ok">达到退出标准</span>' : ''}${s.monitoring_type ? `<span class="tag returned">${esc(s.monitoring_type)}</span>` : ''}${flags}`;
+  const flags = S.lines.filter((l) => l.purpose !== 'exit' && s.lines[l.key]).map((l) => html`<span class="tag line">${l.label}${l.comparison}</span>`);
+  S.view.querySelector('#sumbar').innerHTML = html`家庭人口 <b>${s.household_size}</b> 人 · 人均纯收入 <b data-pci>${s.per_capita_net_income ?? '—'}</b> 元
+    ${s.exit_eligible ? html`<span class="tag ok">达到退出标准</span>` : ''}${s.monitoring_type ? html`<span class="tag returned">${s.monitoring_type}</span>` : ''}${flags}`;
   const v = S.view.querySelector('#verdict');
   if (v) {
-    const row = (k, x) => `<div>${k}</div><div>${x}</div>`;
-    v.innerHTML = `<div class="verdict">${row('工资性收入', s.wage_income)}${row('生产经营性收入', s.business_income)}${row('财产性收入', s.property_income)}${row('转移性收入', s.transfer_income)}${row('年收入', s.annual_income)}${row('生产经营性支出', s.business_cost)}${row('家庭纯收入', s.net_income)}${row('家庭人口', `${s.household_size} 人`)}
+    const row = (k, x) => html`<div>${k}</div><div>${x}</div>`;
+    v.innerHTML = html`<div class="verdict">${row('工资性收入', s.wage_income)}${row('生产经营性收入', s.business_income)}${row('财产性收入', s.property_income)}${row('转移性收入', s.transfer_income)}${row('年收入', s.annual_income)}${row('生产经营性支出', s.business_cost)}${row('家庭纯收入', s.net_income)}${row('家庭人口', `${s.household_size} 人`)}
       <div class="big">人均纯收入</div><div class="big" data-pci>${s.per_capita_net_income ?? '—'}</div>
-      ${S.lines.map((l) => row(`${esc(l.label)}（${esc(l.comparison)}${esc(l.amount)}元）`, s.lines[l.key] ? (l.purpose === 'exit' ? '已超过' : '是') : (l.purpose === 'exit' ? '未超过' : '否'))).join('')}
-      ${row('两不愁三保障', s.guarantees_met ? '已达标' : `未达标 ${s.unmet_guarantees.length} 项`)}${row('退出', s.exit_eligible ? '符合' : '不符合')}${row('监测类型', esc(s.monitoring_type || '无'))}</div>`;
+      ${S.lines.map((l) => row(`${l.label}（${l.comparison}${l.amount}元）`, s.lines[l.key] ? (l.purpose === 'exit' ? '已超过' : '是') : (l.purpose === 'exit' ? '未超过' : '否')))}
+      ${row('两不愁三保障', s.guarantees_met ? '已达标' : `未达标 ${s.unmet_guarantees.length} 项`)}${row('退出', s.exit_eligible ? '符合' : '不符合')}${row('监测类型', s.monitoring_type || '无')}</div>`;
   }
   const g = guarantees(S.doc);
   for (const el of S.view.querySelectorAll('[data-computed]')) el.textContent = g.unmet.includes(el.dataset.computed) ? '否（自动计算）' : '是（自动计算）';
@@ -181,7 +183,7 @@ function refreshMessages() {
   }
   for (const d of S.view.querySelectorAll('details.sec')) {
     const n = perSec[d.dataset.sec] || 0;
-    d.querySelector('.cnt').innerHTML = n ? `<span class="tag rejected">${n} 处待填/需改</span>` : '<span class="tag ok">✓</span>';
+    d.querySelector('.cnt').innerHTML = n ? html`<span class="tag rejected">${n} 处待填/需改</span>` : html`<span class="tag ok">✓</span>`;
   }
 }
 
@@ -209,7 +211,7 @@ function setValue(path, value) {
 function readValue(el, f) {
   const name = el.name;
   if (f.type === 'multiselect') {
-    const on = [...S.view.querySelectorAll(`input[name="${name}"]:checked`)].map((i) => i.value);
+    const on = [...S.view.querySelectorAll(`input[name="${CSS.escape(name)}"]:checked`)].map((i) => i.value);
     return on.length ? (f.options || []).filter((o) => on.includes(o)) : null;
   }
   const raw = el.value;
@@ -234,7 +236,7 @@ function onInput(e) {
   if (e.type === 'change' || el.type === 'radio' || el.type === 'checkbox') S.touched.add(el.name);
   persist();
   if (rowId && ['name', 'relation', 'change_reason', 'measure', 'year', 'kind'].includes(f.key)) {
-    const d = S.view.querySelector(`details.item[data-row="${rowId}"] > summary`);
+    const d = S.view.querySelector(`details.item[data-row="${CSS.escape(rowId)}"] > summary`);
     if (d) d.textContent = rowTitle(sec, localOf(sec, rowId));
   }
   refreshDerived();
@@ -252,9 +254,9 @@ function openSection(d) {
 function rerender() {
   const locked = ['approved', 'accepted'].includes(S.h.review_state);
   const open = [...S.view.querySelectorAll('details.sec[open]')].map((d) => d.dataset.sec);
-  S.view.innerHTML = `${headerHTML()}<div class="sumbar" id="sumbar"></div>
-    ${S.def.sections.map((sec) => `<details class="sec" data-sec="${sec.key}"${open.includes(sec.key) ? ' open' : ''}><summary>${esc(sec.title)} <span class="cnt"></span></summary><div class="body"></div></details>`).join('')}
-    <div class="actions"><a class="btn btn-ghost" href="#/list">返回</a>${locked ? '' : '<button class="btn btn-ghost" type="button" id="save">存草稿</button><button class="btn" type="button" id="submit">提交审核</button>'}</div>
+  S.view.innerHTML = html`${headerHTML()}<div class="sumbar" id="sumbar"></div>
+    ${S.def.sections.map((sec) => html`<details class="sec" data-sec="${sec.key}"${open.includes(sec.key) ? html` open` : ''}><summary>${sec.title} <span class="cnt"></span></summary><div class="body"></div></details>`)}
+    <div class="actions"><a class="btn btn-ghost" href="#/list">返回</a>${locked ? '' : html`<button class="btn btn-ghost" type="button" id="save">存草稿</button><button class="btn" type="button" id="submit">提交审核</button>`}</div>
     <div class="saved" id="saved" aria-live="polite"></div>`;
   if (locked) for (const b of S.view.querySelectorAll('details.sec > .body')) b.inert = true;
   for (const d of S.view.querySelectorAll('details.sec[open]')) openSection(d);
@@ -283,7 +285,7 @@ async function onClick(e) {
   if (today) {
     const d = new Date();
     const v = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-    const input = S.view.querySelector(`input[name="${today.dataset.today}"]`);
+    const input = S.view.querySelector(`input[name="${CSS.escape(today.dataset.today)}"]`);
     input.value = v;
     input.dispatchEvent(new Event('change', { bubbles: true }));
     return;
@@ -333,10 +335,10 @@ async function submitForm(forReview) {
   if (S.errors.length) {
     S.showAll = true;
     for (const m of S.errors) {
-      const d = S.view.querySelector(`details.sec[data-sec="${m.path.split('.')[0]}"]`);
+      const d = S.view.querySelector(`details.sec[data-sec="${CSS.escape(m.path.split('.')[0])}"]`);
       if (d && !d.open) { d.open = true; openSection(d); }
       const row = m.path.split('.')[1];
-      const item = S.view.querySelector(`details.item[data-row="${row}"]`);
+      const item = S.view.querySelector(`details.item[data-row="${CSS.escape(row || '')}"]`);
       if (item && !item.open) { item.open = true; }
     }
     for (const item of S.view.querySelectorAll('details.item[open]')) fillRow(item);
@@ -368,11 +370,11 @@ async function definition() {
 
 export async function openForm(view, id, { toast }) {
   const [h, form] = await Promise.all([get('households', id), definition()]);
-  if (!h) { view.innerHTML = '<p class="note err">本机没有这一户的数据。</p><a class="btn" href="#/list">返回列表</a>'; return; }
-  if (!form) { view.innerHTML = '<p class="note err">还没有下载问卷，请联网后在“设置”中下载。</p>'; return; }
+  if (!h) { view.innerHTML = html`<p class="note err">本机没有这一户的数据。</p><a class="btn" href="#/list">返回列表</a>`; return; }
+  if (!form) { view.innerHTML = html`<p class="note err">还没有下载问卷，请联网后在“设置”中下载。</p>`; return; }
   S = { view, h, doc: clone(h.doc), seen: clone(h.doc), def: form.definition, lines: linesFor(h.campaign_id),
     touched: new Set(), showAll: false, toast, errors: [], required: true };
-  view.innerHTML = '';
+  view.replaceChildren();
   rerender();
   const first = view.querySelector('details.sec');
   if (first && !view.querySelector('details.sec[open]')) { first.open = true; openSection(first); refreshDerived(); }

@@ -2,8 +2,7 @@
 // and builds the whole list as one HTML string (500 households render in one go).
 import { getAll, getKV, setKV } from './db.js';
 import { campaign, rowsGeneration } from './records.js';
-
-const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
+import { html } from './html.js';
 
 export const FILTERS = [
   ['all', '全部', () => true],
@@ -19,27 +18,27 @@ const STATE = { draft: '未提交', submitted: '已提交', returned: '已退回
 const ui = { village: null, filter: 'all', line: '', q: '', restored: false };
 
 function tags(r, lines) {
-  let t = '';
-  if (r.conflict) t += '<span class="tag conflict">冲突</span>';
-  if (r.rejected) t += '<span class="tag rejected">待修改</span>';
-  if (r.review_state === 'returned') t += '<span class="tag returned">已退回</span>';
-  if (r.dirty) t += '<span class="tag draft">草稿</span>';
-  if (r.pending) t += '<span class="tag pending">待同步</span>';
-  if (r.local_new) t += '<span class="tag ok">新增</span>';
-  if (!r.meta.visited) t += '<span class="tag">未走访</span>';
-  for (const l of lines) if (l.purpose !== 'exit' && r.meta.lines && r.meta.lines[l.key]) t += `<span class="tag line">${esc(l.label)}</span>`;
+  const t = [];
+  if (r.conflict) t.push(html`<span class="tag conflict">冲突</span>`);
+  if (r.rejected) t.push(html`<span class="tag rejected">待修改</span>`);
+  if (r.review_state === 'returned') t.push(html`<span class="tag returned">已退回</span>`);
+  if (r.dirty) t.push(html`<span class="tag draft">草稿</span>`);
+  if (r.pending) t.push(html`<span class="tag pending">待同步</span>`);
+  if (r.local_new) t.push(html`<span class="tag ok">新增</span>`);
+  if (!r.meta.visited) t.push(html`<span class="tag">未走访</span>`);
+  for (const l of lines) if (l.purpose !== 'exit' && r.meta.lines && r.meta.lines[l.key]) t.push(html`<span class="tag line">${l.label}</span>`);
   return t;
 }
 
 export function itemsHTML(rows, lines, chunk = false) {
-  let html = '';
-  for (const r of rows) {
+  const items = rows.map((r) => {
     const m = r.meta;
-    html += `<li><a href="#/h/${r.id}"><div class="who"><div class="name">${esc(m.head || '（未填户主）')}${tags(r, lines)}</div>`
-      + `<div class="sub">${esc(m.group)} · 户号 ${esc(m.no || '—')} · ${m.size}人 · ${esc(STATE[r.review_state] || '')}</div></div>`
-      + `<div class="pci">${m.pci === null ? '—' : m.pci}</div></a></li>`;
-  }
-  return html || (chunk ? '' : '<li class="muted" style="padding:16px 4px">没有符合条件的户</li>');
+    const name = html`<div class="name">${m.head || '（未填户主）'}${tags(r, lines)}</div>`;
+    const sub = html`<div class="sub">${m.group} · 户号 ${m.no || '—'} · ${m.size}人 · ${STATE[r.review_state] || ''}</div>`;
+    return html`<li><a href="#/h/${r.id}"><div class="who">${name}${sub}</div><div class="pci">${m.pci === null ? '—' : m.pci}</div></a></li>`;
+  });
+  if (items.length || chunk) return html`${items}`;
+  return html`<li class="muted empty">没有符合条件的户</li>`;
 }
 
 function apply(rows, lines) {
@@ -104,15 +103,15 @@ export async function renderList(view, { villageNames }) {
     return `${vs.filter((r) => r.meta.visited).length}/${vs.length}`;
   };
   const shown = apply(rows, lines);
-  view.innerHTML = `<div class="tools">
-    <div class="villages" role="group" aria-label="村">${villages.length > 1 ? `<button type="button" data-v="" aria-pressed="${ui.village === null}">全部 ${prog(null)}</button>` : ''}${villages.map((v) => `<button type="button" data-v="${v.id}" aria-pressed="${ui.village === v.id}">${esc(v.name)} ${prog(v.id)}</button>`).join('')}</div>
-    <input type="search" id="q" placeholder="搜索户主姓名、身份证号、户编号" value="${esc(ui.q)}" aria-label="搜索" enterkeyhint="search">
-    <div class="filters" role="group" aria-label="筛选">${FILTERS.map(([k, label]) => `<button type="button" data-f="${k}" aria-pressed="${ui.filter === k}">${label} <span data-n="${k}"></span></button>`).join('')}
-      <select id="line" aria-label="低于某条线"><option value="">按收入线…</option>${lines.filter((l) => l.purpose !== 'exit').map((l) => `<option value="${esc(l.key)}" ${ui.line === l.key ? 'selected' : ''}>${esc(l.label)}${esc(l.comparison)}</option>`).join('')}</select></div>
+  view.innerHTML = html`<div class="tools">
+    <div class="villages" role="group" aria-label="村">${villages.length > 1 ? html`<button type="button" data-v="" aria-pressed="${ui.village === null}">全部 ${prog(null)}</button>` : ''}${villages.map((v) => html`<button type="button" data-v="${v.id}" aria-pressed="${ui.village === v.id}">${v.name} ${prog(v.id)}</button>`)}</div>
+    <input type="search" id="q" placeholder="搜索户主姓名、身份证号、户编号" value="${ui.q}" aria-label="搜索" enterkeyhint="search">
+    <div class="filters" role="group" aria-label="筛选">${FILTERS.map(([k, label]) => html`<button type="button" data-f="${k}" aria-pressed="${ui.filter === k}">${label} <span data-n="${k}"></span></button>`)}
+      <select id="line" aria-label="低于某条线"><option value="">按收入线…</option>${lines.filter((l) => l.purpose !== 'exit').map((l) => html`<option value="${l.key}" ${ui.line === l.key ? 'selected' : ''}>${l.label}${l.comparison}</option>`)}</select></div>
     <div class="vprog" id="count"></div></div>
     <ul class="hh" id="hh"></ul>
-    <div class="row" style="margin-top:12px">${ui.village !== null ? `<a class="btn btn-ghost" href="#/table/${ui.village}">收入统计表</a>` : ''}</div>
-    ${ui.village !== null ? `<a class="btn fab" href="#/new?village=${ui.village}">＋ 新增户</a>` : ''}`;
+    <div class="row gap-top">${ui.village !== null ? html`<a class="btn btn-ghost" href="#/table/${ui.village}">收入统计表</a>` : ''}</div>
+    ${ui.village !== null ? html`<a class="btn fab" href="#/new?village=${ui.village}">＋ 新增户</a>` : ''}`;
   const count = view.querySelector('#count');
   const list = view.querySelector('#hh');
   fill(list, shown, lines);

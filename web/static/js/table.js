@@ -8,8 +8,7 @@ import { linesFor } from './records.js';
 import { validate } from './validate.js';
 import { clone } from './paths.js';
 import { syncNow } from './sync.js';
-
-const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
+import { html } from './html.js';
 
 export async function renderTable(view, villageId, { toast }) {
   const [hs, tdef, form] = await Promise.all([byIndex('households', 'village', villageId), get('forms', 'income_table'), get('forms', 'annex1')]);
@@ -18,17 +17,16 @@ export async function renderTable(view, villageId, { toast }) {
   const byId = new Map(hs.map((h) => [h.id, { h, doc: clone(h.doc), seen: clone(h.doc) }]));
   const lines = hs.length ? linesFor(hs[0].campaign_id) : [];
   const flagLines = lines.filter((l) => l.purpose !== 'exit');
-  const flags = (s) => flagLines.filter((l) => s.lines[l.key]).map((l) => esc(l.label)).join(' ');
-  const head = `<tr><th class="h">户主</th>${cols.map((c) => `<th title="${esc(c.group || '')}">${esc(c.label)}</th>`).join('')}<th>人口</th><th>人均纯收入</th><th>低于线</th></tr>`;
-  let body = '';
-  for (const { h, doc } of byId.values()) {
+  const flags = (s) => flagLines.filter((l) => s.lines[l.key]).map((l) => l.label).join(' ');
+  const head = html`<tr><th class="h">户主</th>${cols.map((c) => html`<th title="${c.group || ''}">${c.label}</th>`)}<th>人口</th><th>人均纯收入</th><th>低于线</th></tr>`;
+  const body = [...byId.values()].map(({ h, doc }) => {
     const s = summarize(doc, lines);
     const inc = doc.income || {};
-    body += `<tr data-id="${h.id}"${h.dirty ? ' class="dirty"' : ''}><th class="h">${esc(h.meta.head || '—')}<br><small class="muted">${esc(h.meta.no)}</small></th>`
-      + cols.map((c, i) => `<td><input inputmode="decimal" enterkeyhint="next" data-k="${c.key.slice(7)}" data-col="${i}" aria-label="${esc(`${h.meta.head} ${c.label}`)}" value="${esc(inc[c.key.slice(7)] ?? '')}"></td>`).join('')
-      + `<td class="c" data-size>${s.household_size}</td><td class="c" data-pci><b>${s.per_capita_net_income ?? '—'}</b></td><td class="c" data-flags>${flags(s)}</td></tr>`;
-  }
-  view.innerHTML = `<h1>收入统计表</h1><p class="muted">金额单位：元。回车或↑↓换行，修改即时保存在本机。</p>
+    const cells = cols.map((c, i) => html`<td><input inputmode="decimal" enterkeyhint="next" data-k="${c.key.slice(7)}" data-col="${i}" aria-label="${`${h.meta.head} ${c.label}`}" value="${inc[c.key.slice(7)] ?? ''}"></td>`);
+    const figures = html`<td class="c" data-size>${s.household_size}</td><td class="c" data-pci><b>${s.per_capita_net_income ?? '—'}</b></td><td class="c" data-flags>${flags(s)}</td>`;
+    return html`<tr data-id="${h.id}"${h.dirty ? html` class="dirty"` : ''}><th class="h">${h.meta.head || '—'}<br><small class="muted">${h.meta.no}</small></th>${cells}${figures}</tr>`;
+  });
+  view.innerHTML = html`<h1>收入统计表</h1><p class="muted">金额单位：元。回车或↑↓换行，修改即时保存在本机。</p>
     <div class="grid-wrap"><table class="grid"><thead>${head}</thead><tbody>${body}</tbody></table></div>
     <p class="msg" id="tmsg" aria-live="polite"></p>
     <div class="actions"><a class="btn btn-ghost" href="#/list">返回列表</a><button class="btn" id="tsubmit" type="button">提交修改</button></div>`;
@@ -49,7 +47,7 @@ export async function renderTable(view, villageId, { toast }) {
     if (raw === '') delete inc[el.dataset.k]; else inc[el.dataset.k] = ok ? normalizeMoney(raw) : raw;
     const s = summarize(rec.doc, lines);
     tr.querySelector('[data-size]').textContent = s.household_size;
-    tr.querySelector('[data-pci]').innerHTML = `<b>${s.per_capita_net_income ?? '—'}</b>`;
+    tr.querySelector('[data-pci]').innerHTML = html`<b>${s.per_capita_net_income ?? '—'}</b>`;
     tr.querySelector('[data-flags]').textContent = flags(s);
     const h = await saveDraft(rec.h.id, rec.doc, () => rec.seen);
     rec.seen = clone(h.doc);

@@ -2,6 +2,7 @@
 // phone) and GPS. Attachments are stored as blobs in IndexedDB and uploaded before the op.
 import { put, get } from './db.js';
 import { uuid } from './auth.js';
+import { html } from './html.js';
 
 export async function storeAttachment(blob, type, householdId) {
   const id = uuid();
@@ -90,7 +91,7 @@ export async function wireAttachments(root, { value, householdId, toast, set }) 
     const url = await attachmentURL(current);
     if (url) { img.src = url; img.hidden = false; }
     drawMode(!current);
-    if (current && !url) img.insertAdjacentHTML('afterend', '<p class="muted">已签名（签名图片在服务器上）</p>');
+    if (current && !url) img.insertAdjacentHTML('afterend', html`<p class="muted">已签名（签名图片在服务器上）</p>`);
     box.addEventListener('click', async (e) => {
       if (e.target.closest('[data-sig-clear]')) pad.clear();
       if (!e.target.closest('[data-sig-save]')) return;
