@@ -185,7 +185,9 @@ class Revision(db.Model):
     )  # create / edit / merge / conflict / resolve / review
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     device_id: Mapped[str | None] = mapped_column(String(64))
-    op_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # A device's operation id, unique per author and household: a retry finds its first answer,
+    # and an id sent by someone else, or on another household, is another operation.
+    op_id: Mapped[str | None] = mapped_column(String(64))
     changes: Mapped[dict] = mapped_column(JSON, default=dict)
     document: Mapped[dict] = mapped_column(JSON)
     result: Mapped[dict | None] = mapped_column(JSON)
@@ -194,6 +196,7 @@ class Revision(db.Model):
 
     __table_args__ = (
         UniqueConstraint("household_id", "version", name="uq_revision_household_version"),
+        UniqueConstraint("op_id", "household_id", "author_id", name="uq_revision_operation"),
     )
 
 
