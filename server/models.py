@@ -28,6 +28,9 @@ def utcnow() -> datetime:
 
 Money = Numeric(14, 2)
 Stamp = DateTime(timezone=True)
+# The largest value an Integer column holds (PostgreSQL's int4): every id, version and number the
+# API takes is checked against it at the edge, so the database never meets a larger one.
+INT_MAX = 2**31 - 1
 
 
 class Area(db.Model):

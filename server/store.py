@@ -10,7 +10,17 @@ from sqlalchemy.sql.expression import FunctionElement
 from . import bulk
 from .database import is_sqlite
 from .extensions import db
-from .models import Area, Attachment, Campaign, Conflict, Counter, Household, Member, Revision
+from .models import (
+    INT_MAX,
+    Area,
+    Attachment,
+    Campaign,
+    Conflict,
+    Counter,
+    Household,
+    Member,
+    Revision,
+)
 
 SEQ = "change_seq"
 
@@ -382,6 +392,10 @@ def add_revisions(rows: list[dict]) -> None:
 
 
 def campaign_lines(campaign_id: int) -> list[dict] | None:
+    """The campaign's lines; None when there is no such campaign (an id no column can hold,
+    which a push operation may carry, is not sent to the database)."""
+    if not 0 < campaign_id <= INT_MAX:
+        return None
     row = _conn().execute(_LINES, {"cid": campaign_id}).first()
     return None if row is None else (row.lines or [])
 

@@ -39,9 +39,13 @@ def init_app(app: Flask) -> None:
         if not request.path.startswith("/api/"):
             return e
         status = e.code or 500
-        return error_response(
+        body, status = error_response(
             status, MESSAGES.get(status, e.name), e.name.lower().replace(" ", "_")
         )
+        for name, value in e.get_headers():  # a 405's Allow, a 401's WWW-Authenticate
+            if name.lower() != "content-type":
+                body.headers[name] = value
+        return body, status
 
     @app.errorhandler(Exception)
     def _unexpected(e: Exception):

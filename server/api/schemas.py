@@ -3,13 +3,22 @@
 from flask import request
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from ..domain.workflow import ACTIONS
+from ..domain.workflow import ACTIONS, STATES
 from ..errors import ApiError
+from ..models import INT_MAX
+
+# Every integer the API takes fits the database's (an id, a version, a page): a larger one is a
+# 422 with its field named, never an overflow in the driver.
+ID = validate.Range(min=1, max=INT_MAX)
+COUNT = validate.Range(min=1, max=INT_MAX)
 
 
 def load_json(schema: Schema) -> dict:
     """The request's JSON body through `schema`; malformed JSON is a 400, not missing fields."""
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # nested deeper than the parser goes: no form is anything like it
+        raise ApiError(400, "请求的 JSON 嵌套过深", "bad_json") from None
     if data is None and request.get_data(cache=True):
         raise ApiError(400, "请求不是有效的 JSON", "bad_json")
     return schema.load(data if data is not None else {})
@@ -27,13 +36,13 @@ class Login(Schema):
 
 class HouseholdCreate(Schema):
     id = fields.UUID(load_default=None)
-    village_id = fields.Integer(required=True)
-    campaign_id = fields.Integer(required=True)
+    village_id = fields.Integer(required=True, strict=True, validate=ID)
+    campaign_id = fields.Integer(required=True, strict=True, validate=ID)
     document = fields.Dict(required=True)
 
 
 class HouseholdUpdate(Schema):
-    base_version = fields.Integer(load_default=None, validate=validate.Range(min=1))
+    base_version = fields.Integer(load_default=None, strict=True, validate=COUNT)
     document = fields.Dict(required=True)
 
 
@@ -41,10 +50,10 @@ class Paging(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    village = fields.Integer(load_default=None)
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1))
-    state = fields.String(load_default=None)
+    village = fields.Integer(load_default=None, validate=ID)
+    page = fields.Integer(load_default=1, validate=COUNT)
+    per_page = fields.Integer(load_default=50, validate=COUNT)  # more than 500 is served as 500
+    state = fields.String(load_default=None, validate=validate.OneOf(STATES))
     q = fields.String(load_default=None, validate=validate.Length(max=40))
 
 
@@ -59,8 +68,8 @@ class Pull(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    since = fields.String(load_default=None)
-    limit = fields.Integer(load_default=200, validate=validate.Range(min=1))
+    since = fields.String(load_default=None, validate=validate.Length(max=64))
+    limit = fields.Integer(load_default=200, validate=COUNT)  # more than 500 is served as 500
 
 
 class Resolve(Schema):
@@ -69,7 +78,12 @@ class Resolve(Schema):
 
 
 class ResolveMany(Schema):
-    resolutions = fields.Dict(keys=fields.String(), values=fields.Nested(Resolve), required=True)
+    # Keyed by the conflict's id, as GET /api/conflicts lists it.
+    resolutions = fields.Dict(
+        keys=fields.String(validate=validate.Regexp(r"^[1-9][0-9]{0,9}$", error="冲突编号不正确")),
+        values=fields.Nested(Resolve),
+        required=True,
+    )
     note = fields.String(load_default=None, validate=validate.Length(max=500))
 
 
@@ -85,11 +99,15 @@ class UserCreate(Schema):
         required=True, validate=validate.OneOf(["surveyor", "reviewer", "county", "admin"])
     )
     password = fields.String(required=True, validate=validate.Length(min=8, max=200))
-    area_ids = fields.List(fields.Integer(), load_default=list)
+    area_ids = fields.List(
+        fields.Integer(strict=True, validate=ID),
+        load_default=list,
+        validate=validate.Length(max=1000),
+    )
 
 
 class Revoke(Schema):
-    device_id = fields.String(load_default=None)
+    device_id = fields.String(load_default=None, validate=validate.Length(min=1, max=64))
 
 
 def household_out(hh, *, full: bool = True) -> dict:

@@ -27,7 +27,7 @@ def parse_cursor(cursor: str | None, user: User) -> tuple[int, bool]:
             "bad_cursor",
             fields={"since": ["同步游标格式不正确"]},
         ) from None
-    if version != "1" or seq_value < 0:
+    if version != "1" or not 0 <= seq_value < 2**63 or not 0 <= scope_value < 2**63:
         raise ApiError(
             400,
             "同步游标格式不正确，请重新下载",
