@@ -49,6 +49,9 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {
             "json_serializer": json_dumps,
             "json_deserializer": loads_stored,
+            # A database error's message would list the statement's parameters: documents, ID
+            # numbers, phone numbers. It names the statement only; the error log stays clean.
+            "hide_parameters": True,
         },
         "MAX_CONTENT_LENGTH": 6 * 1024 * 1024,
         "RUHU_PAGE_SIZE_MAX": 500,

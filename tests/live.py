@@ -23,6 +23,21 @@ BIN = Path(sys.executable).parent
 PASSWORD = "demo12345"
 
 
+def make_run_log_args() -> list[str]:
+    """The logging flags of the gunicorn line of `make run`, as the Makefile has them (a server
+    started with `access_log=True` logs exactly as `make run` does)."""
+    makefile = (ROOT / "Makefile").read_text()
+    [line] = [line for line in makefile.splitlines() if "bin/gunicorn " in line]
+    words = line.split("bin/gunicorn", 1)[1].split()
+    out = []
+    for i, word in enumerate(words):
+        if word.startswith(("--access-log", "--error-log", "--log-")):
+            out.append(word)
+            if "=" not in word and i + 1 < len(words):
+                out.append(words[i + 1])
+    return out
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -110,8 +125,12 @@ class LiveServer:
         self._flask("seed-demo", "--households", str(self.households))
         return self
 
-    def start(self) -> LiveServer:
+    def start(self, *, access_log: bool = False) -> LiveServer:
+        """`access_log`: log as `make run` does (its access log, its log level), into
+        gunicorn.log; otherwise warnings only. Either way gunicorn reads the gunicorn.conf.py of
+        the app's folder, as `make run` does."""
         self._log = log = open(self.workdir / "gunicorn.log", "ab")  # noqa: SIM115 (kept open)
+        logging = make_run_log_args() if access_log else ["--log-level", "warning"]
         args = [
             str(BIN / "gunicorn"),
             "-w",
@@ -120,8 +139,7 @@ class LiveServer:
             f"127.0.0.1:{self.port}",
             "--timeout",
             str(self.timeout),
-            "--log-level",
-            "warning",
+            *logging,
             "wsgi:app",
         ]
         if self.threads > 1:
