@@ -24,14 +24,14 @@ PASSWORD = "demo12345"
 
 
 def make_run_log_args() -> list[str]:
-    """The logging flags of the gunicorn line of `make run`, as the Makefile has them (a server
-    started with `access_log=True` logs exactly as `make run` does)."""
+    """The config and logging flags of the gunicorn line of `make run`, as the Makefile has them
+    (a server started with `access_log=True` logs exactly as `make run` does)."""
     makefile = (ROOT / "Makefile").read_text()
     [line] = [line for line in makefile.splitlines() if "bin/gunicorn " in line]
     words = line.split("bin/gunicorn", 1)[1].split()
     out = []
     for i, word in enumerate(words):
-        if word.startswith(("--access-log", "--error-log", "--log-")):
+        if word in ("-c", "--config") or word.startswith(("--access-log", "--error-log", "--log-")):
             out.append(word)
             if "=" not in word and i + 1 < len(words):
                 out.append(words[i + 1])
