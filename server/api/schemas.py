@@ -1,11 +1,14 @@
 """Wire schemas: what the API accepts and returns, validated at the edge."""
 
+import re
+
 from flask import request
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from ..domain.workflow import ACTIONS, STATES
 from ..errors import ApiError
 from ..models import INT_MAX
+from ..sync.schema import DEVICE_WORD, Whole
 
 # Every integer the API takes fits the database's (an id, a version, a page): a larger one is a
 # 422 with its field named, never an overflow in the driver.
@@ -21,7 +24,33 @@ def load_json(schema: Schema) -> dict:
         raise ApiError(400, "请求的 JSON 嵌套过深", "bad_json") from None
     if data is None and request.get_data(cache=True):
         raise ApiError(400, "请求不是有效的 JSON", "bad_json")
+    bad = _unstorable_text(data)
+    if bad is not None:
+        raise ApiError(422, "填写有误", "invalid", {bad or "_": ["含有不允许的字符"]})
     return schema.load(data if data is not None else {})
+
+
+# No text holds a NUL (PostgreSQL refuses it) or half of a UTF-16 pair (no encoding can store it).
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _unstorable_text(value, path: str = "") -> str | None:
+    """The dotted path of the first key or string in `value` that no database can store."""
+    stack = [(value, path)]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, str):
+            if _UNSTORABLE.search(value):
+                return path
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                inner = f"{path}.{key}" if path else str(key)
+                if _UNSTORABLE.search(key):
+                    return path or "_"
+                stack.append((item, inner))
+        elif isinstance(value, list):
+            stack.extend((item, f"{path}.{i}" if path else str(i)) for i, item in enumerate(value))
+    return None
 
 
 class Login(Schema):
@@ -36,13 +65,13 @@ class Login(Schema):
 
 class HouseholdCreate(Schema):
     id = fields.UUID(load_default=None)
-    village_id = fields.Integer(required=True, strict=True, validate=ID)
-    campaign_id = fields.Integer(required=True, strict=True, validate=ID)
+    village_id = Whole(required=True, validate=ID)
+    campaign_id = Whole(required=True, validate=ID)
     document = fields.Dict(required=True)
 
 
 class HouseholdUpdate(Schema):
-    base_version = fields.Integer(load_default=None, strict=True, validate=COUNT)
+    base_version = Whole(load_default=None, validate=COUNT)
     document = fields.Dict(required=True)
 
 
@@ -58,7 +87,7 @@ class Paging(Schema):
 
 
 class Push(Schema):
-    device_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    device_id = fields.String(required=True, validate=[validate.Length(min=1, max=64), DEVICE_WORD])
     # Each operation is checked on its own (sync/push.py): one that is not even an object is
     # rejected alone, and the rest of the batch still applies.
     ops = fields.List(fields.Raw(), required=True)
@@ -100,14 +129,16 @@ class UserCreate(Schema):
     )
     password = fields.String(required=True, validate=validate.Length(min=8, max=200))
     area_ids = fields.List(
-        fields.Integer(strict=True, validate=ID),
+        Whole(validate=ID),
         load_default=list,
         validate=validate.Length(max=1000),
     )
 
 
 class Revoke(Schema):
-    device_id = fields.String(load_default=None, validate=validate.Length(min=1, max=64))
+    device_id = fields.String(
+        load_default=None, validate=[validate.Length(min=1, max=64), DEVICE_WORD]
+    )
 
 
 def household_out(hh, *, full: bool = True) -> dict:

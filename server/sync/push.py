@@ -16,6 +16,7 @@ to one transaction per operation, planned again under the lock. The answer is se
 commit, so whatever a phone is told was applied is on disk.
 """
 
+import re
 import uuid
 from dataclasses import dataclass, field
 
@@ -31,7 +32,7 @@ from ..extensions import db
 from ..models import User
 from .merge import merge
 from .paths import PathError, apply
-from .schema import Operation
+from .schema import DEVICE_WORD, Operation
 
 _op_schema = Operation()
 
@@ -163,6 +164,7 @@ def _load(raw) -> dict:
 
 
 _OP_KEYS = frozenset(_op_schema.fields)
+_DEVICE_WORD = re.compile(DEVICE_WORD.regex.pattern).fullmatch
 _INT_OR_NONE = (int, type(None))
 
 
@@ -179,6 +181,7 @@ def _well_formed(raw: dict) -> dict | None:
         raw.keys() <= _OP_KEYS
         and type(op_id) is str
         and 8 <= len(op_id) <= 64
+        and _DEVICE_WORD(op_id)
         and type(household_id) is str
         and type(base_version) is int
         and base_version >= 0

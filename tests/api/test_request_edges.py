@@ -184,3 +184,66 @@ def test_405_says_which_methods_are_allowed(client, auth, method, url, allowed):
     response = client.open(url, method=method, headers=auth.headers(SURVEYOR))
     assert _assert_error_shape(response, 405)["code"] == "method_not_allowed"
     assert allowed <= {m.strip() for m in response.headers.get("Allow", "").split(",")}
+
+
+def test_a_nul_in_a_device_id_or_an_operation_id_is_refused(client, auth, areas):
+    """Found by the fuzzer on PostgreSQL, which stores no NUL: a 500 for the whole batch."""
+    headers = auth.headers(SURVEYOR)
+    refused = client.post(
+        "/api/sync/push", json={"device_id": "phone\x00", "ops": []}, headers=headers
+    )
+    assert _assert_refused(refused)["fields"]["device_id"]
+    household = client.get("/api/households", headers=headers).json["items"][0]
+    copy = client.get(f"/api/households/{household['id']}", headers=headers).json
+    ops = [
+        {
+            "op_id": f"op-\x00-{new_id()}"[:40],
+            "household_id": copy["id"],
+            "base_version": copy["version"],
+            "changes": {"income.wage_local": "1.00"},
+        },
+        {
+            "op_id": new_id(),
+            "household_id": copy["id"],
+            "base_version": copy["version"],
+            "changes": {"income.wage_local": "2.00"},
+        },
+    ]
+    response = client.post("/api/sync/push", json={"device_id": "d", "ops": ops}, headers=headers)
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    assert [r["status"] for r in response.json["results"]] == ["rejected", "applied"]
+
+
+@pytest.mark.parametrize("text", ["\x00", "\ud800"])
+def test_text_no_database_can_store_is_422_on_every_json_body(client, auth, areas, text):
+    """A NUL or half a UTF-16 pair, anywhere in a body (a document's answer, a name, a device):
+    422 with the field named, nothing written."""
+    document = fresh_document()
+    document["household"]["phone"] = f"138{text}"
+    before = count(Household), count(Revision), count(User)
+    bodies = [
+        (
+            SURVEYOR,
+            "/api/households",
+            {"village_id": areas.surveyor_village, "campaign_id": 1, "document": document},
+        ),
+        (
+            ADMIN,
+            "/api/admin/users",
+            {
+                "username": "nul-user",
+                "name": f"王{text}",
+                "role": "surveyor",
+                "password": "demo12345",
+            },
+        ),
+        (ADMIN, "/api/admin/users/1/revoke", {"device_id": f"p{text}"}),
+    ]
+    for who, url, body in bodies:
+        data = json.dumps(body)  # escaped: the request is valid JSON, its text is not storable
+        response = client.post(
+            url, data=data, content_type="application/json", headers=auth.headers(who)
+        )
+        assert response.status_code == 422, (url, response.get_data(as_text=True)[:300])
+        _assert_error_shape(response, 422)
+    assert (count(Household), count(Revision), count(User)) == before
