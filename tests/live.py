@@ -9,6 +9,7 @@ fresh SQLite file, or a fresh schema in the PostgreSQL database that RUHU_TEST_D
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -36,6 +37,19 @@ def make_run_log_args() -> list[str]:
             if "=" not in word and i + 1 < len(words):
                 out.append(words[i + 1])
     return out
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (gunicorn's workers), read from /proc."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):  # gone meanwhile
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
 
 
 def free_port() -> int:
@@ -156,6 +170,19 @@ class LiveServer:
             except requests.RequestException:  # not listening yet, or a worker still booting
                 time.sleep(0.1)
         raise RuntimeError("gunicorn did not start within 30 s")
+
+    def kill(self) -> None:
+        """SIGKILL the master and its workers at once, as a power cut or the out-of-memory
+        killer would: nothing gets to finish a request or a commit. `start()` serves again."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        for pid in [self.process.pid, *_children(self.process.pid)]:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        self.process.wait()
+        self._log.close()
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
