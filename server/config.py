@@ -21,6 +21,14 @@ def _database_url(instance_path: Path) -> str:
     return url
 
 
+def _owner_only(instance_path: Path) -> None:
+    """The instance folder (the default database, the secret key) is the server user's alone."""
+    if instance_path.is_dir():
+        stat = instance_path.stat()
+        if stat.st_mode & 0o077 and stat.st_uid == os.getuid():
+            instance_path.chmod(0o700)
+
+
 def _secret(instance_path: Path) -> str:
     """A secret from the environment, else one made once and kept in the instance folder."""
     secret = os.environ.get("RUHU_SECRET_KEY")
@@ -35,6 +43,7 @@ def _secret(instance_path: Path) -> str:
 
 
 def load(instance_path: Path, overrides: dict | None = None) -> dict:
+    _owner_only(instance_path)
     settings = {
         "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
         "SECRET_KEY": None,
@@ -49,6 +58,9 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {
             "json_serializer": json_dumps,
             "json_deserializer": loads_stored,
+            # A database error's message would list the statement's parameters: documents, ID
+            # numbers, phone numbers. It names the statement only; the error log stays clean.
+            "hide_parameters": True,
         },
         "MAX_CONTENT_LENGTH": 6 * 1024 * 1024,
         "RUHU_PAGE_SIZE_MAX": 500,

@@ -24,6 +24,7 @@ def is_sqlite(engine: Engine | None = None) -> bool:
 def tune_engine(engine: Engine) -> None:
     if engine.dialect.name != "sqlite":
         return
+    _owner_only(engine.url.database)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):
@@ -56,6 +57,22 @@ def tune_engine(engine: Engine) -> None:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         else:
             conn.exec_driver_sql("BEGIN")
+
+
+def _owner_only(path: str | None) -> None:
+    """The database file, made (or closed to) 0600 before SQLite opens it: it holds ID numbers
+    and bank accounts. SQLite gives its -wal and -shm files the database file's mode."""
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    for name in (path, f"{path}-wal", f"{path}-shm"):
+        if os.path.exists(name) and _loose(os.stat(name)):
+            os.chmod(name, 0o600)
+
+
+def _loose(stat: os.stat_result) -> bool:
+    """Open to others, and ours to close (another user's file is left to them)."""
+    return bool(stat.st_mode & 0o077) and stat.st_uid == os.getuid()
 
 
 _lock_files: dict[tuple[int, str], int] = {}

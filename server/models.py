@@ -28,6 +28,9 @@ def utcnow() -> datetime:
 
 Money = Numeric(14, 2)
 Stamp = DateTime(timezone=True)
+# The largest value an Integer column holds (PostgreSQL's int4): every id, version and number the
+# API takes is checked against it at the edge, so the database never meets a larger one.
+INT_MAX = 2**31 - 1
 
 
 class Area(db.Model):
@@ -197,7 +200,9 @@ class Revision(db.Model):
     )  # create / edit / merge / conflict / resolve / review
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     device_id: Mapped[str | None] = mapped_column(String(64))
-    op_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # A device's operation id, unique per author and household: a retry finds its first answer,
+    # and an id sent by someone else, or on another household, is another operation.
+    op_id: Mapped[str | None] = mapped_column(String(64))
     changes: Mapped[dict] = mapped_column(JSON, default=dict)
     document: Mapped[dict] = mapped_column(JSON)
     result: Mapped[dict | None] = mapped_column(JSON)
@@ -206,6 +211,7 @@ class Revision(db.Model):
 
     __table_args__ = (
         UniqueConstraint("household_id", "version", name="uq_revision_household_version"),
+        UniqueConstraint("op_id", "household_id", "author_id", name="uq_revision_operation"),
     )
 
 

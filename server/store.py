@@ -10,7 +10,17 @@ from sqlalchemy.sql.expression import FunctionElement
 from . import bulk
 from .database import is_sqlite
 from .extensions import db
-from .models import Area, Attachment, Campaign, Conflict, Counter, Household, Member, Revision
+from .models import (
+    INT_MAX,
+    Area,
+    Attachment,
+    Campaign,
+    Conflict,
+    Counter,
+    Household,
+    Member,
+    Revision,
+)
 
 SEQ = "change_seq"
 
@@ -98,18 +108,29 @@ def add_revision(**values) -> None:
     db.session.connection().execute(_INSERT_REVISION, values)
 
 
-def revision_by_op(op_id: str) -> Revision | None:
-    return db.session.scalars(select(Revision).where(Revision.op_id == op_id)).first()
+def first_results(author_id: int, keys: list[tuple[str, str]]) -> dict[tuple[str, str], tuple]:
+    """{(household id, op id): (stored answer, the household's village)} of the operations among
+    `keys` that this author applied before, in one query.
 
-
-def first_results(op_ids: list[str]) -> dict[str, dict]:
-    """The stored answers of the operations among `op_ids` that were applied before."""
-    if not op_ids:
+    An operation is one person's, on one household: the same id sent by someone else, or on
+    another household, is not found here (and its answer, which holds that household's values,
+    is never replayed)."""
+    if not keys:
         return {}
-    rows = db.session.execute(
-        select(Revision.op_id, Revision.result).where(_among(Revision.op_id, op_ids))
+    wanted = set(keys)
+    rows = _conn().execute(
+        select(_REV.c.household_id, _REV.c.op_id, _REV.c.result, _HH.c.village_id)
+        .join(_HH, _HH.c.id == _REV.c.household_id)
+        .where(
+            _among(_REV.c.op_id, sorted({op_id for _, op_id in wanted})),
+            _REV.c.author_id == author_id,
+        )
     )
-    return {op_id: result or {} for op_id, result in rows}
+    return {
+        (hid, op_id): (result or {}, village_id)
+        for hid, op_id, result, village_id in rows
+        if (hid, op_id) in wanted
+    }
 
 
 def revisions(household_id: str) -> list[Revision]:
@@ -371,6 +392,10 @@ def add_revisions(rows: list[dict]) -> None:
 
 
 def campaign_lines(campaign_id: int) -> list[dict] | None:
+    """The campaign's lines; None when there is no such campaign (an id no column can hold,
+    which a push operation may carry, is not sent to the database)."""
+    if not 0 < campaign_id <= INT_MAX:
+        return None
     row = _conn().execute(_LINES, {"cid": campaign_id}).first()
     return None if row is None else (row.lines or [])
 

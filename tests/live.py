@@ -9,6 +9,7 @@ fresh SQLite file, or a fresh schema in the PostgreSQL database that RUHU_TEST_D
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -21,6 +22,34 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 PASSWORD = "demo12345"
+
+
+def make_run_log_args() -> list[str]:
+    """The config and logging flags of the gunicorn line of `make run`, as the Makefile has them
+    (a server started with `access_log=True` logs exactly as `make run` does)."""
+    makefile = (ROOT / "Makefile").read_text()
+    [line] = [line for line in makefile.splitlines() if "bin/gunicorn " in line]
+    words = line.split("bin/gunicorn", 1)[1].split()
+    out = []
+    for i, word in enumerate(words):
+        if word in ("-c", "--config") or word.startswith(("--access-log", "--error-log", "--log-")):
+            out.append(word)
+            if "=" not in word and i + 1 < len(words):
+                out.append(words[i + 1])
+    return out
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (gunicorn's workers), read from /proc."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):  # gone meanwhile
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
 
 
 def free_port() -> int:
@@ -110,8 +139,12 @@ class LiveServer:
         self._flask("seed-demo", "--households", str(self.households))
         return self
 
-    def start(self) -> LiveServer:
+    def start(self, *, access_log: bool = False) -> LiveServer:
+        """`access_log`: log as `make run` does (its access log, its log level), into
+        gunicorn.log; otherwise warnings only. Either way gunicorn reads the gunicorn.conf.py of
+        the app's folder, as `make run` does."""
         self._log = log = open(self.workdir / "gunicorn.log", "ab")  # noqa: SIM115 (kept open)
+        logging = make_run_log_args() if access_log else ["--log-level", "warning"]
         args = [
             str(BIN / "gunicorn"),
             "-w",
@@ -120,8 +153,7 @@ class LiveServer:
             f"127.0.0.1:{self.port}",
             "--timeout",
             str(self.timeout),
-            "--log-level",
-            "warning",
+            *logging,
             "wsgi:app",
         ]
         if self.threads > 1:
@@ -138,6 +170,19 @@ class LiveServer:
             except requests.RequestException:  # not listening yet, or a worker still booting
                 time.sleep(0.1)
         raise RuntimeError("gunicorn did not start within 30 s")
+
+    def kill(self) -> None:
+        """SIGKILL the master and its workers at once, as a power cut or the out-of-memory
+        killer would: nothing gets to finish a request or a commit. `start()` serves again."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        for pid in [self.process.pid, *_children(self.process.pid)]:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        self.process.wait()
+        self._log.close()
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:

@@ -4,6 +4,10 @@ from flask import Blueprint
 
 api = Blueprint("api", __name__, url_prefix="/api")
 
+from .limits import register as register_limits  # noqa: E402
+
+register_limits(api)  # before the routes: it bounds the ids their URLs take
+
 from . import (  # noqa: E402,F401  (the modules register their routes on `api`)
     admin,
     attachments,

@@ -1,7 +1,11 @@
 """One JSON shape for every API error: {"error": {"code", "message", "fields"?}}."""
 
+import re
+import traceback
+
 from flask import Flask, jsonify, request
 from marshmallow import ValidationError
+from sqlalchemy.exc import DBAPIError, StatementError
 from werkzeug.exceptions import HTTPException
 
 from ..errors import MESSAGES, ApiError, flatten_messages
@@ -39,13 +43,17 @@ def init_app(app: Flask) -> None:
         if not request.path.startswith("/api/"):
             return e
         status = e.code or 500
-        return error_response(
+        body, status = error_response(
             status, MESSAGES.get(status, e.name), e.name.lower().replace(" ", "_")
         )
+        for name, value in e.get_headers():  # a 405's Allow, a 401's WWW-Authenticate
+            if name.lower() != "content-type":
+                body.headers[name] = value
+        return body, status
 
     @app.errorhandler(Exception)
     def _unexpected(e: Exception):
-        app.logger.exception("unhandled error")
+        app.logger.error("%s", unexpected_error_report(e))
         return error_response(500, MESSAGES[500], "server_error")
 
     @jwt.unauthorized_loader
@@ -67,3 +75,32 @@ def init_app(app: Flask) -> None:
     @jwt.user_lookup_error_loader
     def _no_user(header, payload):
         return error_response(401, "账号不存在或已停用", "user_inactive")
+
+
+# What an error message may quote of a record: ID numbers, phone and account numbers (runs of six
+# digits or more), names and addresses (Chinese text), the values of a key PostgreSQL reports.
+_PERSONAL = re.compile(r"[0-9]{6,}[0-9Xx]*|[\u3400-\u9fff\uf900-\ufaff]+|=\(.*?\)")
+
+
+def masked(text: str) -> str:
+    return _PERSONAL.sub("***", text)
+
+
+def unexpected_error_report(e: BaseException) -> str:
+    """Where an unhandled error happened and what kind it was, for the developer: the request's
+    method and path (no query), the error's type, the first line of its message with anything
+    that may be a person's data masked, the SQL statement without its parameters (the engine
+    hides them too), and the stack. Never the body, the query or the values."""
+    kind = type(e).__name__
+    message = str(e)
+    if isinstance(e, DBAPIError) and e.orig is not None:
+        kind = f"{kind} ({type(e.orig).__module__}.{type(e.orig).__name__})"
+        message = str(e.orig)
+    lines = [
+        f"unhandled {kind} on {request.method} {request.path}: "
+        f"{masked(message.strip().splitlines()[0] if message.strip() else '')}"
+    ]
+    if isinstance(e, StatementError) and e.statement:
+        lines.append(f"SQL: {masked(' '.join(e.statement.split()))[:2000]}")
+    lines += traceback.format_list(traceback.extract_tb(e.__traceback__))
+    return "\n".join(line.rstrip() for line in lines)

@@ -1,8 +1,12 @@
 """GET /api/openapi.json: the whole API, made from the routes and the wire schemas themselves."""
 
 from flask import current_app, jsonify
-from marshmallow import Schema, fields
+from marshmallow import EXCLUDE, Schema, fields, validate
+from werkzeug.routing import IntegerConverter
 
+from ..models import INT_MAX
+from ..sync.pull import CURSOR_PATTERN
+from ..sync.schema import Operation
 from . import api, schemas
 
 # Request bodies, by endpoint name; responses are described in words, errors share one shape.
@@ -32,14 +36,50 @@ _TYPES = {
 }
 
 
+NO_NUL = "^[^\\u0000]*$"
+
+
 def _field(f: fields.Field) -> dict:
+    """A marshmallow field as JSON Schema, with the limits its validators check (lengths,
+    ranges, allowed values, patterns), so that what the document allows is what is accepted."""
     if isinstance(f, fields.List):
-        return {"type": "array", "items": _field(f.inner)}
-    if isinstance(f, fields.Nested):
-        return {"$ref": f"#/components/schemas/{type(f.schema).__name__}"}
-    for kind, out in _TYPES.items():
-        if isinstance(f, kind):
-            return dict(out)
+        out = {"type": "array", "items": _field(f.inner)}
+    elif isinstance(f, fields.Nested):
+        out = {"$ref": f"#/components/schemas/{type(f.schema).__name__}"}
+    elif isinstance(f, fields.Dict):
+        out = {"type": "object"}
+        if f.key_field is not None:
+            out["propertyNames"] = _field(f.key_field)
+        if f.value_field is not None:
+            out["additionalProperties"] = _field(f.value_field)
+    else:
+        out = next((dict(v) for kind, v in _TYPES.items() if isinstance(f, kind)), {})
+    for v in f.validators:
+        out |= _limits(v, out.get("type"))
+    if out.get("type") == "string" and not {"pattern", "format"} & out.keys():
+        out["pattern"] = NO_NUL  # refused anywhere in a body (schemas.load_json) and a query
+    if f.allow_none and out.get("type"):
+        out["type"] = [out["type"], "null"]
+    return out
+
+
+def _limits(v, kind: str | None) -> dict:
+    if isinstance(v, validate.Length):
+        names = ("minItems", "maxItems") if kind == "array" else ("minLength", "maxLength")
+        if kind == "object":
+            names = ("minProperties", "maxProperties")
+        return {n: x for n, x in zip(names, (v.min, v.max), strict=True) if x is not None}
+    if isinstance(v, validate.Range):
+        out = {}
+        if v.min is not None:
+            out["minimum" if v.min_inclusive else "exclusiveMinimum"] = v.min
+        if v.max is not None:
+            out["maximum" if v.max_inclusive else "exclusiveMaximum"] = v.max
+        return out
+    if isinstance(v, validate.OneOf):
+        return {"enum": list(v.choices)}
+    if isinstance(v, validate.Regexp):
+        return {"pattern": v.regex.pattern}
     return {}
 
 
@@ -49,21 +89,65 @@ def schema_json(schema: Schema) -> dict:
     out = {"type": "object", "properties": props}
     if required:
         out["required"] = required
+    if schema.unknown != EXCLUDE:  # an unknown field is a 422 ("未知字段")
+        out["additionalProperties"] = False
+    if type(schema).__doc__:
+        out["description"] = type(schema).__doc__.strip()
     return out
+
+
+# Path parameters: what each route's URL takes (a household, an attachment: a UUID; ids of the
+# database: its integers). Anything else is a 4xx, never a lookup.
+PATH_PARAMETERS = {
+    "household_id": {"type": "string", "format": "uuid"},
+    "attachment_id": {"type": "string", "format": "uuid"},
+    "form_id": {"type": "string", "pattern": "^[a-z0-9_]{1,40}$"},
+}
+INTEGER_PATH = {"type": "integer", "minimum": 0, "maximum": INT_MAX}
+
+_ERROR_RESPONSE = {
+    "description": "错误",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+}
+# What a few answers hold, beyond "OK": the sync's results are what a phone acts upon.
+RESPONSES = {"api.push": "PushResults"}
+# Headers a route reads, beside its body and its query.
+HEADERS = {
+    "api.update_household": [
+        {
+            "name": "If-Match",
+            "in": "header",
+            "required": False,
+            "description": "所依据的版本号（或在请求体中给出 base_version）",
+            "schema": {"type": "string", "pattern": '^"?[0-9]{1,10}"?$'},
+        }
+    ]
+}
+OTHER_SUCCESS = {
+    "api.create_household": {"201": {"description": "已建档（户的 JSON，Location 指向它）"}},
+    "api.create_user": {"201": {"description": "已创建"}},
+    "api.put_attachment": {"201": {"description": "已上传（无内容）"}},
+    "api.logout": {"204": {"description": "已退出"}},
+    "api.get_form": {"304": {"description": "未改变（ETag）"}},
+}
+RAW_BODIES = {
+    "api.put_attachment": {
+        kind: {"schema": {"type": "string", "format": "binary", "maxLength": 2 * 1024 * 1024}}
+        for kind in ("image/png", "image/jpeg", "image/webp")
+    }
+}
 
 
 def _operation(endpoint: str, method: str, view) -> dict:
     doc = (view.__doc__ or endpoint).strip().splitlines()[0]
+    ok: dict = {"description": "OK"}
+    if endpoint in RESPONSES:
+        ref = {"$ref": f"#/components/schemas/{RESPONSES[endpoint]}"}
+        ok["content"] = {"application/json": {"schema": ref}}
     op = {
         "operationId": endpoint.split(".", 1)[1],
         "summary": doc,
-        "responses": {
-            "200": {"description": "OK"},
-            "default": {
-                "description": "错误",
-                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-            },
-        },
+        "responses": {"200": ok, **OTHER_SUCCESS.get(endpoint, {}), "default": _ERROR_RESPONSE},
     }
     if endpoint not in PUBLIC:
         op["security"] = [{"bearer": []}]
@@ -76,12 +160,102 @@ def _operation(endpoint: str, method: str, view) -> dict:
                 }
             },
         }
+    if endpoint in RAW_BODIES:
+        op["requestBody"] = {"required": True, "content": RAW_BODIES[endpoint]}
+    parameters = list(HEADERS.get(endpoint, []))
     if endpoint in QUERIES:
-        op["parameters"] = [
-            {"name": name, "in": "query", "required": False, "schema": _field(f)}
+        parameters += [
+            {"name": name, "in": "query", "required": False, "schema": _query(endpoint, name, f)}
             for name, f in QUERIES[endpoint]().fields.items()
         ]
+    if parameters:
+        op["parameters"] = parameters
     return op
+
+
+# What a query field's own validators do not say: the handler checks it.
+QUERY_LIMITS = {("api.pull", "since"): {"pattern": CURSOR_PATTERN}}
+
+
+def _query(endpoint: str, name: str, f: fields.Field) -> dict:
+    """A query parameter is absent or a value: never null."""
+    out = _field(f) | QUERY_LIMITS.get((endpoint, name), {})
+    if isinstance(out.get("type"), list):
+        out["type"] = next(t for t in out["type"] if t != "null")
+    return out
+
+
+ERROR = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {
+                "code": {"type": "string", "minLength": 1},
+                "message": {"type": "string", "minLength": 1},
+                "fields": {
+                    "type": "object",
+                    "minProperties": 1,
+                    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                },
+            },
+        }
+    },
+    "additionalProperties": False,
+}
+_MESSAGES = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "required": ["path", "message", "severity"],
+        "properties": {
+            "path": {"type": "string"},
+            "message": {"type": "string"},
+            "severity": {"enum": ["error", "warning"]},
+        },
+    },
+}
+PUSH_RESULTS = {
+    "type": "object",
+    "required": ["results"],
+    "properties": {
+        "results": {
+            "type": "array",
+            "description": "每条操作一个结果，顺序与请求相同",
+            "items": {
+                "type": "object",
+                "required": ["op_id", "household_id", "status"],
+                "properties": {
+                    "status": {"enum": ["applied", "duplicate", "merged", "conflict", "rejected"]},
+                    "first_status": {"enum": ["applied", "merged", "conflict"]},
+                    "version": {"type": "integer", "minimum": 1},
+                    "code": {"type": "string"},
+                    "errors": _MESSAGES,
+                    "review_needed": _MESSAGES,
+                    "merged": {
+                        "type": "object",
+                        "properties": {
+                            "server": {"type": "array", "items": {"type": "string"}},
+                            "device": {"type": "array", "items": {"type": "string"}},
+                        },
+                    },
+                    "conflicts": {
+                        "type": "array",
+                        "items": {"type": "object", "required": ["path"]},
+                    },
+                },
+            },
+        }
+    },
+}
+
+
+def _path_schema(rule, argument: str) -> dict:
+    if isinstance(rule._converters.get(argument), IntegerConverter):
+        return dict(INTEGER_PATH)
+    return dict(PATH_PARAMETERS.get(argument, {"type": "string"}))
 
 
 @api.get("/openapi.json")
@@ -94,8 +268,8 @@ def openapi():
         path = rule.rule.replace("<int:", "{").replace("<", "{").replace(">", "}")
         item = paths.setdefault(path, {})
         params = [
-            {"name": a, "in": "path", "required": True, "schema": {"type": "string"}}
-            for a in rule.arguments
+            {"name": a, "in": "path", "required": True, "schema": _path_schema(rule, a)}
+            for a in sorted(rule.arguments)
         ]
         if params:
             item["parameters"] = params
@@ -109,22 +283,16 @@ def openapi():
             "Resolve": schemas.Resolve,
         }.items()
     }
-    components["Error"] = {
-        "type": "object",
-        "properties": {
-            "error": {
-                "type": "object",
-                "properties": {
-                    "code": {"type": "string"},
-                    "message": {"type": "string"},
-                    "fields": {
-                        "type": "object",
-                        "additionalProperties": {"type": "array", "items": {"type": "string"}},
-                    },
-                },
-            }
-        },
+    components["Operation"] = schema_json(Operation())
+    components["Push"]["properties"]["ops"] = {
+        "type": "array",
+        "maxItems": current_app.config["RUHU_PUSH_MAX_OPS"],  # more: 413, the batch refused
+        "items": {"$ref": "#/components/schemas/Operation"},
+        "description": "一条不合格式的操作单独被拒（rejected），其余照常处理；"
+        "整批不超过 5 MB 与 500 条，否则 413",
     }
+    components["Error"] = ERROR
+    components["PushResults"] = PUSH_RESULTS
     return jsonify(
         {
             "openapi": "3.1.0",

@@ -1,18 +1,56 @@
 """Wire schemas: what the API accepts and returns, validated at the edge."""
 
+import re
+
 from flask import request
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from ..domain.workflow import ACTIONS
+from ..domain.workflow import ACTIONS, STATES
 from ..errors import ApiError
+from ..models import INT_MAX
+from ..sync.schema import DEVICE_WORD, Whole
+
+# Every integer the API takes fits the database's (an id, a version, a page): a larger one is a
+# 422 with its field named, never an overflow in the driver.
+ID = validate.Range(min=1, max=INT_MAX)
+COUNT = validate.Range(min=1, max=INT_MAX)
 
 
 def load_json(schema: Schema) -> dict:
     """The request's JSON body through `schema`; malformed JSON is a 400, not missing fields."""
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # nested deeper than the parser goes: no form is anything like it
+        raise ApiError(400, "请求的 JSON 嵌套过深", "bad_json") from None
     if data is None and request.get_data(cache=True):
         raise ApiError(400, "请求不是有效的 JSON", "bad_json")
+    bad = _unstorable_text(data)
+    if bad is not None:
+        raise ApiError(422, "填写有误", "invalid", {bad or "_": ["含有不允许的字符"]})
     return schema.load(data if data is not None else {})
+
+
+# No text holds a NUL (PostgreSQL refuses it) or half of a UTF-16 pair (no encoding can store it).
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _unstorable_text(value, path: str = "") -> str | None:
+    """The dotted path of the first key or string in `value` that no database can store."""
+    stack = [(value, path)]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, str):
+            if _UNSTORABLE.search(value):
+                return path
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                inner = f"{path}.{key}" if path else str(key)
+                if _UNSTORABLE.search(key):
+                    return path or "_"
+                stack.append((item, inner))
+        elif isinstance(value, list):
+            stack.extend((item, f"{path}.{i}" if path else str(i)) for i, item in enumerate(value))
+    return None
 
 
 class Login(Schema):
@@ -27,13 +65,13 @@ class Login(Schema):
 
 class HouseholdCreate(Schema):
     id = fields.UUID(load_default=None)
-    village_id = fields.Integer(required=True)
-    campaign_id = fields.Integer(required=True)
+    village_id = Whole(required=True, validate=ID)
+    campaign_id = Whole(required=True, validate=ID)
     document = fields.Dict(required=True)
 
 
 class HouseholdUpdate(Schema):
-    base_version = fields.Integer(load_default=None, validate=validate.Range(min=1))
+    base_version = Whole(load_default=None, validate=COUNT)
     document = fields.Dict(required=True)
 
 
@@ -41,15 +79,15 @@ class Paging(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    village = fields.Integer(load_default=None)
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1))
-    state = fields.String(load_default=None)
+    village = fields.Integer(load_default=None, validate=ID)
+    page = fields.Integer(load_default=1, validate=COUNT)
+    per_page = fields.Integer(load_default=50, validate=COUNT)  # more than 500 is served as 500
+    state = fields.String(load_default=None, validate=validate.OneOf(STATES))
     q = fields.String(load_default=None, validate=validate.Length(max=40))
 
 
 class Push(Schema):
-    device_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    device_id = fields.String(required=True, validate=[validate.Length(min=1, max=64), DEVICE_WORD])
     # Each operation is checked on its own (sync/push.py): one that is not even an object is
     # rejected alone, and the rest of the batch still applies.
     ops = fields.List(fields.Raw(), required=True)
@@ -59,8 +97,8 @@ class Pull(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    since = fields.String(load_default=None)
-    limit = fields.Integer(load_default=200, validate=validate.Range(min=1))
+    since = fields.String(load_default=None, validate=validate.Length(max=64))
+    limit = fields.Integer(load_default=200, validate=COUNT)  # more than 500 is served as 500
 
 
 class Resolve(Schema):
@@ -69,7 +107,12 @@ class Resolve(Schema):
 
 
 class ResolveMany(Schema):
-    resolutions = fields.Dict(keys=fields.String(), values=fields.Nested(Resolve), required=True)
+    # Keyed by the conflict's id, as GET /api/conflicts lists it.
+    resolutions = fields.Dict(
+        keys=fields.String(validate=validate.Regexp(r"^[1-9][0-9]{0,9}$", error="冲突编号不正确")),
+        values=fields.Nested(Resolve),
+        required=True,
+    )
     note = fields.String(load_default=None, validate=validate.Length(max=500))
 
 
@@ -85,11 +128,17 @@ class UserCreate(Schema):
         required=True, validate=validate.OneOf(["surveyor", "reviewer", "county", "admin"])
     )
     password = fields.String(required=True, validate=validate.Length(min=8, max=200))
-    area_ids = fields.List(fields.Integer(), load_default=list)
+    area_ids = fields.List(
+        Whole(validate=ID),
+        load_default=list,
+        validate=validate.Length(max=1000),
+    )
 
 
 class Revoke(Schema):
-    device_id = fields.String(load_default=None, validate=validate.Length(max=64))
+    device_id = fields.String(
+        load_default=None, validate=[validate.Length(min=1, max=64), DEVICE_WORD]
+    )
 
 
 def household_out(hh, *, full: bool = True) -> dict:

@@ -26,6 +26,8 @@ def push():
         body = jsontext.loads(request.get_data(cache=False) or b"{}")
     except ValueError:
         raise ApiError(400, "请求不是有效的 JSON", "bad_json") from None
+    except RecursionError:  # nested deeper than the parser goes
+        raise ApiError(400, "请求的 JSON 嵌套过深", "bad_json") from None
     data = Push().load(body if isinstance(body, dict) else {})
     if len(data["ops"]) > cfg["RUHU_PUSH_MAX_OPS"]:
         raise ApiError(

@@ -6,34 +6,30 @@ so records that left its scope disappear from it.
 """
 
 import json
+import re
 
 from .. import store
 from ..access import visible_village_ids
 from ..errors import ApiError
 from ..models import User
 
+# "1.<change sequence>.<scope version>": 18 digits at most, so both fit a 64-bit integer.
+CURSOR_PATTERN = r"^1\.([0-9]{1,18})\.([0-9]{1,18})$"
+
 
 def parse_cursor(cursor: str | None, user: User) -> tuple[int, bool]:
     """(sequence to start after, whether the phone must drop what it has and start over)."""
-    if not cursor:
+    if cursor is None:
         return 0, False
-    try:
-        version, seq, scope = cursor.split(".")
-        seq_value, scope_value = int(seq), int(scope)
-    except ValueError:
-        raise ApiError(
-            400,
-            "同步游标格式不正确，请重新下载",
-            "bad_cursor",
-            fields={"since": ["同步游标格式不正确"]},
-        ) from None
-    if version != "1" or seq_value < 0:
+    match = re.fullmatch(CURSOR_PATTERN, cursor)
+    if match is None:
         raise ApiError(
             400,
             "同步游标格式不正确，请重新下载",
             "bad_cursor",
             fields={"since": ["同步游标格式不正确"]},
         )
+    seq_value, scope_value = int(match[1]), int(match[2])
     if scope_value != user.scope_version:
         return 0, True
     return seq_value, False

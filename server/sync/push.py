@@ -1,9 +1,10 @@
 """Apply a batch of device operations: each one whole or not at all, one bad one never stopping
 the others.
 
-A retried operation (same op id) is answered from the revision it wrote the first time and writes
-nothing again. Fast-forward when the device edited the current version; otherwise a three-way merge
-against the version it edited.
+A retried operation (the same person's op id on the same household) is answered from the revision
+it wrote the first time and writes nothing again; the same id from someone else, or on another
+household, is another operation. Fast-forward when the device edited the current version;
+otherwise a three-way merge against the version it edited.
 
 The batch is read with a few statements and every operation is *planned* before any lock is taken
 (validate, merge, derive the columns): that part runs on every core at once. The valid plans are
@@ -15,6 +16,7 @@ to one transaction per operation, planned again under the lock. The answer is se
 commit, so whatever a phone is told was applied is on disk.
 """
 
+import re
 import uuid
 from dataclasses import dataclass, field
 
@@ -30,7 +32,7 @@ from ..extensions import db
 from ..models import User
 from .merge import merge
 from .paths import PathError, apply
-from .schema import Operation
+from .schema import DEVICE_WORD, Operation
 
 _op_schema = Operation()
 
@@ -96,23 +98,45 @@ def push(user: User, device_id: str, ops: list) -> list[dict]:
             results[index] = op
         else:
             todo.append((index, op))
-    seen = store.first_results([op["op_id"] for _, op in todo])  # the retries, in one query
+    seen = _first_answers(caller, [_key(op) for _, op in todo])  # the retries, in one query
     db.session.rollback()
     while todo:
         group, todo = _one_per_household(todo)
         fresh = []
         for index, op in group:
-            if op["op_id"] in seen:
-                results[index] = _duplicate(seen[op["op_id"]])
+            if _key(op) in seen:
+                results[index] = _duplicate(seen[_key(op)])
             else:
                 fresh.append((index, op))
         for index, result in _apply_group(caller, device_id, fresh).items():
             results[index] = result
+            key = (result["household_id"], result["op_id"])
             if result["status"] == "duplicate":  # committed by a parallel retry meanwhile
-                seen[result["op_id"]] = dict(result, status=result["first_status"])
+                seen[key] = dict(result, status=result["first_status"])
             elif result["status"] != "rejected":  # the same op id again later in this batch
-                seen[result["op_id"]] = result
+                seen[key] = result
     return results
+
+
+def _key(op: dict) -> tuple[str, str]:
+    """What names one operation, with the caller: a retry is the same person's, on the same
+    household, with the same op id."""
+    return op["household_id"], op["op_id"]
+
+
+def _first_answers(caller: Caller, keys: list[tuple[str, str]]) -> dict:
+    """{key: first answer} of the caller's operations among `keys` applied before, each as the
+    caller may see it now: a household that has left the caller's villages since is answered
+    without its values (conflicts, merged paths, messages)."""
+    answers = {}
+    for key, (result, village_id) in store.first_results(caller.id, keys).items():
+        if village_id not in caller.villages:
+            result = {k: result[k] for k in _BARE_ANSWER if k in result}
+        answers[key] = result
+    return answers
+
+
+_BARE_ANSWER = ("op_id", "household_id", "status", "version")
 
 
 def _load(raw) -> dict:
@@ -140,6 +164,7 @@ def _load(raw) -> dict:
 
 
 _OP_KEYS = frozenset(_op_schema.fields)
+_DEVICE_WORD = re.compile(DEVICE_WORD.regex.pattern).fullmatch
 _INT_OR_NONE = (int, type(None))
 
 
@@ -156,6 +181,7 @@ def _well_formed(raw: dict) -> dict | None:
         raw.keys() <= _OP_KEYS
         and type(op_id) is str
         and 8 <= len(op_id) <= 64
+        and _DEVICE_WORD(op_id)
         and type(household_id) is str
         and type(base_version) is int
         and base_version >= 0
@@ -271,9 +297,9 @@ def _apply_alone(caller: Caller, device_id: str, op: dict) -> dict:
                 return plan.result
             except IntegrityError:
                 db.session.rollback()
-                found = store.first_results([op["op_id"]])
-                if op["op_id"] in found:  # the same operation, committed by a parallel retry
-                    return _duplicate(found[op["op_id"]])
+                found = _first_answers(caller, [_key(op)])
+                if _key(op) in found:  # the same operation, committed by a parallel retry
+                    return _duplicate(found[_key(op)])
                 if attempt:
                     raise
                 # Another operation created this household first: merge into what it wrote.

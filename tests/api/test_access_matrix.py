@@ -149,7 +149,7 @@ MATRIX = [
     Row("POST", "/api/households/<household_id>/resolve", "/api/households/{household}/resolve",
         {"surveyor": 403, "reviewer": (422, 404), "county": (422, 404),
          "admin": 403, "anonymous": 401},
-        body={"resolutions": {"0": {"choice": "server"}}}),
+        body={"resolutions": {"1": {"choice": "server"}}}),
     Row("GET", "/api/conflicts", "/api/conflicts", SCOPED_LIST, probe=conflict_ids),
     Row("GET", "/api/conflicts", "/api/conflicts?household={household}",
         {"surveyor": ("200 seen", 404), "reviewer": ("200 seen", 404),

@@ -1,8 +1,11 @@
 """The engine settings every connection gets (server/database.py)."""
 
+from pathlib import Path
+
 import pytest
 from sqlalchemy import text
 
+from server import create_app
 from server.extensions import db
 
 
@@ -55,3 +58,30 @@ def test_documents_are_compressed_with_lz4_on_postgresql(app):
         "revision.changes": "l",
         "revision.result": "l",
     }
+
+
+def test_the_sqlite_files_are_readable_by_their_owner_only(tmp_path):
+    """The database holds ID numbers and bank accounts: the file, its WAL and shared-memory
+    files, and the instance folder (the default database, the secret key) are the server
+    user's alone, whatever the umask, and a file an older version left 0644 is closed too."""
+    old = tmp_path / "old.db"
+    old.write_bytes(b"")
+    old.chmod(0o644)
+    for path in (tmp_path / "new.db", old):
+        app = create_app(
+            {
+                "TESTING": True,
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+                "SECRET_KEY": "file-mode-test-secret-key-long-enough",
+            }
+        )
+        with app.app_context():
+            with db.engine.begin() as conn:
+                conn.execute(text("CREATE TABLE IF NOT EXISTS t (x)"))
+                conn.execute(text("INSERT INTO t VALUES (1)"))
+            files = [path, Path(f"{path}-wal"), Path(f"{path}-shm")]
+            assert all(f.exists() for f in files)
+            modes = {f.name: oct(f.stat().st_mode & 0o777) for f in files}
+            db.engine.dispose()
+        assert set(modes.values()) == {"0o600"}, modes
+        assert oct(Path(app.instance_path).stat().st_mode & 0o777) == "0o700"

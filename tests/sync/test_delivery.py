@@ -9,7 +9,10 @@ phone knows what to do next, and writes nothing twice.
 import re
 
 from server.domain.sample import sample_document
+from server.extensions import db
+from server.models import Area, Household
 from server.sync.paths import diff
+from tests.api.conftest import demo_areas
 
 from .conftest import new_id
 
@@ -206,9 +209,12 @@ def test_new_household_with_a_signature_not_yet_uploaded(surveyor, client):
 
 
 def test_new_household_outside_my_villages_is_rejected(surveyor, client):
-    """A surveyor cannot register a household in a village that is not hers."""
-    mine = set(villages_of(client, surveyor))
-    other = next(v for v in range(3, 60) if v not in mine)
+    """A surveyor cannot register a household in a neighbouring village of her own township that
+    is not hers (a real village, found in the area table, not through the access rules)."""
+    other = demo_areas().unassigned_village
+    assert db.session.get(Area, other).level == "village"
+    assert other not in villages_of(client, surveyor)
+    db.session.rollback()
     op = {
         "op_id": new_id(),
         "household_id": new_id(),
@@ -219,6 +225,9 @@ def test_new_household_outside_my_villages_is_rejected(surveyor, client):
     }
     [result] = surveyor.push(op)
     assert result["status"] == "rejected" and result["code"] == "forbidden_area"
+    db.session.rollback()
+    assert db.session.get(Household, op["household_id"]) is None  # nothing written
+    db.session.rollback()
 
 
 def test_record_never_points_at_a_missing_signature(surveyor, client):

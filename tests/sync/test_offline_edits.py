@@ -11,6 +11,9 @@ from server.demo import EXIT_CAMPAIGN_LINES
 from server.domain import idcard
 from server.domain.sample import newborn
 from server.domain.summary import summarize
+from server.extensions import db
+from server.models import Area
+from tests.api.conftest import demo_areas
 
 from .conftest import new_id
 from .test_delivery import drafts
@@ -142,10 +145,15 @@ def test_same_field_is_a_conflict_kept_for_the_reviewer(
 def test_conflicts_of_another_township_are_not_listed(client, reviewer):
     """A township reviewer asking for another township's conflicts is refused."""
     township = client.get("/api/me", headers=reviewer.headers).json["areas"][0]["id"]
+    areas = demo_areas()  # the other township, from the area table
+    assert township == areas.township1
+    assert db.session.get(Area, areas.township2).level == "township"
+    db.session.rollback()
     other = client.get(
-        "/api/conflicts", query_string={"township": township + 9}, headers=reviewer.headers
+        "/api/conflicts", query_string={"township": areas.township2}, headers=reviewer.headers
     )
     assert other.status_code == 403
+    assert other.json["error"]["code"] == "forbidden_area"
 
 
 def test_delete_against_edit_is_a_hard_conflict(

@@ -126,8 +126,8 @@ def test_an_operation_committed_by_a_parallel_retry_falls_back_alone_and_the_res
 def _seen_nothing_the_first_time():
     real, calls = store.first_results, []
 
-    def first_results(op_ids):
-        calls.append(op_ids)
-        return {} if len(calls) == 1 else real(op_ids)
+    def first_results(author_id, keys):
+        calls.append(keys)
+        return {} if len(calls) == 1 else real(author_id, keys)
 
     return first_results
