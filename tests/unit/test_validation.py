@@ -222,7 +222,8 @@ def test_cross_section_condition_on_household_status(doc):
     doc["causes"]["other_causes"] = ["因病"]  # so the rule against repeating it is not asked
     assert errors_only(check(doc)) == []
     doc["causes"]["main_cause"] = "不存在的原因"  # kept with the document: still an option
-    assert at(check(doc), "causes.main_cause") == [("error", "主要致贫原因的选项“不存在的原因”无效")]
+    expected = [("error", "主要致贫原因的选项“不存在的原因”无效")]
+    assert at(check(doc), "causes.main_cause") == expected
 
 
 # --- members ------------------------------------------------------------------------------
