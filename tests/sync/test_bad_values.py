@@ -10,27 +10,10 @@ import pytest
 
 from server.domain import idcard
 from server.domain.sample import newborn
-from server.sync.paths import diff
 from tests.api.conftest import fresh_document
 
 from .bad_values import BAD_ROW_IDS, CASES, XSS, case_id, fill, row_ids
-from .conftest import new_id
-
-
-def villages_of(client, phone) -> list[int]:
-    me = client.get("/api/me", headers=phone.headers)
-    return [a["id"] for a in me.json["areas"]]
-
-
-def create_op(village: int, document: dict, extra: dict | None = None) -> dict:
-    return {
-        "op_id": new_id(),
-        "household_id": new_id(),
-        "base_version": 0,
-        "village_id": village,
-        "campaign_id": 1,
-        "changes": diff({}, document) | (extra or {}),
-    }
+from .conftest import create_op, new_id, villages_of
 
 
 def push(client, phone, ops: list[dict]):
