@@ -473,3 +473,86 @@ def test_errors_only_drops_warnings():
         {"path": "b", "message": "y", "severity": "error"},
     ]
     assert errors_only(messages) == [messages[1]]
+
+
+# --- what is stored is what the form allows -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "text"),
+    [
+        ("household.status", [], "户状态只能选择一项"),
+        ("household.status", {}, "户状态应为一个选项"),
+        ("household.status", 7, "户状态应为一个选项"),
+        ("household.household_no", [], "户编号应为文本"),
+        ("household.group", {}, "村民小组应为文本"),
+        ("income.wage_migrant", [], "外出务工收入应为金额（如 1234.50）"),
+        ("income.wage_migrant", {}, "外出务工收入应为金额（如 1234.50）"),
+        ("income.wage_migrant", "10000000.01", "外出务工收入不能大于10000000元"),
+        ("income.wage_migrant", 10**12, "外出务工收入不能大于10000000元"),
+        ("income.wage_migrant", "１２", "外出务工收入应为金额（如 1234.50）"),
+        ("household.land_forest", "１２", "林地面积应为数字"),
+        ("household.exit_year", "２０１８", "脱贫年度应为整数"),
+        ("signoff.visit_date", "２０２０-１０-１２", "调查日期应为日期（年-月-日）"),
+        ("household.group", "一\x00组", "村民小组含有无法保存的字符"),
+        ("household.group", "\ud800", "村民小组含有无法保存的字符"),
+        ("household.group", "一\x7f", "村民小组含有无法保存的字符"),
+        ("signoff.gps", {"lat": 1, "lng": 2, "evil": {"a": 1}}, "位置经纬度无效"),
+        ("signoff.gps", {"lat": 1, "lng": 2, "accuracy": -1}, "位置经纬度无效"),
+        ("signoff.gps", {"lat": True, "lng": 2}, "位置经纬度无效"),
+        ("signoff.gps", {"lat": 1}, "位置应包含经纬度"),
+        ("guarantees.medical_ok", {"evil": 1}, "基本医疗有保障应为“是”或“否”"),
+        ("causes.risks", [{}], "风险类型的选项无效"),
+        ("causes.risks", ["<b>" * 10], "风险类型的选项“<b><b><b><b><b><b><b…”无效"),
+        ("household.status", "\x00", "户状态的选项无效"),
+    ],
+)
+def test_a_value_of_the_wrong_type_or_size_is_an_error(doc, path, value, text):
+    section, key = path.split(".")
+    doc[section][key] = value
+    assert at(check(doc, check_required=False), path) == [("error", text)]
+
+
+@pytest.mark.parametrize(
+    "value", ["队\t一\n二\r", "　王　", "王𠮷", "a" * 30, "\u200b王"], ids=repr
+)
+def test_text_with_breaks_wide_spaces_and_rare_characters_is_text(doc, value):
+    doc["household"]["group"] = value
+    assert at(check(doc), "household.group") == []
+
+
+def test_no_answer_is_none_or_empty_text_and_an_empty_list_for_a_multi_select(doc):
+    doc["household"]["phone"] = ""
+    doc["household"]["road_type"] = None
+    doc["causes"]["risks"] = []
+    assert check(doc) == []
+    doc["members"][0]["health"] = []
+    assert at(check(doc), f"members.{HEAD_ID}.health") == [("error", "请填写健康状况")]
+
+
+def test_a_position_from_the_phone_is_a_position(doc):
+    doc["signoff"]["gps"] = {"lat": 34.9, "lng": 109.6, "accuracy": 12}
+    assert check(doc) == []
+
+
+@pytest.mark.parametrize(
+    "row_id",
+    ["m1", '"><img src=x onerror=alert(1)>', OTHER_ID.upper(), OTHER_ID.replace("-", ""), "x" * 36],
+)
+def test_a_row_id_is_a_uuid_and_is_never_repeated_in_a_message(doc, row_id):
+    doc["helpers"][0]["id"] = row_id
+    messages = check(doc)
+    assert at(messages, "helpers") == [("error", "帮扶人的id无效（应为设备生成的UUID）")]
+    assert all(row_id not in m["path"] + m["message"] for m in messages)
+
+
+def test_an_unknown_key_is_named_only_when_it_looks_like_one(doc):
+    doc["household"]["colour"] = "红"
+    doc["household"]["<script>"] = "1"
+    doc["members"][0]["\ud800"] = 1
+    doc["x" * 1000] = 1
+    messages = check(doc)
+    assert at(messages, "household.colour") == [("error", "未知字段")]
+    assert at(messages, "household") == [("error", "未知字段")]
+    assert at(messages, f"members.{HEAD_ID}") == [("error", "未知字段")]
+    assert at(messages, "") == [("error", "未知的部分")]
