@@ -49,10 +49,18 @@ class Paging(Schema):
 
 
 class Push(Schema):
-    device_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    # Stored with every revision the batch writes: letters, digits and . _ : - (a UUID, as phones
+    # make it), so no NUL or half of a UTF-16 pair reaches the database.
+    device_id = fields.String(
+        required=True,
+        validate=[
+            validate.Length(min=1, max=64),
+            validate.Regexp(r"^[0-9A-Za-z._:-]+$", error="设备编号只能包含字母、数字和 . _ : -"),
+        ],
+    )
     # Each operation is checked on its own (sync/push.py): one that is not even an object is
     # rejected alone, and the rest of the batch still applies.
-    ops = fields.List(fields.Raw(), required=True)
+    ops = fields.List(fields.Raw(allow_none=True), required=True)
 
 
 class Pull(Schema):

@@ -157,3 +157,17 @@ def test_a_row_already_stored_under_another_id_can_still_be_deleted(app, client,
     [result] = surveyor.push(surveyor.op(household, {"helpers.old-row-1": None}))
     assert result["status"] == "applied", result
     assert surveyor.download(op["household_id"])["document"]["helpers"] == []
+
+
+@pytest.mark.parametrize("device_id", ["ph\x00one", "\ud800", "phone one", "x" * 65], ids=case_id)
+def test_a_device_id_that_cannot_be_stored_refuses_the_batch_with_422(client, surveyor, device_id):
+    """The device id is the batch's, stored with every revision it writes: refused as a whole."""
+    op = create_op(villages_of(client, surveyor)[0], fresh_document())
+    response = client.post(
+        "/api/sync/push",
+        data=json.dumps({"device_id": device_id, "ops": [op]}),
+        headers=surveyor.headers | {"Content-Type": "application/json"},
+    )
+    assert response.status_code == 422, response.get_data(as_text=True)[:300]
+    assert "device_id" in response.json["error"]["fields"]
+    assert stored(client, surveyor, op["household_id"]) is None
