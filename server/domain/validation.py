@@ -336,7 +336,7 @@ def _check_fields(section: Section, values, row_id, document, out, check_require
         elif kind is list and len(value) == 1 and type(value[0]) is str and value[0] in field[2]:
             continue  # one listed option of a multi-select
         _, _, _, _, index, relevant, required, missing, check, list_is_empty = field
-        if value is None or value == "" or (list_is_empty and value == []):
+        if value is None or (not value and (value == "" or (list_is_empty and value == []))):
             del clean[key]
             if check_required and required and (relevant is None or relevant(values, document)):
                 found.append((index, key, missing, False))
