@@ -136,3 +136,32 @@ def test_a_field_that_names_a_row_takes_a_row_id():
     assert check(member_id, "6f1c2a3e-8b4d-4c1a-9e2f-000000000001")[0] is None
     for bad in ('"><img src=x onerror=alert(1)>', "x" * 37, "6F1C2A3E-8B4D-4C1A-9E2F-000000000001"):
         assert check(member_id, bad)[0], bad
+
+
+def test_every_projected_column_holds_what_its_field_allows():
+    """PostgreSQL refuses a text longer than its column: the longest option or text a field
+    allows fits the column the server copies it into."""
+    from server.models import Household, Member
+
+    columns = {
+        ("household", "household_no"): Household.household_no,
+        ("household", "status"): Household.status,
+        ("household", "attribute"): Household.poverty_attribute,
+        ("causes", "main_cause"): Household.main_cause,
+        ("members", "name"): Member.name,
+        ("members", "name", "head"): Household.head_name,
+        ("members", "id_number"): Member.id_number,
+        ("members", "sex"): Member.sex,
+        ("members", "relation"): Member.relation,
+        ("members", "labour"): Member.labour,
+    }
+    for (section, key, *_), column in columns.items():
+        field = next(f for f in SECTIONS[section]["fields"] if f["key"] == key)
+        longest = (
+            18
+            if field["type"] == "idcard"
+            else max(map(len, field["options"]))
+            if "options" in field
+            else field["max_length"]
+        )
+        assert longest <= column.type.length, (section, key)
