@@ -25,6 +25,8 @@ UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 #: A text field that states no maximum length still has one: the form's JSON is the place to state
 #: it (tests/unit/test_forms.py asks every text field to), this is what a forgotten one gets.
 TEXT_MAX = 500
+#: The longest text of digits read with int(): every bound of a form is far shorter.
+_INT_DIGITS = 40
 #: A value repeated in a message: at most this many characters of it.
 QUOTED_MAX = 20
 #: The extra things a position may carry besides its latitude and longitude.
@@ -105,7 +107,8 @@ def _integer(field, label):
         if isinstance(value, int):
             return within(value)
         if isinstance(value, str) and _INTEGER.fullmatch(value.strip()):
-            return within(int(value))
+            # int() refuses more than 4300 digits; Decimal reads any number of them
+            return within(int(value) if len(value) <= _INT_DIGITS else Decimal(value.strip()))
         return wrong, None
 
     return check

@@ -51,6 +51,8 @@ SINGLE: list[tuple[str, object, str]] = [
     ("measures.{measure}.amount", "1" + "0" * 400, "measures.{measure}.amount"),
     ("household.land_cultivated", "１２", "household.land_cultivated"),
     ("household.exit_year", "２０１８", "household.exit_year"),
+    ("household.exit_year", "9" * 5000, "household.exit_year"),  # past int()'s 4300 digits
+    ("household.land_forest", "9" * 5000, "household.land_forest"),
     ("household.phone", "１３８９１２３４５６７", "household.phone"),
     ("members.{head}.id_number", "６" * 18, "members.{head}.id_number"),
     # a field whose condition does not hold keeps the type and size of its field

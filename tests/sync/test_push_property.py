@@ -55,7 +55,10 @@ def _nested(depth: int, leaf):
 
 
 DEEP = st.builds(_nested, st.integers(min_value=6, max_value=400), st.integers())
-GARBAGE_VALUE = st.one_of(UNWRITABLE_TEXT, HUGE, CONTAINERS, DEEP)
+TOO_LONG = st.one_of(  # longer than any text of the form, and than int() reads
+    st.text(min_size=501, max_size=520), st.just("9" * 5000)
+)
+GARBAGE_VALUE = st.one_of(UNWRITABLE_TEXT, HUGE, CONTAINERS, DEEP, TOO_LONG)
 
 
 @st.composite
