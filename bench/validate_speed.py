@@ -46,7 +46,8 @@ def many_members(count: int = 40) -> dict:
     for n in range(count - len(document["members"])):
         birth = date(2019, 1, 1) + timedelta(days=n)
         number = idcard.make("610526", birth, 2 * n + 2)
-        document["members"].append(newborn(f"baby-{n:04d}-0000", "王小花", number))
+        row_id = f"00000000-0000-4000-8000-{n:012d}"  # a UUID, as a phone makes them
+        document["members"].append(newborn(row_id, "王小花", number))
     return document
 
 

@@ -2,8 +2,9 @@
 
 Writing: orjson, a tenth of the time of `json.dumps` for a household document, which is written
 twice (the household and its revision) for every pushed operation. Chinese stays Chinese (a third
-of the bytes of \\u escapes). A value orjson refuses (an integer beyond 64 bits) is written by the
-standard library instead, after one space, so that nothing accepted fails to store.
+of the bytes of \\u escapes). A value orjson refuses (an integer beyond 64 bits, a lone half of a
+UTF-16 pair) is written by the standard library instead, after one space, so that nothing accepted
+fails to store and no answer fails to be sent.
 
 Reading a stored column: orjson, a third of the time of `json.loads`, except for text that starts
 with that space, which the standard library reads (orjson would turn an integer beyond 64 bits into
@@ -22,7 +23,13 @@ def dumps(value) -> str:
     try:
         return orjson.dumps(value, option=_OPTIONS).decode()
     except TypeError:  # an integer over 64 bits; anything else fails here too, with its message
-        return " " + json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    try:
+        text.encode()
+    except UnicodeEncodeError:  # half of a UTF-16 pair alone (refused in an answer's message,
+        # say): written as its \u escape, which is JSON, where the raw character is not UTF-8
+        text = json.dumps(value, separators=(",", ":"))
+    return " " + text
 
 
 def loads_stored(text: str | bytes):

@@ -90,7 +90,7 @@ class Push(Schema):
     device_id = fields.String(required=True, validate=[validate.Length(min=1, max=64), DEVICE_WORD])
     # Each operation is checked on its own (sync/push.py): one that is not even an object is
     # rejected alone, and the rest of the batch still applies.
-    ops = fields.List(fields.Raw(), required=True)
+    ops = fields.List(fields.Raw(allow_none=True), required=True)
 
 
 class Pull(Schema):

@@ -13,10 +13,25 @@ from decimal import Decimal
 
 from server.domain import idcard, money
 
-PHONE = re.compile(r"^1\d{10}$")
-_INTEGER = re.compile(r"-?\d+")
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+PHONE = re.compile(r"^1\d{10}$", re.ASCII)
+_INTEGER = re.compile(r"-?\d+", re.ASCII)
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 _ATTACHMENT = re.compile(r"[0-9A-Za-z-]{8,64}")
+#: A row id: a UUID made on the device, in the form crypto.randomUUID() and str(uuid4()) write.
+ROW_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+#: What no text of a form holds: control characters (a tab and a line break are text) and the
+#: halves of a UTF-16 pair alone, which no database and no UTF-8 page can write.
+UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+#: A text field that states no maximum length still has one: the form's JSON is the place to state
+#: it (tests/unit/test_forms.py asks every text field to), this is what a forgotten one gets.
+TEXT_MAX = 500
+#: The longest text of digits read with int(): every bound of a form is far shorter.
+_INT_DIGITS = 40
+#: A value repeated in a message: at most this many characters of it.
+QUOTED_MAX = 20
+#: The extra things a position may carry besides its latitude and longitude.
+_GPS_EXTRA = frozenset({"accuracy"})
+_GPS_KEYS = frozenset({"lat", "lng"})
 
 
 # --- one checker per field type: check(value) -> (problem, parsed) --------------------------
@@ -33,21 +48,51 @@ def checker(field: dict):
 
 
 def _text(field, label):
-    has_max, max_length = "max_length" in field, field.get("max_length")
-    too_long = f"{label}不能超过{max_length}个字"
+    max_length = field.get("max_length", TEXT_MAX)
+    too_long, wrong = f"{label}不能超过{max_length}个字", f"{label}应为文本"
+    unwritable = f"{label}含有无法保存的字符"
     pattern = re.compile(field["pattern"]) if "pattern" in field else None
     mismatch = field.get("pattern_message", f"{label}格式不正确")
 
     def check(value):
-        if not isinstance(value, str):
-            return f"{label}应为文本", None
-        if has_max and len(value) > max_length:
+        if type(value) is not str:
+            return wrong, None
+        if len(value) > max_length:
             return too_long, None
+        if not value.isprintable() and UNWRITABLE.search(value):
+            return unwritable, None
         if pattern is not None and not pattern.fullmatch(value):
             return mismatch, None
         return None, value
 
     return check
+
+
+def quoted(value) -> str:
+    """A value as a message repeats it: the beginning of a text that holds nothing unwritable."""
+    if type(value) is not str or UNWRITABLE.search(value):
+        return ""
+    return value if len(value) <= QUOTED_MAX else value[:QUOTED_MAX] + "…"
+
+
+def is_row_id(value) -> bool:
+    """A UUID made on the device. Every row of every pushed document is asked, most of them
+    again and again (a household's rows come back with each of its edits): an id found valid
+    is remembered, which a set answers in a tenth of the regex's time."""
+    if type(value) is not str:
+        return False
+    if value in _ROW_IDS:
+        return True
+    if len(value) != 36 or ROW_ID.fullmatch(value) is None:
+        return False
+    if len(_ROW_IDS) >= _ROW_IDS_MAX:
+        _ROW_IDS.clear()
+    _ROW_IDS.add(value)
+    return True
+
+
+_ROW_IDS: set[str] = set()
+_ROW_IDS_MAX = 4096
 
 
 def _integer(field, label):
@@ -62,7 +107,8 @@ def _integer(field, label):
         if isinstance(value, int):
             return within(value)
         if isinstance(value, str) and _INTEGER.fullmatch(value.strip()):
-            return within(int(value))
+            # int() refuses more than 4300 digits; Decimal reads any number of them
+            return within(int(value) if len(value) <= _INT_DIGITS else Decimal(value.strip()))
         return wrong, None
 
     return check
@@ -73,7 +119,7 @@ def _decimal(field, label):
     low, high = _bounds(field)
 
     def check(value):
-        if type(value) is str and value.replace(".", "", 1).isdecimal():
+        if type(value) is str and value.isascii() and value.replace(".", "", 1).isdecimal():
             number = Decimal(value)  # unsigned, as devices send it: no space to strip, no call
         else:
             number = _read_decimal(value)
@@ -103,7 +149,12 @@ def _money(field, label):
     low, high = _bounds(field)
 
     def check(value):
-        if type(value) is str and value[-3:-2] == "." and value.replace(".", "", 1).isdecimal():
+        if (
+            type(value) is str
+            and value[-3:-2] == "."
+            and value.isascii()
+            and value.replace(".", "", 1).isdecimal()
+        ):
             amount = Decimal(value)  # "1234.50", what devices send: unsigned, two places, no space
             if low <= amount <= high:
                 return None, amount
@@ -121,7 +172,7 @@ def _money(field, label):
 
 def _select(field, label):
     options, one_only = field.get("options", []), f"{label}只能选择一项"
-    texts = option_texts(options)
+    texts, not_one = option_texts(options), f"{label}应为一个选项"
 
     def check(value):
         if type(value) is str and value in texts:  # a listed option, the usual answer
@@ -129,10 +180,16 @@ def _select(field, label):
         if isinstance(value, list):
             return one_only, None
         if value not in options:
-            return f"{label}的选项“{value}”无效", None
+            return (_not_listed(label, value) if type(value) is str else not_one), None
         return None, value
 
     return check
+
+
+def _not_listed(label: str, value) -> str:
+    """The message for a value no option is, the value repeated when it is a short plain text."""
+    text = quoted(value)
+    return f"{label}的选项“{text}”无效" if text else f"{label}的选项无效"
 
 
 def _multiselect(field, label):
@@ -145,7 +202,7 @@ def _multiselect(field, label):
             return f"{label}应为多选列表", None
         for v in value:
             if not (type(v) is str and v in texts) and v not in options:
-                return f"{label}的选项“{v}”无效", None  # the first one
+                return _not_listed(label, v), None  # the first one
         if len(value) > 1 and len(set(value)) != len(value):  # one choice has no duplicate
             return f"{label}有重复选项", None
         if has_max and len(value) > most:
@@ -196,8 +253,14 @@ def _idcard(field, label):
 
 def _phone(field, label):
     def check(value):
-        if type(value) is str and len(value) == 11 and value[0] == "1" and value.isdecimal():
-            return None, value  # what PHONE matches, without the regex: `\d` is isdecimal()
+        if (
+            type(value) is str
+            and len(value) == 11
+            and value[0] == "1"
+            and value.isascii()
+            and value.isdecimal()
+        ):
+            return None, value  # what PHONE matches, without the regex: an ASCII `\d`
         if not isinstance(value, str) or not PHONE.match(value):
             return "手机号应为11位数字", None
         return None, value
@@ -217,16 +280,27 @@ def _attachment(field, label):
 
 
 def _gps(field, label):
+    """A position as the phone takes it: latitude, longitude and, if it says, its accuracy in
+    metres; nothing else rides along."""
+
     def check(value):
-        if not isinstance(value, dict) or not {"lat", "lng"} <= set(value):
+        if not isinstance(value, dict) or not _GPS_KEYS <= value.keys():
             return f"{label}应包含经纬度", None
-        lat, lng = value["lat"], value["lng"]
-        numeric = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (lat, lng))
-        if not numeric or not (-90 <= lat <= 90 and -180 <= lng <= 180):
+        lat, lng, accuracy = value["lat"], value["lng"], value.get("accuracy", 0)
+        numeric = all(_is_number(v) for v in (lat, lng, accuracy))
+        if (
+            not numeric
+            or not value.keys() <= _GPS_KEYS | _GPS_EXTRA
+            or not (-90 <= lat <= 90 and -180 <= lng <= 180 and 0 <= accuracy <= 100_000)
+        ):
             return f"{label}经纬度无效", None
         return None, value
 
     return check
+
+
+def _is_number(value) -> bool:
+    return type(value) is int or type(value) is float
 
 
 _CHECKERS = {

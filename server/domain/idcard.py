@@ -8,9 +8,9 @@ import re
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
-_SHAPE18 = re.compile(r"^\d{17}[\dX]$")
-_SHAPE15 = re.compile(r"^\d{15}$")
-_DIGITS17 = re.compile(r"\d{17}")
+_SHAPE18 = re.compile(r"^\d{17}[\dX]$", re.ASCII)
+_SHAPE15 = re.compile(r"^\d{15}$", re.ASCII)
+_DIGITS17 = re.compile(r"\d{17}", re.ASCII)
 
 
 def normalize(number: str) -> str:
@@ -46,9 +46,12 @@ def checked(number) -> tuple[str | None, str | None]:
     if not isinstance(number, str):
         return "身份证号应为文本", None
     n = number.strip()
-    # _SHAPE18.match(normalize(n)), without the regex engine: `\d` is what isdecimal() asks, a
-    # stripped text has no trailing newline (the one thing `$` would also have matched), and
-    # digits have no case: only a number with something else in it is upper-cased.
+    # _SHAPE18.match(normalize(n)), without the regex engine: `\d` with re.ASCII is an ASCII
+    # character isdecimal() accepts, a stripped text has no trailing newline (the one thing `$`
+    # would also have matched), and digits have no case: only a number with something else in it
+    # is upper-cased. Digits of another script ("６１０…") are not the number printed on a card.
+    if not n.isascii():
+        return _shape_problem(n), None
     if n.isdecimal():
         if len(n) != 18:
             return _shape_problem(n), None
@@ -56,9 +59,9 @@ def checked(number) -> tuple[str | None, str | None]:
         n = n.upper()
         if len(n) != 18 or not (n[17] == "X" and n[:17].isdecimal()):
             return _shape_problem(n), None
-    try:  # "yyyymmdd" of ASCII digits, the usual: a third of what _read() costs
+    try:  # "yyyymmdd", the usual: a third of what _read() costs
         born = dt.date.fromisoformat(n[6:14])
-    except ValueError:  # another script's digits (which int() reads), or no such date
+    except ValueError:  # no such date (or one fromisoformat() does not read)
         born = _read(n)[0]
     if born is None or born.year < 1800:
         return "身份证号中的出生日期无效", None

@@ -1,6 +1,8 @@
 """Campaign lines and their comparison words (Civil Code art. 1259).
 
-以上 / 以下 include the amount; 超过 / 不满 / 低于 exclude it. Lines are data, never constants.
+以上 / 以下 / 以内 include the amount; 超过 / 不满 / 低于 exclude it. Lines are data, never
+constants. The phone compares with the same table (web/static/js/income.js COMPARISONS, which
+tests/unit/test_lines.py holds equal to this one), so a word one side knows the other knows too.
 """
 
 import operator
@@ -8,19 +10,22 @@ from decimal import Decimal
 
 from server.domain import money
 
+# word -> which side of the amount it means, in the symbols the phone's table uses
 COMPARISONS = {
-    "以上": operator.ge,
-    "以下": operator.le,
-    "超过": operator.gt,
-    "不满": operator.lt,
-    "低于": operator.lt,
+    "以上": ">=",
+    "以下": "<=",
+    "以内": "<=",
+    "超过": ">",
+    "不满": "<",
+    "低于": "<",
 }
+_OPERATORS = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt}
 
 
 def compare(amount: Decimal, comparison: str, line_amount: Decimal) -> bool:
     try:
-        op = COMPARISONS[comparison]
-    except KeyError:
+        op = _OPERATORS[COMPARISONS[comparison]]
+    except (KeyError, TypeError):
         raise ValueError(f"未知的比较方式：{comparison}") from None
     return op(amount, line_amount)
 

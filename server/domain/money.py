@@ -17,7 +17,7 @@ class MoneyError(ValueError):
 def parse(value) -> Decimal:
     """Read an amount exactly, without rounding. Accepts str, int, Decimal (and a finite float)."""
     if type(value) is str:  # the wire form, by far the most common: checked first
-        if value.replace(".", "", 1).isdecimal():  # "1234.50": unsigned, unpadded, plain
+        if value.isascii() and value.replace(".", "", 1).isdecimal():  # "1234.50", plain
             return Decimal(value)
         return _parse_text(value.strip())
     if isinstance(value, bool) or value is None:
@@ -36,13 +36,14 @@ def parse(value) -> Decimal:
 
 
 def is_plain(text: str) -> bool:
-    r"""A plain decimal, [+-]?(\d+(\.\d*)?|\.\d+): no exponent, separator, space, NaN or infinity.
+    r"""A plain decimal, [+-]?(\d+(\.\d*)?|\.\d+) of ASCII digits: no exponent, separator, space,
+    NaN or infinity, and no digits of another script ("１２" is what a form's keyboard never types).
 
-    Checked without the regex engine, since every amount of every push comes here: a regex `\d` is
-    a character of Unicode category Nd, which is exactly what isdecimal() asks.
+    Checked without the regex engine, since every amount of every push comes here: a regex `\d`
+    with re.ASCII is an ASCII character that isdecimal() accepts.
     """
     body = text[1:] if text[:1] in ("+", "-") else text
-    return body.replace(".", "", 1).isdecimal()
+    return body.isascii() and body.replace(".", "", 1).isdecimal()
 
 
 def read_plain(text: str) -> Decimal | None:
@@ -51,7 +52,7 @@ def read_plain(text: str) -> Decimal | None:
     An unsigned amount ("1234.50", "97") is what devices send, so it is recognised first, in one
     expression and without a call to is_plain().
     """
-    if text.replace(".", "", 1).isdecimal() or is_plain(text):
+    if (text.isascii() and text.replace(".", "", 1).isdecimal()) or is_plain(text):
         try:
             return Decimal(text)
         except InvalidOperation:  # pragma: no cover - is_plain() already rules this out
@@ -111,7 +112,7 @@ def normalize(value) -> str:
 
 def parse_or_zero(value) -> Decimal:
     """A missing item (None or empty text) counts as zero in the sums."""
-    if type(value) is str and value.replace(".", "", 1).isdecimal():  # parse()'s first road
+    if type(value) is str and value.isascii() and value.replace(".", "", 1).isdecimal():
         return Decimal(value)
     if value is None or (isinstance(value, str) and not value.strip()):
         return ZERO

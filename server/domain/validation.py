@@ -15,16 +15,18 @@ a single health status.
 """
 
 import datetime as dt
-import sys
+import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from server.domain import conditions, crosschecks, plausibility
-from server.domain.conditions import is_filled
-from server.domain.fieldchecks import checker, option_texts
+from server.domain.fieldchecks import TEXT_MAX, checker, is_row_id, option_texts
 
 INVALID = crosschecks.INVALID
 _NO_OPTIONS = frozenset()
+#: A key a message may name: what the forms' keys look like. Any other unknown key is reported on
+#: its section or row, so that a message never repeats what a device sent as a key.
+_NAMEABLE = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,39}")
 
 
 def message(path: str, text: str, severity: str = "error") -> dict:
@@ -53,7 +55,7 @@ def validate(
     form = compiled(definition)
     out: list[dict] = []
     if not form.known.issuperset(document):
-        out += [message(str(k), "未知的部分") for k in document if k not in form.known]
+        out += [message(_name(k), "未知的部分") for k in document if k not in form.known]
     clean: dict = {}
     for section in form.sections:
         value = document.get(section.key)
@@ -82,6 +84,7 @@ class Field(NamedTuple):
     required: bool
     missing: str  # the message when required and empty
     check: object  # check(value) -> (problem, parsed), bounds included
+    list_is_empty: bool  # [] means "no answer" (a multi-select); for any other type it is wrong
 
 
 @dataclass(frozen=True, slots=True)  # slots: read faster than a NamedTuple's attributes
@@ -91,6 +94,9 @@ class Section:
     # By key, in form order; computed fields left out: the server derives them. Plain tuples in
     # Field's order: Python unpacks a tuple subclass (a NamedTuple) through an iterator, 3x slower.
     fields: dict[str, tuple]
+    # The fields the server derives, by key: (form index, check). A device's value is not used,
+    # but it is still one of the field's type, or it would be stored as it came.
+    derived: dict[str, tuple[int, object]]
     yes_no: frozenset  # boolean fields always asked: True or False is valid as it stands
     known: frozenset  # every field key, computed ones too (none is "unknown"); a row's "id"
     # The required fields, as (key, index, missing): those asked whatever the answers (and
@@ -138,7 +144,16 @@ def compiled(definition: dict) -> Form:
 def _compile_section(section: dict) -> Section:
     is_group = section["kind"] == "group"
     asked = [f for f in section["fields"] if not f.get("computed")]
-    compiled_fields = [_compile_field(f, index) for index, f in enumerate(asked)]
+    compiled_fields = [
+        _compile_field(f, index)
+        for index, f in enumerate(section["fields"])
+        if not f.get("computed")
+    ]
+    derived = {
+        f["key"]: (index, checker(f))
+        for index, f in enumerate(section["fields"])
+        if f.get("computed")
+    }
     fields = {f.key: tuple(f) for f in compiled_fields}
     if len(fields) < len(asked):
         raise ValueError(f"a field key is listed twice in section {section['key']}")
@@ -162,6 +177,7 @@ def _compile_section(section: dict) -> Section:
         key=section["key"],
         is_group=is_group,
         fields=fields,
+        derived=derived,
         yes_no=_yes_no(asked),
         known=frozenset(f["key"] for f in section["fields"]) | (set() if is_group else {"id"}),
         always_required=frozenset(f.key for f in required),
@@ -189,6 +205,7 @@ def _compile_field(field: dict, index: int) -> Field:
         options=_valid_as_is(field),
         longest=_longest_as_is(field),
         choices=_one_choice_as_is(field),
+        list_is_empty=field["type"] == "multiselect",
     )
 
 
@@ -215,9 +232,7 @@ def _longest_as_is(field: dict) -> int:
     """
     if field["type"] != "text" or "pattern" in field or field.get("relevant") is not None:
         return -1
-    if "max_length" not in field:
-        return sys.maxsize
-    longest = field["max_length"]
+    longest = field.get("max_length", TEXT_MAX)
     return longest if type(longest) is int else -1  # another kind of bound: check() compares
 
 
@@ -263,6 +278,9 @@ def _check_repeat(section: Section, value, document, out, check_required) -> lis
         if not isinstance(row_id, str) or not row_id:
             out.append(message(key, f"每个{section.item_label}都需要id"))
             continue
+        if not is_row_id(row_id):  # reported on the section: the message never repeats it
+            out.append(message(key, f"{section.item_label}的id无效（应为设备生成的UUID）"))
+            continue
         if row_id in seen:
             out.append(message(f"{key}.{row_id}", "id重复"))
             continue
@@ -284,6 +302,11 @@ def _check_fields(section: Section, values, row_id, document, out, check_require
     any one household; the required ones that are absent are looked up apart. The messages
     are then put in form order, as if every field had been walked. The clean values start as a
     copy, so that the half of them valid as they stand are left where they are.
+
+    A value is checked whether or not its field is asked: one left over from an earlier answer
+    is not in the clean values (the rules across fields ignore it) and never required, but it is
+    stored with the document, so it is a value its field allows. No answer is None or "" (and []
+    for a multi-select); an empty list or object anywhere else is a value of the wrong type.
     """
     if section.ask_first:  # conditions that may raise: asked first, in form order, as they were
         for relevant in section.ask_first:
@@ -297,30 +320,34 @@ def _check_fields(section: Section, values, row_id, document, out, check_require
         field = fields.get(key)
         if field is None:
             if key not in section.known:  # before the fields' messages, in the document's order
-                out.append(message(_path(section, row_id, key), "未知字段"))
+                out.append(message(_path(section, row_id, _name(key)), "未知字段"))
                 del clean[key]
             elif key != "id":  # a row's id stays: a group's is unknown, a row's copy has none
-                del clean[key]  # a field the server derives
+                del clean[key]  # a field the server derives: a device's value is not used
+                derived = section.derived[key]
+                problem = None if value is None else derived[1](value)[0]
+                if problem:
+                    found.append((derived[0], key, problem, False))
             continue
         kind = type(value)
         if kind is str:
-            if value in field[0] or 0 < len(value) <= field[1]:
-                continue  # a listed option, or a text of an allowed length: another third
+            if value in field[0] or (0 < len(value) <= field[1] and value.isprintable()):
+                continue  # a listed option, or a plain text of an allowed length: another third
         elif kind is list and len(value) == 1 and type(value[0]) is str and value[0] in field[2]:
             continue  # one listed option of a multi-select
-        _, _, _, _, index, relevant, required, missing, check = field
-        if relevant is not None and not relevant(values, document):
-            del clean[key]  # a value left over from an earlier answer is ignored, not an error
-            continue
-        if value is None or (not value and not is_filled(value)):  # no true value is empty
+        _, _, _, _, index, relevant, required, missing, check, list_is_empty = field
+        if value is None or (not value and (value == "" or (list_is_empty and value == []))):
             del clean[key]
-            if check_required and required:
+            if check_required and required and (relevant is None or relevant(values, document)):
                 found.append((index, key, missing, False))
             continue
+        asked = relevant is None or relevant(values, document)
         problem, parsed = check(value)
         if problem:
             del clean[key]
-            found.append((index, key, problem, True))
+            found.append((index, key, problem, asked))  # not asked: absent for the rules
+        elif not asked:
+            del clean[key]  # a value left over from an earlier answer: kept, not used
         elif parsed is not value:  # text is its own clean value: no need to store it again
             clean[key] = parsed
     if check_required and section.has_required:  # the required fields absent: not walked above
@@ -339,9 +366,15 @@ def _check_fields(section: Section, values, row_id, document, out, check_require
     return clean
 
 
+def _name(key) -> str:
+    """An unknown key as a message's path names it: only when it looks like a key of a form."""
+    return key if type(key) is str and _NAMEABLE.fullmatch(key) else ""
+
+
 def _path(section: Section, row_id: str | None, key: str) -> str:
     """A message's path: written only for a message, not for every row."""
-    return f"{section.key}.{key}" if row_id is None else f"{section.key}.{row_id}.{key}"
+    prefix = section.key if row_id is None else f"{section.key}.{row_id}"
+    return f"{prefix}.{key}" if key else prefix
 
 
 def _absent(required, present) -> list[tuple[int, str, str, bool]]:

@@ -19,12 +19,19 @@ No Flask, no SQL: this module is shared by the sync layer and the unit tests.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import orjson
 
 #: Sections that are lists of rows matched by ``id``. The one place this list lives.
 REPEAT_SECTIONS: tuple[str, ...] = ("members", "helpers", "measures")
+#: A row id a device makes: a UUID in its canonical form (server/domain/fieldchecks.ROW_ID, which
+#: validation asks of every stored row; this module imports nothing of the domain).
+_ROW_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+#: The deepest value a change may carry: a whole repeat section (a list of rows, each row an
+#: object, a multi-select a list in it) is 3 below the change map, a position 2.
+MAX_DEPTH = 4
 
 
 def _copy(value: Any) -> Any:
@@ -162,7 +169,7 @@ def _diff_section(section: Any, a: Any, b: Any, changes: dict[str, Any]) -> None
         changes[section] = _copy(b)
 
 
-def apply(doc: dict, changes: dict[str, Any]) -> dict:
+def apply(doc: dict, changes: dict[str, Any], *, from_device: bool = False) -> dict:
     """A new document: ``doc`` with ``changes`` applied in order. ``doc`` is never mutated.
 
     A changed field of a row that does not exist raises :class:`PathError`: the device edited a
@@ -174,12 +181,48 @@ def apply(doc: dict, changes: dict[str, Any]) -> dict:
     rest is shared with ``doc``. Documents are values: nothing changes one in place once made,
     so sharing is safe, and it lets ``diff`` skip what is shared without looking inside it.
     The values taken from ``changes`` are copies: the result never aliases the change map.
+
+    ``from_device``: the change map came from a device, which names the rows it adds or edits by
+    a UUID it made, and whose values are no deeper than a document's (MAX_DEPTH); a tombstone of
+    a row already there removes it whatever its id.
     """
     result = dict(doc)
     copied: set = set()  # (section,) and (section, row id) already copied for this result
     for path, value in changes.items():
-        _apply_one(result, path, _copy(value), copied)
+        if from_device and type(value) in _CONTAINERS_EXACT and too_deep(value, MAX_DEPTH):
+            raise PathError(f"the value of {_short(path)} is nested too deep")
+        _apply_one(result, path, _copy(value), copied, from_device)
     return result
+
+
+_CONTAINERS_EXACT = frozenset({dict, list})
+
+
+def too_deep(value: Any, limit: int) -> bool:
+    """Whether a JSON value has containers nested more than ``limit`` levels below it. Iterative:
+    a value nested a thousand deep must not exhaust the stack of whoever asks."""
+    level = [value]
+    for _ in range(limit + 1):
+        inner = []
+        for v in level:
+            if type(v) is dict:
+                inner.extend(x for x in v.values() if isinstance(x, _CONTAINERS))
+            elif type(v) is list:
+                inner.extend(x for x in v if isinstance(x, _CONTAINERS))
+        if not inner:
+            return False
+        level = inner
+    return True
+
+
+def is_row_id(value: Any) -> bool:
+    return type(value) is str and len(value) == 36 and _ROW_ID.fullmatch(value) is not None
+
+
+def _short(path: Any) -> str:
+    """A path as an error repeats it: its beginning, escaped (repr) so that it prints anywhere."""
+    text = repr(path)
+    return text if len(text) <= 80 else text[:80] + "…"
 
 
 def value_at(doc: dict, path: str) -> Any:
@@ -292,7 +335,7 @@ def _row_index(rows: list, row_id: str) -> int | None:
     return None
 
 
-def _apply_one(doc: dict, path: str, value: Any, copied: set) -> None:
+def _apply_one(doc: dict, path: str, value: Any, copied: set, from_device: bool = False) -> None:
     """Apply one change to ``doc``, a shallow copy whose sections and rows are copied on their
     first write (``copied`` remembers which)."""
     parts = split(path)
@@ -320,6 +363,9 @@ def _apply_one(doc: dict, path: str, value: Any, copied: set) -> None:
         raise PathError(f"{path!r}: {section} is not a list of rows")
     row_id = parts[1]
     index = None if rows is None else _row_index(rows, row_id)
+    tombstone = len(parts) == 2 and value is None
+    if from_device and not is_row_id(row_id) and not (tombstone and index is not None):
+        raise PathError(f"{_short(path)}: a row's id is a UUID made on the device")
     if (section,) not in copied and not (len(parts) == 2 and value is None and index is None):
         rows = doc[section] = [] if rows is None else list(rows)
         copied.add((section,))

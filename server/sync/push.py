@@ -32,7 +32,9 @@ from ..extensions import db
 from ..models import User
 from .merge import merge
 from .paths import PathError, apply
-from .schema import DEVICE_WORD, Operation
+from .schema import ID_MAX as _ID_MAX
+from .schema import OP_ID as _OP_ID
+from .schema import Operation
 
 _op_schema = Operation()
 
@@ -152,9 +154,9 @@ def _load(raw) -> dict:
             {"path": p, "message": "；".join(m), "severity": "error"}
             for p, m in flatten_messages(e.messages).items()
         ]
-        return {
-            "op_id": raw.get("op_id"),
-            "household_id": raw.get("household_id"),
+        return {  # the ids repeated only as far as they are what they should be
+            "op_id": raw.get("op_id") if _OP_ID.fullmatch(str(raw.get("op_id"))) else None,
+            "household_id": _uuid_or_none(raw.get("household_id")),
             "status": "rejected",
             "code": "invalid_operation",
             "errors": errors,
@@ -164,8 +166,14 @@ def _load(raw) -> dict:
 
 
 _OP_KEYS = frozenset(_op_schema.fields)
-_DEVICE_WORD = re.compile(DEVICE_WORD.regex.pattern).fullmatch
 _INT_OR_NONE = (int, type(None))
+
+
+def _uuid_or_none(value) -> str | None:
+    try:
+        return str(uuid.UUID(value)) if type(value) is str and len(value) <= 40 else None
+    except ValueError:
+        return None
 
 
 def _well_formed(raw: dict) -> dict | None:
@@ -181,7 +189,7 @@ def _well_formed(raw: dict) -> dict | None:
         raw.keys() <= _OP_KEYS
         and type(op_id) is str
         and 8 <= len(op_id) <= 64
-        and _DEVICE_WORD(op_id)
+        and _OP_ID.fullmatch(op_id)
         and type(household_id) is str
         and type(base_version) is int
         and base_version >= 0
@@ -446,7 +454,11 @@ def _plan_create(caller: Caller, device_id: str, op: dict) -> Plan:
     village_id, campaign_id = op.get("village_id"), op.get("campaign_id")
     if village_id is None or village_id not in caller.villages:
         raise Rejected(_error("village_id", "请选择您负责的村"), "forbidden_area")
-    if campaign_id is None or caller.campaign_lines(campaign_id) is None:
+    if (
+        campaign_id is None
+        or not 0 < campaign_id <= _ID_MAX  # a key the database can be asked about
+        or caller.campaign_lines(campaign_id) is None
+    ):
         raise Rejected(_error("campaign_id", "调查轮次不存在"), "invalid")
     document = _device_document({}, op["changes"])
     _require_valid(document, op["submit"])
@@ -544,11 +556,14 @@ def _write(plans: list[Plan]) -> None:
 
 
 def _device_document(base_doc: dict, changes: dict) -> dict:
-    """What the device holds: its base plus its changes."""
+    """What the device holds: its base plus its changes (rows named by UUIDs, values no deeper
+    than a document's: paths.apply(from_device=True))."""
     try:
-        return apply(base_doc, changes)
+        return apply(base_doc, changes, from_device=True)
     except PathError as e:
-        raise Rejected(_error("changes", f"修改内容格式不正确：{e}"), "invalid_changes") from None
+        detail = str(e)[:200].encode("utf-8", "replace").decode()  # no half of a UTF-16 pair
+        message = f"修改内容格式不正确：{detail}"
+        raise Rejected(_error("changes", message), "invalid_changes") from None
 
 
 def _require_valid(document: dict, complete: bool) -> None:

@@ -1,5 +1,7 @@
 """The shape of one sync operation, checked before anything else is done with it."""
 
+import re
+
 from marshmallow import Schema, fields, validate
 
 from ..models import INT_MAX
@@ -18,10 +20,14 @@ class Whole(fields.Integer):
         return super()._validated(value)
 
 
-ID = validate.Range(min=1, max=INT_MAX)
-# An id a device makes (a UUID, or any word of printable ASCII): no NUL, no control character,
-# nothing a database column or a log line would choke on.
-DEVICE_WORD = validate.Regexp(r"^[!-~]+$", error="只能含英文字母、数字和符号")
+#: The largest area or campaign id: a key of an integer column (32 bits in PostgreSQL).
+ID_MAX = INT_MAX
+ID = validate.Range(min=1, max=ID_MAX)
+#: An id a device makes (an operation id, a device id): a UUID, or a short word of letters,
+#: digits and . _ : -. It is looked up, stored and repeated in answers, so nothing else (no NUL,
+#: no control character, no markup) may ride in it.
+DEVICE_WORD = validate.Regexp(r"^[0-9A-Za-z._:-]+$", error="只能包含字母、数字和 . _ : -")
+OP_ID = re.compile(r"[0-9A-Za-z._:-]{8,64}")
 
 
 class Operation(Schema):

@@ -1,9 +1,15 @@
-"""Edges of the REST write path: malformed bodies, attachments named by a record, copied rows."""
+"""Edges of the REST write path: malformed bodies, attachments named by a record, copied rows,
+values the form does not allow."""
 
+import json
 import uuid
 
+import pytest
+
 from server.models import Household, Revision
+from server.sync.paths import apply
 from tests.api.conftest import PNG, count, fresh_document, household
+from tests.sync.bad_values import BAD_ROW_IDS, CASES, case_id, fill, row_ids
 
 SURVEYOR = "demo-surveyor"
 REVIEWER = "demo-reviewer"
@@ -98,3 +104,67 @@ def test_resolving_nothing_is_422_and_writes_no_version(client, auth, areas):
     )
     assert r.status_code == 422
     assert household(household_id).version == 1
+
+
+def _send(client, method: str, path: str, body: dict, headers: dict):
+    """JSON as a browser's JSON.stringify() writes it: a lone half of a UTF-16 pair escaped."""
+    return client.open(
+        path,
+        method=method,
+        data=json.dumps(body),
+        headers=headers | {"Content-Type": "application/json"},
+    )
+
+
+@pytest.mark.parametrize(("changes", "where"), CASES, ids=case_id)
+def test_a_document_with_a_bad_value_is_422_and_writes_nothing(client, auth, areas, changes, where):
+    """The REST road refuses what push refuses, with the field's message, on create and update."""
+    document = fresh_document()
+    ids = row_ids(document)
+    bad = apply(document, fill(changes, ids))
+    headers = auth.headers(SURVEYOR)
+    before = count(Household), count(Revision)
+    r = _send(
+        client,
+        "POST",
+        "/api/households",
+        {"village_id": areas.surveyor_village, "campaign_id": 1, "document": bad},
+        headers,
+    )
+    assert r.status_code == 422, r.get_data(as_text=True)[:300]
+    assert where.format(**ids) in r.get_json()["error"]["fields"]
+    assert (count(Household), count(Revision)) == before
+
+    created = client.post(
+        "/api/households",
+        json={"village_id": areas.surveyor_village, "campaign_id": 1, "document": document},
+        headers=headers,
+    )
+    assert created.status_code == 201, created.get_json()
+    household_id = created.get_json()["id"]
+    r = _send(
+        client,
+        "PUT",
+        f"/api/households/{household_id}",
+        {"base_version": 1, "document": bad},
+        headers,
+    )
+    assert r.status_code == 422, r.get_data(as_text=True)[:300]
+    assert where.format(**ids) in r.get_json()["error"]["fields"]
+    assert household(household_id).version == 1
+
+
+@pytest.mark.parametrize("bad", BAD_ROW_IDS, ids=case_id)
+def test_a_row_whose_id_is_not_a_uuid_is_422(client, auth, areas, bad):
+    document = fresh_document()
+    document["helpers"].append(dict(document["helpers"][0], id=bad))
+    r = _send(
+        client,
+        "POST",
+        "/api/households",
+        {"village_id": areas.surveyor_village, "campaign_id": 1, "document": document},
+        auth.headers(SURVEYOR),
+    )
+    assert r.status_code == 422, r.get_data(as_text=True)[:300]
+    assert "helpers" in r.get_json()["error"]["fields"]
+    assert bad not in r.get_data(as_text=True) or bad == ""

@@ -8,9 +8,29 @@ import uuid
 
 import pytest
 
+from server.sync.paths import diff
+
 
 def new_id() -> str:
     return str(uuid.uuid4())
+
+
+def villages_of(client, phone) -> list[int]:
+    me = client.get("/api/me", headers=phone.headers)
+    return [a["id"] for a in me.json["areas"]]
+
+
+def create_op(village: int, document: dict, extra: dict | None = None) -> dict:
+    """An outbox entry that registers a household in the field (base version 0), with its
+    whole document as changes, and `extra` changes after them."""
+    return {
+        "op_id": new_id(),
+        "household_id": new_id(),
+        "base_version": 0,
+        "village_id": village,
+        "campaign_id": 1,
+        "changes": diff({}, document) | (extra or {}),
+    }
 
 
 class Phone:

@@ -13,14 +13,19 @@ from server.domain.sample import sample_document
 
 ANNEX1 = forms.load("annex1")
 ON = dt.date(2020, 10, 12)
-# ASCII, Arabic-Indic and full-width digits: `\d` and int() accept all three.
+# ASCII, Arabic-Indic and full-width digits: int() and a Unicode `\d` read all three; a number
+# of a form is written in the first only.
 DIGITS = "0123456789" + "٠١٢٣٤٥٦٧٨٩" + "０１２３４５６７８９"
 
 
 def test_check_character_is_the_weighted_sum_of_the_standard():
     rng = random.Random(11643)
-    for _ in range(5000):
-        first17 = "".join(rng.choice(DIGITS) for _ in range(17))
+    for n in range(5000):
+        first17 = "".join(rng.choice(DIGITS[:10] if n % 2 else DIGITS) for _ in range(17))
+        if not first17.isascii():
+            with pytest.raises(ValueError, match="需要17位数字"):
+                idcard.check_char(first17)
+            continue
         total = sum(int(d) * w for d, w in zip(first17, idcard.WEIGHTS, strict=True))
         assert idcard.check_char(first17) == idcard.CHECK_CHARS[total % 11], first17
 
@@ -33,7 +38,7 @@ def test_read_valid_is_birth_date_and_sex():
 
 @pytest.mark.parametrize(
     "value",
-    ["1234.50", " 12 ", "5.", ".5", "-0.00", "+3", "1.234", "00012.5", "١٢.٣٤", "0.000", "7"],
+    ["1234.50", " 12 ", "5.", ".5", "-0.00", "+3", "1.234", "00012.5", "0.000", "7"],
 )
 def test_places_counted_from_the_text_are_the_exponent(value):
     amount, places = money.parse_with_places(value)
@@ -43,7 +48,7 @@ def test_places_counted_from_the_text_are_the_exponent(value):
 
 
 @pytest.mark.parametrize(
-    "value", [12, Decimal("1.005"), 100.5, "1e3", "NaN", "1,000", "", None, True]
+    "value", [12, Decimal("1.005"), 100.5, "1e3", "NaN", "1,000", "", None, True, "١٢.٣٤", "１２"]
 )
 def test_parse_with_places_agrees_with_parse_for_anything_else(value):
     try:
@@ -56,7 +61,7 @@ def test_parse_with_places_agrees_with_parse_for_anything_else(value):
 
 
 def test_plain_amount_text_is_the_regex_of_the_contract():
-    plain = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+    plain = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)", re.ASCII)
     rng = random.Random(1259)
     alphabet = "0123456789.+-eE_ x" + "٣５²"
     samples = ["", ".", "+", "-.", "5.", ".5", "+.5", "..5", "5..", "1.2.3", "+-5", "1e3", "١٢.٥"]
@@ -271,10 +276,11 @@ def test_a_row_field_named_id_never_sees_the_row_id():
              "relevant": {"field": "id", "filled": False}},
         ]
     )  # fmt: skip
-    messages = validation.validate(definition, {"s": [{"id": "r1"}]}, reference_date=ON)
+    row_id = "00000000-0000-4000-8000-000000000001"
+    messages = validation.validate(definition, {"s": [{"id": row_id}]}, reference_date=ON)
     assert messages == [
-        {"path": "s.r1.id", "message": "请填写编号", "severity": "error"},
-        {"path": "s.r1.note", "message": "请填写备注", "severity": "error"},
+        {"path": f"s.{row_id}.id", "message": "请填写编号", "severity": "error"},
+        {"path": f"s.{row_id}.note", "message": "请填写备注", "severity": "error"},
     ]
 
 

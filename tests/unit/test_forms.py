@@ -1,4 +1,5 @@
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
@@ -104,3 +105,63 @@ def test_all_forms_and_etags():
 def test_the_sample_household_validates_clean():
     messages = validation.validate(ANNEX1, sample_document(), reference_date=dt.date(2020, 10, 12))
     assert messages == []
+
+
+def test_every_text_field_states_its_maximum_length():
+    for section, field in all_fields():
+        if field["type"] == "text":
+            assert type(field.get("max_length")) is int, f"{section['key']}.{field['key']}"
+
+
+def test_every_amount_has_a_maximum_no_household_sum_can_overflow():
+    """The derived money columns are Numeric(14,2): below 10**12. The largest of them is the
+    annual income, the sum of every income item; the net income is at least minus the cost."""
+    from server.models import Household
+
+    limit = Decimal(10) ** (Household.annual_income.type.precision - 2)
+    money_fields = [f for _, f in all_fields() if f["type"] == "money" and not f.get("computed")]
+    assert all("max" in f and f.get("min") == 0 for f in money_fields)
+    items = [f for f in SECTIONS["income"]["fields"] if f["key"] != "cost_business"]
+    assert sum(Decimal(f["max"]) for f in items) < limit
+    cost = next(f for f in SECTIONS["income"]["fields"] if f["key"] == "cost_business")
+    assert Decimal(cost["max"]) < limit
+    for column in ("annual_income", "net_income", "per_capita_net_income"):
+        assert getattr(Household, column).type.precision == 14
+        assert getattr(Household, column).type.scale == 2
+
+
+def test_a_field_that_names_a_row_takes_a_row_id():
+    member_id = next(f for _, f in all_fields() if f["key"] == "member_id")
+    check = validation.check_value
+    assert check(member_id, "6f1c2a3e-8b4d-4c1a-9e2f-000000000001")[0] is None
+    for bad in ('"><img src=x onerror=alert(1)>', "x" * 37, "6F1C2A3E-8B4D-4C1A-9E2F-000000000001"):
+        assert check(member_id, bad)[0], bad
+
+
+def test_every_projected_column_holds_what_its_field_allows():
+    """PostgreSQL refuses a text longer than its column: the longest option or text a field
+    allows fits the column the server copies it into."""
+    from server.models import Household, Member
+
+    columns = {
+        ("household", "household_no"): Household.household_no,
+        ("household", "status"): Household.status,
+        ("household", "attribute"): Household.poverty_attribute,
+        ("causes", "main_cause"): Household.main_cause,
+        ("members", "name"): Member.name,
+        ("members", "name", "head"): Household.head_name,
+        ("members", "id_number"): Member.id_number,
+        ("members", "sex"): Member.sex,
+        ("members", "relation"): Member.relation,
+        ("members", "labour"): Member.labour,
+    }
+    for (section, key, *_), column in columns.items():
+        field = next(f for f in SECTIONS[section]["fields"] if f["key"] == key)
+        longest = (
+            18
+            if field["type"] == "idcard"
+            else max(map(len, field["options"]))
+            if "options" in field
+            else field["max_length"]
+        )
+        assert longest <= column.type.length, (section, key)

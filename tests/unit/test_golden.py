@@ -32,3 +32,12 @@ def test_expected_has_the_contract_shape(case):
         "unmet_guarantees", "exit_eligible", "monitoring_type", "lines",
     ]  # fmt: skip
     assert set(case["expected"]["lines"]) == {line["key"] for line in case["lines"]}
+
+
+def test_the_contracts_summary_example_is_a_golden_case():
+    """CONTRIBUTING.md's worked summary is the golden contract example, figure for figure."""
+    text = (GOLDEN.parents[1] / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    section = text.split("### The summary", 1)[1]
+    example = json.loads(section.split("```json", 1)[1].split("```", 1)[0])
+    [case] = [c for c in CASES if c.values[0]["name"].startswith("contract example")]
+    assert example == case.values[0]["expected"]

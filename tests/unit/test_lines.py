@@ -1,8 +1,16 @@
+import json
+import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
 from server.domain import lines
+
+ROOT = Path(__file__).parents[2]
+# Civil Code art. 1259: "以上、以下、以内" include the amount; "不满、超过" (and 低于) exclude it.
+# Written out here, not read from lines.py: the words and their sides, as the law states them.
+WORDS = {"以上": ">=", "以下": "<=", "以内": "<=", "超过": ">", "不满": "<", "低于": "<"}
 
 
 def line(amount, comparison):
@@ -23,6 +31,7 @@ def line(amount, comparison):
         ("4000.00", "超过", False), ("4000.01", "超过", True), ("3999.99", "超过", False),
         ("4000.00", "不满", False), ("3999.99", "不满", True), ("4000.01", "不满", False),
         ("4000.00", "低于", False), ("3999.99", "低于", True), ("4000.01", "低于", False),
+        ("4000.00", "以内", True), ("4000.01", "以内", False), ("3999.99", "以内", True),
     ],
 )  # fmt: skip
 def test_each_word_at_and_around_the_line(income, comparison, expected):
@@ -50,3 +59,29 @@ def test_by_purpose_finds_the_first_matching_line():
     assert lines.by_purpose(ls, "exit")["key"] == "exit"
     assert lines.by_purpose(ls, "monitoring") is None
     assert lines.by_purpose(None, "exit") is None
+
+
+def test_the_words_are_those_of_the_law():
+    assert lines.COMPARISONS == WORDS
+
+
+def test_the_phone_knows_the_same_words_with_the_same_sides():
+    """web/static/js/income.js has the one table the phone compares with: the server's words."""
+    text = (ROOT / "web/static/js/income.js").read_text(encoding="utf-8")
+    table = re.search(r"export const COMPARISONS = \{(.*?)\};", text, re.S)
+    assert table, "income.js states its comparison words in one COMPARISONS table"
+    phone = dict(re.findall(r"(\S+?): '([<>]=?)'", table.group(1)))
+    assert phone == lines.COMPARISONS
+
+
+def test_every_word_has_a_golden_case_at_the_line_itself():
+    """The golden files (checked by Python and by income.js in the browser) hold, for each
+    word, a household whose per-capita income is exactly a line's amount: where the words differ."""
+    at_the_line = set()
+    for path in (ROOT / "tests/golden").glob("*.json"):
+        for case in json.loads(path.read_text(encoding="utf-8")):
+            income = case["expected"]["per_capita_net_income"]
+            at_the_line |= {
+                line["comparison"] for line in case["lines"] if line["amount"] == income
+            }
+    assert at_the_line >= set(lines.COMPARISONS)

@@ -8,6 +8,7 @@ from server.domain.validation import errors_only, validate
 
 ANNEX1 = forms.load("annex1")
 ON = dt.date(2020, 10, 12)
+OTHER_ID = "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0"  # a row id no row of the sample has
 
 
 def check(doc, **kw):
@@ -147,10 +148,47 @@ def test_sections_of_the_wrong_shape(doc):
 # --- relevance ----------------------------------------------------------------------------
 
 
-def test_irrelevant_values_are_ignored(doc):
-    doc["household"]["planned_exit_year"] = "garbage"  # only asked of 未脱贫 households
-    member(doc, HEAD_ID)["disability_grade"] = 9  # not disabled
-    doc["measures"][0]["member_id"] = "nobody"  # a per-household measure
+def test_irrelevant_values_are_kept_and_not_used(doc):
+    """A value left over from an earlier answer is neither required nor used by the rules across
+    fields: a per-household measure may still name someone who is not (or no longer) a member."""
+    doc["household"]["planned_exit_year"] = 2025  # only asked of 未脱贫 households
+    member(doc, HEAD_ID)["disability_kind"] = "肢体"  # not disabled
+    doc["measures"][0]["member_id"] = OTHER_ID  # a per-household measure
+    assert check(doc) == []
+
+
+@pytest.mark.parametrize(
+    ("section", "key", "value", "text"),
+    [
+        ("household", "planned_exit_year", "garbage", "计划脱贫年度应为整数"),
+        ("household", "planned_exit_year", 1990, "计划脱贫年度不能小于2014"),
+        ("causes", "risk_note", {"evil": [1, 2, 3]}, "风险说明应为文本"),
+        ("causes", "risk_note", "长" * 501, "风险说明不能超过500个字"),
+        ("measures", "member_id", "nobody", "受益成员无效"),
+        ("measures", "member_id", "x" * 100_000, "受益成员不能超过36个字"),
+        ("members", "disability_grade", 9, "残疾等级不能大于4"),
+        ("members", "disability_kind", [], "残疾类别只能选择一项"),
+    ],
+)
+def test_irrelevant_values_are_still_values_their_field_allows(doc, section, key, value, text):
+    """What is stored is what the form allows, asked or not (the document keeps the value)."""
+    if section == "members":
+        row = member(doc, HEAD_ID)
+    elif section == "measures":
+        row = doc["measures"][0]  # a per-household measure names nobody
+    else:
+        row = None
+    (row if row is not None else doc[section])[key] = value
+    path = f"{section}.{row['id']}.{key}" if row is not None else f"{section}.{key}"
+    assert at(check(doc), path) == [("error", text)]
+    assert at(check(doc, check_required=False), path) == [("error", text)]
+
+
+def test_an_account_without_a_bank_is_still_digits(doc):
+    del doc["household"]["bank"]
+    doc["household"]["bank_account"] = {"a": {"b": {"c": [1, 2, 3]}}}
+    assert at(check(doc), "household.bank_account") == [("error", "银行账号应为文本")]
+    doc["household"]["bank_account"] = "6230270700001234567"
     assert check(doc) == []
 
 
@@ -180,8 +218,12 @@ def test_disability_grade_is_one_to_four(doc):
 def test_cross_section_condition_on_household_status(doc):
     doc["household"]["status"] = "非建档立卡户"
     del doc["household"]["exit_year"]
-    doc["causes"]["main_cause"] = "不存在的原因"  # irrelevant now: not a registered household
+    doc["causes"]["main_cause"] = "因病"  # irrelevant now: not a registered household
+    doc["causes"]["other_causes"] = ["因病"]  # so the rule against repeating it is not asked
     assert errors_only(check(doc)) == []
+    doc["causes"]["main_cause"] = "不存在的原因"  # kept with the document: still an option
+    expected = [("error", "主要致贫原因的选项“不存在的原因”无效")]
+    assert at(check(doc), "causes.main_cause") == expected
 
 
 # --- members ------------------------------------------------------------------------------
@@ -204,8 +246,8 @@ def test_a_head_who_left_does_not_count(doc):
 
 def test_spouse_count_and_sex(doc):
     second = idcard.make("610526", "1972-01-01", 2)
-    doc["members"].append({**member(doc, SPOUSE_ID), "id": "extra", "id_number": second})
-    assert at(check(doc), "members.extra.relation") == [("error", "只能有一名配偶")]
+    doc["members"].append({**member(doc, SPOUSE_ID), "id": OTHER_ID, "id_number": second})
+    assert at(check(doc), f"members.{OTHER_ID}.relation") == [("error", "只能有一名配偶")]
     doc["members"].pop()
     spouse = member(doc, SPOUSE_ID)
     spouse.update(id_number=idcard.make("610526", "1970-11-03", 41), sex="男")
@@ -289,10 +331,10 @@ def test_missing_medical_insurance_is_a_warning(doc):
 
 def test_in_law_relation_hints_at_the_head_sex(doc):
     doc["members"].append({
-        **member(doc, SPOUSE_ID), "id": "mil", "relation": "之婆婆",
+        **member(doc, SPOUSE_ID), "id": OTHER_ID, "relation": "之婆婆",
         "id_number": idcard.make("610526", "1945-02-02", 22),
     })  # fmt: skip
-    assert at(check(doc), "members.mil.relation") == [
+    assert at(check(doc), f"members.{OTHER_ID}.relation") == [
         ("warning", "“之婆婆”通常对应女性户主，请核实与户主关系")
     ]
 
@@ -365,10 +407,12 @@ def test_helper_dates_in_order(doc):
 
 def test_per_person_measure_names_a_member(doc):
     row = doc["measures"][1]
-    row["member_id"] = "someone-else"
+    row["member_id"] = OTHER_ID
     assert at(check(doc), f"measures.{row['id']}.member_id") == [
         ("error", "受益成员不在家庭成员中")
     ]
+    row["member_id"] = "someone-else"
+    assert at(check(doc), f"measures.{row['id']}.member_id") == [("error", "受益成员无效")]
     row["member_id"] = None
     assert at(check(doc), f"measures.{row['id']}.member_id") == [("error", "请填写受益成员")]
 
@@ -429,3 +473,86 @@ def test_errors_only_drops_warnings():
         {"path": "b", "message": "y", "severity": "error"},
     ]
     assert errors_only(messages) == [messages[1]]
+
+
+# --- what is stored is what the form allows -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "text"),
+    [
+        ("household.status", [], "户状态只能选择一项"),
+        ("household.status", {}, "户状态应为一个选项"),
+        ("household.status", 7, "户状态应为一个选项"),
+        ("household.household_no", [], "户编号应为文本"),
+        ("household.group", {}, "村民小组应为文本"),
+        ("income.wage_migrant", [], "外出务工收入应为金额（如 1234.50）"),
+        ("income.wage_migrant", {}, "外出务工收入应为金额（如 1234.50）"),
+        ("income.wage_migrant", "10000000.01", "外出务工收入不能大于10000000元"),
+        ("income.wage_migrant", 10**12, "外出务工收入不能大于10000000元"),
+        ("income.wage_migrant", "１２", "外出务工收入应为金额（如 1234.50）"),
+        ("household.land_forest", "１２", "林地面积应为数字"),
+        ("household.exit_year", "２０１８", "脱贫年度应为整数"),
+        ("signoff.visit_date", "２０２０-１０-１２", "调查日期应为日期（年-月-日）"),
+        ("household.group", "一\x00组", "村民小组含有无法保存的字符"),
+        ("household.group", "\ud800", "村民小组含有无法保存的字符"),
+        ("household.group", "一\x7f", "村民小组含有无法保存的字符"),
+        ("signoff.gps", {"lat": 1, "lng": 2, "evil": {"a": 1}}, "位置经纬度无效"),
+        ("signoff.gps", {"lat": 1, "lng": 2, "accuracy": -1}, "位置经纬度无效"),
+        ("signoff.gps", {"lat": True, "lng": 2}, "位置经纬度无效"),
+        ("signoff.gps", {"lat": 1}, "位置应包含经纬度"),
+        ("guarantees.medical_ok", {"evil": 1}, "基本医疗有保障应为“是”或“否”"),
+        ("causes.risks", [{}], "风险类型的选项无效"),
+        ("causes.risks", ["<b>" * 10], "风险类型的选项“<b><b><b><b><b><b><b…”无效"),
+        ("household.status", "\x00", "户状态的选项无效"),
+    ],
+)
+def test_a_value_of_the_wrong_type_or_size_is_an_error(doc, path, value, text):
+    section, key = path.split(".")
+    doc[section][key] = value
+    assert at(check(doc, check_required=False), path) == [("error", text)]
+
+
+@pytest.mark.parametrize(
+    "value", ["队\t一\n二\r", "　王　", "王𠮷", "a" * 30, "\u200b王"], ids=repr
+)
+def test_text_with_breaks_wide_spaces_and_rare_characters_is_text(doc, value):
+    doc["household"]["group"] = value
+    assert at(check(doc), "household.group") == []
+
+
+def test_no_answer_is_none_or_empty_text_and_an_empty_list_for_a_multi_select(doc):
+    doc["household"]["phone"] = ""
+    doc["household"]["road_type"] = None
+    doc["causes"]["risks"] = []
+    assert check(doc) == []
+    doc["members"][0]["health"] = []
+    assert at(check(doc), f"members.{HEAD_ID}.health") == [("error", "请填写健康状况")]
+
+
+def test_a_position_from_the_phone_is_a_position(doc):
+    doc["signoff"]["gps"] = {"lat": 34.9, "lng": 109.6, "accuracy": 12}
+    assert check(doc) == []
+
+
+@pytest.mark.parametrize(
+    "row_id",
+    ["m1", '"><img src=x onerror=alert(1)>', OTHER_ID.upper(), OTHER_ID.replace("-", ""), "x" * 36],
+)
+def test_a_row_id_is_a_uuid_and_is_never_repeated_in_a_message(doc, row_id):
+    doc["helpers"][0]["id"] = row_id
+    messages = check(doc)
+    assert at(messages, "helpers") == [("error", "帮扶人的id无效（应为设备生成的UUID）")]
+    assert all(row_id not in m["path"] + m["message"] for m in messages)
+
+
+def test_an_unknown_key_is_named_only_when_it_looks_like_one(doc):
+    doc["household"]["colour"] = "红"
+    doc["household"]["<script>"] = "1"
+    doc["members"][0]["\ud800"] = 1
+    doc["x" * 1000] = 1
+    messages = check(doc)
+    assert at(messages, "household.colour") == [("error", "未知字段")]
+    assert at(messages, "household") == [("error", "未知字段")]
+    assert at(messages, f"members.{HEAD_ID}") == [("error", "未知字段")]
+    assert at(messages, "") == [("error", "未知的部分")]

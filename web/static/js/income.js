@@ -62,16 +62,21 @@ export function countsInHousehold(member) {
   return !!member && !LEAVING.includes(member.change_reason);
 }
 
+// Civil Code art. 1259: 以上 / 以下 / 以内 include the amount; 超过 / 不满 / 低于 exclude it. The
+// server's table (server/domain/lines.py COMPARISONS), word for word: tests/unit/test_lines.py
+// holds the two equal, and tests/golden/lines.json has a household at the line for each word.
+export const COMPARISONS = {
+  以上: '>=', 以下: '<=', 以内: '<=', 超过: '>', 不满: '<', 低于: '<',
+};
+const SIDES = {
+  '>=': (a, b) => a >= b, '<=': (a, b) => a <= b, '>': (a, b) => a > b, '<': (a, b) => a < b,
+};
+
 /** Whether `income` (fen as BigInt) lies on the line's side under its comparison word. */
 export function onSide(cents, line) {
   const amount = divHalfUp(parseMoney(line.amount) ?? 0n, CENT);
-  switch (line.comparison) {
-    case '以上': return cents >= amount;
-    case '超过': return cents > amount;
-    case '以下': case '以内': return cents <= amount;
-    case '不满': case '低于': return cents < amount;
-    default: return false;
-  }
+  const side = Object.hasOwn(COMPARISONS, line.comparison) ? SIDES[COMPARISONS[line.comparison]] : null;
+  return side ? side(cents, amount) : false; // the server refuses a word it does not know
 }
 
 function sum(section, keys) {

@@ -61,17 +61,46 @@ export function holds(cond, local, doc) {
 }
 
 const DEC_RE = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+// The words of server/domain/fieldchecks.py: a row id is a UUID made on the device; no text holds
+// a control character (but a tab or a line break) or half of a UTF-16 pair alone.
+const ROW_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const UNWRITABLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uD800-\uDFFF]/u;
+const TEXT_MAX = 500;
+const QUOTED_MAX = 20;
+const NAMEABLE = /^[A-Za-z][A-Za-z0-9_]{0,39}$/;
+const GPS_KEYS = ['lat', 'lng', 'accuracy'];
+// Key of a clean group or row listing the asked fields whose value failed its own check: filled
+// for "filled together" rules, absent for rules on values (server/domain/crosschecks.py INVALID).
+const INVALID = '_invalid';
+const has = (clean, k) => k in clean || (clean[INVALID] || []).includes(k);
+
+/** A value as a message repeats it: the beginning of a text that holds nothing unwritable. */
+function quoted(v) {
+  if (typeof v !== 'string' || UNWRITABLE.test(v)) return '';
+  const chars = [...v];
+  return chars.length <= QUOTED_MAX ? v : `${chars.slice(0, QUOTED_MAX).join('')}…`;
+}
+const notListed = (L, v) => (quoted(v) ? `${L}的选项“${quoted(v)}”无效` : `${L}的选项无效`);
+const isNumber = (x) => typeof x === 'number' && Number.isFinite(x);
+/** An unknown key as a message's path names it: only when it looks like a key of a form. */
+const named = (prefix, k) => (NAMEABLE.test(k) ? (prefix ? `${prefix}.${k}` : k) : prefix);
+/** "No answer": null, nothing, "" (and [] for a multi-select); any other empty value is wrong. */
+const noAnswer = (f, v) => v === null || v === undefined || v === ''
+  || (f.type === 'multiselect' && Array.isArray(v) && v.length === 0);
 
 /** [problem, parsed] for one filled value (parsed numbers: Number; money: BigInt micro). */
 export function checkValue(f, v) {
   const L = f.label;
   let p = null, parsed = v;
   switch (f.type) {
-    case 'text':
+    case 'text': {
+      const most = f.max_length !== undefined ? f.max_length : TEXT_MAX;
       if (typeof v !== 'string') p = `${L}应为文本`;
-      else if (f.max_length !== undefined && v.length > f.max_length) p = `${L}不能超过${f.max_length}个字`;
+      else if ([...v].length > most) p = `${L}不能超过${most}个字`; // characters, as Python counts
+      else if (UNWRITABLE.test(v)) p = `${L}含有无法保存的字符`;
       else if (f.pattern && !new RegExp(`^(?:${f.pattern})$`).test(v)) p = f.pattern_message || `${L}格式不正确`;
       break;
+    }
     case 'integer':
       if (typeof v === 'number' && Number.isInteger(v)) parsed = v;
       else if (typeof v === 'string' && /^-?\d+$/.test(v.trim())) parsed = parseInt(v, 10);
@@ -82,7 +111,7 @@ export function checkValue(f, v) {
       else parsed = Number(String(v).trim());
       break;
     case 'money': {
-      const s = typeof v === 'number' ? String(v) : v;
+      const s = typeof v === 'number' ? (Number.isInteger(v) ? BigInt(v).toString() : String(v)) : v;
       if (typeof s !== 'string' || !DEC_RE.test(s.trim())) p = `${L}应为金额（如 1234.50）`;
       else if ((s.trim().split('.')[1] || '').length > 2) p = `${L}最多保留两位小数`;
       else parsed = parseMoney(s);
@@ -90,11 +119,11 @@ export function checkValue(f, v) {
     }
     case 'select':
       if (Array.isArray(v)) p = `${L}只能选择一项`;
-      else if (!(f.options || []).includes(v) && !f.options_from) p = `${L}的选项“${v}”无效`;
+      else if (!(f.options || []).includes(v)) p = typeof v === 'string' ? notListed(L, v) : `${L}应为一个选项`;
       break;
     case 'multiselect':
       if (!Array.isArray(v)) p = `${L}应为多选列表`;
-      else if (v.some((x) => !(f.options || []).includes(x))) p = `${L}的选项“${v.find((x) => !(f.options || []).includes(x))}”无效`;
+      else if (v.some((x) => !(f.options || []).includes(x))) p = notListed(L, v.find((x) => !(f.options || []).includes(x)));
       else if (new Set(v).size !== v.length) p = `${L}有重复选项`;
       break;
     case 'boolean':
@@ -114,10 +143,13 @@ export function checkValue(f, v) {
     case 'attachment':
       if (typeof v !== 'string' || !/^[0-9A-Za-z-]{8,64}$/.test(v)) p = `${L}附件编号无效`;
       break;
-    case 'gps':
-      if (!v || typeof v !== 'object' || typeof v.lat !== 'number' || typeof v.lng !== 'number'
-          || Math.abs(v.lat) > 90 || Math.abs(v.lng) > 180) p = `${L}经纬度无效`;
+    case 'gps': { // latitude, longitude and, if it says, its accuracy in metres; nothing else
+      const accuracy = v && typeof v === 'object' && 'accuracy' in v ? v.accuracy : 0;
+      if (!v || typeof v !== 'object' || Array.isArray(v) || !('lat' in v) || !('lng' in v)) p = `${L}应包含经纬度`;
+      else if (![v.lat, v.lng, accuracy].every(isNumber) || Object.keys(v).some((k) => !GPS_KEYS.includes(k))
+          || Math.abs(v.lat) > 90 || Math.abs(v.lng) > 180 || accuracy < 0 || accuracy > 100000) p = `${L}经纬度无效`;
       break;
+    }
     default:
       p = `${L}的类型未知`;
   }
@@ -138,18 +170,30 @@ function bounds(f, parsed) {
 
 const msg = (path, message, severity = 'error') => ({ path, message, severity });
 
+/**
+ * The clean values of a group or row. A value is checked whether or not its field is asked: one
+ * left over from an earlier answer is not used by the rules across fields and never required,
+ * but it is kept with the document, so it must be a value its field allows. What the server
+ * derives is not used either, but is still of its field's type.
+ */
 function checkFields(fields, values, prefix, doc, out, required) {
   const clean = {};
+  const invalid = [];
   const known = new Set(fields.map((f) => f.key));
-  for (const k of Object.keys(values)) if (!known.has(k)) out.push(msg(`${prefix}.${k}`, '未知字段'));
+  for (const k of Object.keys(values)) if (!known.has(k)) out.push(msg(named(prefix, k), '未知字段'));
   for (const f of fields) {
-    if (f.computed || !holds(f.relevant, values, doc)) continue;
     const v = values[f.key];
     const path = `${prefix}.${f.key}`;
-    if (!isFilled(v)) { if (required && f.required) out.push(msg(path, `请填写${f.label}`)); continue; }
+    if (f.computed) {
+      if (v !== null && v !== undefined) { const [p] = checkValue(f, v); if (p) out.push(msg(path, p)); }
+      continue;
+    }
+    const asked = holds(f.relevant, values, doc);
+    if (noAnswer(f, v)) { if (asked && required && f.required) out.push(msg(path, `请填写${f.label}`)); continue; }
     const [p, parsed] = checkValue(f, v);
-    if (p) out.push(msg(path, p)); else clean[f.key] = parsed;
+    if (p) { out.push(msg(path, p)); if (asked) invalid.push(f.key); } else if (asked) clean[f.key] = parsed;
   }
+  if (invalid.length) clean[INVALID] = invalid;
   return clean;
 }
 
@@ -158,20 +202,25 @@ export function validate(definition, doc, { today = new Date(), required = true 
   const out = [];
   if (!definition || !doc || typeof doc !== 'object') return out;
   const known = new Set(definition.sections.map((s) => s.key));
-  for (const k of Object.keys(doc)) if (!known.has(k)) out.push(msg(k, '未知的部分'));
+  for (const k of Object.keys(doc)) if (!known.has(k)) out.push(msg(named('', k), '未知的部分'));
   const clean = {};
   for (const sec of definition.sections) {
     const v = doc[sec.key];
+    const missing = v === null || v === undefined;
     if (sec.kind === 'group') {
-      clean[sec.key] = v && typeof v === 'object' ? checkFields(sec.fields, v, sec.key, doc, out, required) : {};
+      const isObject = !missing && typeof v === 'object' && !Array.isArray(v);
+      if (!missing && !isObject) out.push(msg(sec.key, '该部分数据格式不正确'));
+      clean[sec.key] = isObject ? checkFields(sec.fields, v, sec.key, doc, out, required) : {};
       continue;
     }
-    const rows = Array.isArray(v) ? v : [];
+    if (!missing && !Array.isArray(v)) { out.push(msg(sec.key, '该部分应为列表')); clean[sec.key] = []; continue; }
+    const rows = missing ? [] : v;
     if (required && rows.length < (sec.min_items || 0)) out.push(msg(sec.key, `至少填写${sec.min_items}个${sec.item_label || '条目'}`));
     const seen = new Set();
     clean[sec.key] = [];
     for (const row of rows) {
       if (!row || typeof row.id !== 'string' || !row.id) { out.push(msg(sec.key, `每个${sec.item_label || '条目'}都需要id`)); continue; }
+      if (!ROW_ID.test(row.id)) { out.push(msg(sec.key, `${sec.item_label || '条目'}的id无效（应为设备生成的UUID）`)); continue; }
       if (seen.has(row.id)) { out.push(msg(`${sec.key}.${row.id}`, 'id重复')); continue; }
       seen.add(row.id);
       const values = { ...row };
@@ -203,15 +252,16 @@ function crosschecks(clean, today, required) {
     }
     if (sex === '女' && MALE.includes(m.relation)) out.push(msg(`${path}.relation`, `与户主关系“${m.relation}”应为男性`));
     if (sex === '男' && FEMALE.includes(m.relation)) out.push(msg(`${path}.relation`, `与户主关系“${m.relation}”应为女性`));
-    if ('education' in m && 'school_status' in m) out.push(msg(`${path}.school_status`, '文化程度与在校生状况只能填写一项'));
-    else if (required && !('education' in m) && !('school_status' in m)) out.push(msg(`${path}.education`, '请填写文化程度或在校生状况'));
-    if ('migrant_place' in m && !('migrant_months' in m)) out.push(msg(`${path}.migrant_months`, '填写了务工地点，请填写务工时间'));
-    if ('migrant_months' in m && !('migrant_place' in m)) out.push(msg(`${path}.migrant_place`, '填写了务工时间，请填写务工地点'));
+    const school = has(m, 'school_status');
+    if (has(m, 'education') && school) out.push(msg(`${path}.school_status`, '文化程度与在校生状况只能填写一项'));
+    else if (required && !has(m, 'education') && !school) out.push(msg(`${path}.education`, '请填写文化程度或在校生状况'));
+    if (has(m, 'migrant_place') && !has(m, 'migrant_months')) out.push(msg(`${path}.migrant_months`, '填写了务工地点，请填写务工时间'));
+    if (has(m, 'migrant_months') && !has(m, 'migrant_place')) out.push(msg(`${path}.migrant_place`, '填写了务工时间，请填写务工地点'));
     const health = m.health || [];
     if (health.includes('健康') && health.length > 1) out.push(msg(`${path}.health`, '“健康”不能与其他健康状况同时选择'));
     if (countsInHousehold(m)) {
-      if (!('medical_insurance' in m)) out.push(msg(`${path}.medical_insurance`, '未参加基本医疗保险，基本医疗保障未达标', 'warning'));
-      if (n && health.length === 1 && health[0] === '健康' && m.labour === '无劳动力' && !('school_status' in m)) {
+      if (!has(m, 'medical_insurance')) out.push(msg(`${path}.medical_insurance`, '未参加基本医疗保险，基本医疗保障未达标', 'warning'));
+      if (n && health.length === 1 && health[0] === '健康' && m.labour === '无劳动力' && !school) {
         const years = idAge(n, today);
         if (years >= 16 && years <= 60) out.push(msg(`${path}.labour`, `${years}岁、健康且不在校的成员通常不是无劳动力，请核实`, 'warning'));
       }
@@ -239,7 +289,8 @@ function crosschecks(clean, today, required) {
     }
   }
   const hh = clean.household || {};
-  if (hh.land_returned !== undefined && hh.land_returned > (hh.land_forest || 0) + (hh.land_pasture || 0)) {
+  const limitsValid = !['land_forest', 'land_pasture'].some((k) => (hh[INVALID] || []).includes(k));
+  if (hh.land_returned !== undefined && limitsValid && hh.land_returned > (hh.land_forest || 0) + (hh.land_pasture || 0)) {
     out.push(msg('household.land_returned', '退耕还林面积不能超过林地与牧草地面积之和'));
   }
   const c = clean.causes || {};
@@ -264,10 +315,11 @@ function plausibility(clean) {
   const out = [];
   const v = (k) => items[k] || 0n;
   const w = (path, text) => out.push(msg(path, text, 'warning'));
-  if (INCOME_GROUPS.business.reduce((t, k) => t + v(k), 0n) > 0n && !v('cost_business')) {
+  const costGiven = v('cost_business') || (items[INVALID] || []).includes('cost_business');
+  if (INCOME_GROUPS.business.reduce((t, k) => t + v(k), 0n) > 0n && !costGiven) {
     w('income.cost_business', '有生产经营性收入但没有生产经营性支出，请核实');
   }
-  if (v('transfer_eco') > 0n && !hh.land_returned) w('income.transfer_eco', '有生态补偿金但没有退耕还林面积，请核实');
+  if (v('transfer_eco') > 0n && !hh.land_returned && !(hh[INVALID] || []).includes('land_returned')) w('income.transfer_eco', '有生态补偿金但没有退耕还林面积，请核实');
   for (const [k, min] of [['transfer_dibao', 200n], ['transfer_family_planning', 100n], ['transfer_pension', 88n]]) {
     if (v(k) > 0n && v(k) < min * MICRO) w(`income.${k}`, `${LABELS[k]}不足${min}元，请核实是否为全年金额`);
   }
