@@ -16,7 +16,6 @@ to one transaction per operation, planned again under the lock. The answer is se
 commit, so whatever a phone is told was applied is on disk.
 """
 
-import re
 import uuid
 from dataclasses import dataclass, field
 
