@@ -4,9 +4,9 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import config, security
-from .database import tune_engine
-from .extensions import db, jwt, migrate
+from server import config, security
+from server.database import tune_engine
+from server.extensions import db, jwt, migrate
 
 WEB = config.ROOT / "web"
 
@@ -36,15 +36,15 @@ def register_extensions(app: Flask) -> None:
     jwt.init_app(app)
     with app.app_context():
         tune_engine(db.engine)
-    from . import auth  # noqa: F401  (registers the JWT callbacks)
+    from server import auth  # noqa: F401  (registers the JWT callbacks)
 
 
 def register_blueprints(app: Flask) -> None:
-    from .api import api
+    from server.api import api
 
     app.register_blueprint(api)
     try:
-        from .webapp import bp as webapp
+        from server.webapp import bp as webapp
     except ImportError:  # the phone app's routes live beside the API; absent in a bare API build
         webapp = None
     if webapp is not None:
@@ -52,12 +52,12 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_errorhandlers(app: Flask) -> None:
-    from .api.errors import init_app
+    from server.api.errors import init_app
 
     init_app(app)
 
 
 def register_commands(app: Flask) -> None:
-    from .cli import init_app
+    from server.cli import init_app
 
     init_app(app)

@@ -9,9 +9,9 @@ not records, sees no household at all.
 from flask import g
 from sqlalchemy import or_, select
 
-from .errors import ApiError
-from .extensions import db
-from .models import Area, Household, User
+from server.errors import ApiError
+from server.extensions import db
+from server.models import Area, Household, User
 
 
 def scope_areas(user: User) -> list[Area]:

@@ -19,10 +19,10 @@ from flask_jwt_extended import create_access_token, create_refresh_token, verify
 from sqlalchemy import delete, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .database import write_transaction
-from .errors import ApiError
-from .extensions import db, jwt
-from .models import SignIn, User
+from server.database import write_transaction
+from server.errors import ApiError
+from server.extensions import db, jwt
+from server.models import SignIn, User
 
 # What an unknown username's password is checked against, so that it costs the same scrypt as a
 # real account's (the answer's time must not tell which usernames exist). Nobody knows its

@@ -4,10 +4,10 @@ import click
 from flask import Flask
 from sqlalchemy import select
 
-from .auth import hash_password
-from .database import write_transaction
-from .extensions import db
-from .models import Area, User
+from server.auth import hash_password
+from server.database import write_transaction
+from server.extensions import db
+from server.models import Area, User
 
 
 def init_app(app: Flask) -> None:
@@ -27,7 +27,7 @@ def init_app(app: Flask) -> None:
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has areas.")
 def seed_demo(households: int, random_seed: int, if_empty: bool) -> None:
     """Make a realistic demo county: townships, villages, households, accounts, campaigns."""
-    from .demo import seed as make_county
+    from server.demo import seed as make_county
 
     if if_empty and db.session.scalar(select(Area.id).limit(1)) is not None:
         click.echo("Database already has data; demo not seeded again.")

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from .extensions import db
+from server.extensions import db
 
 IMMEDIATE = "ruhu_sqlite_immediate"
 

@@ -17,14 +17,14 @@ from decimal import Decimal
 from sqlalchemy import column, insert, table, text
 from sqlalchemy.sql.expression import TableClause
 
-from .auth import hash_password
-from .domain import idcard
-from .domain.income import is_counted
-from .extensions import db
-from .jsontext import dumps as json_dumps
-from .models import Area, Campaign, Counter, Household, Member, Revision, User, UserArea
-from .records import derived_columns
-from .records import member_rows as member_rows_of
+from server.auth import hash_password
+from server.domain import idcard
+from server.domain.income import is_counted
+from server.extensions import db
+from server.jsontext import dumps as json_dumps
+from server.models import Area, Campaign, Counter, Household, Member, Revision, User, UserArea
+from server.records import derived_columns
+from server.records import member_rows as member_rows_of
 
 COUNTY = ("610526", "青山县")
 TOWNSHIPS = ["城关镇", "青龙镇", "白河乡", "石门镇", "柳湾乡"]

@@ -18,10 +18,10 @@ from datetime import UTC, datetime, timedelta
 from flask import current_app, request
 from sqlalchemy import case, delete, func, or_, select, text
 
-from .database import is_sqlite, write_transaction
-from .errors import ApiError
-from .extensions import db
-from .models import LoginAttempt
+from server.database import is_sqlite, write_transaction
+from server.errors import ApiError
+from server.extensions import db
+from server.models import LoginAttempt
 
 # PostgreSQL: one advisory lock serialises the few milliseconds of counting, as SQLite's write
 # lock does, so that two parallel attempts never both see the count below the limit.

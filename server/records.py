@@ -8,12 +8,12 @@ change sequence last. It runs inside the caller's transaction and never commits.
 from datetime import UTC, datetime
 from functools import cache
 
-from . import store
-from .domain import forms
-from .domain.income import is_counted
-from .domain.summary import summarize
-from .domain.validation import validate
-from .models import Campaign, Household
+from server import store
+from server.domain import forms
+from server.domain.income import is_counted
+from server.domain.summary import summarize
+from server.domain.validation import validate
+from server.models import Campaign, Household
 
 
 def now() -> datetime:
@@ -194,7 +194,7 @@ def touch(hh: Household) -> None:
     The change counter's row stays locked until commit, so sequence order is commit order and a
     pull cursor never skips a change (on SQLite the write lock does the same).
     """
-    from .extensions import db
+    from server.extensions import db
 
     hh.change_seq = store.next_change_seq()
     db.session.flush()

@@ -7,10 +7,10 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
-from . import bulk
-from .database import is_sqlite
-from .extensions import db
-from .models import (
+from server import bulk
+from server.database import is_sqlite
+from server.extensions import db
+from server.models import (
     INT_MAX,
     Area,
     Attachment,

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from flask import Blueprint, Response, current_app, render_template
 
-from .security import HEADERS
+from server.security import HEADERS
 
 bp = Blueprint("webapp", __name__)
 

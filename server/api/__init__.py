@@ -4,11 +4,11 @@ from flask import Blueprint
 
 api = Blueprint("api", __name__, url_prefix="/api")
 
-from .limits import register as register_limits  # noqa: E402
+from server.api.limits import register as register_limits  # noqa: E402
 
 register_limits(api)  # before the routes: it bounds the ids their URLs take
 
-from . import (  # noqa: E402,F401  (the modules register their routes on `api`)
+from server.api import (  # noqa: E402,F401  (the modules register their routes on `api`)
     admin,
     attachments,
     auth,
@@ -19,6 +19,6 @@ from . import (  # noqa: E402,F401  (the modules register their routes on `api`)
     review,
     sync,
 )
-from .compress import gzip_response  # noqa: E402
+from server.api.compress import gzip_response  # noqa: E402
 
 api.after_request(gzip_response)

@@ -7,14 +7,14 @@ from flask import g, jsonify
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from ..access import whole_tree
-from ..auth import hash_password, revoke_user_tokens, roles_required
-from ..database import write_transaction
-from ..extensions import db
-from ..models import Area, SignIn, User
-from . import api
-from .errors import ApiError
-from .schemas import Revoke, UserCreate, load_json, user_out
+from server.access import whole_tree
+from server.auth import hash_password, revoke_user_tokens, roles_required
+from server.database import write_transaction
+from server.extensions import db
+from server.models import Area, SignIn, User
+from server.api import api
+from server.api.errors import ApiError
+from server.api.schemas import Revoke, UserCreate, load_json, user_out
 
 
 def _taken() -> ApiError:

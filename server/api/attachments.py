@@ -5,13 +5,13 @@ import uuid
 
 from flask import Response, current_app, g, request
 
-from ..access import visible_village_ids
-from ..auth import login_required, roles_required
-from ..database import write_transaction
-from ..extensions import db
-from ..models import Attachment
-from . import api
-from .errors import ApiError
+from server.access import visible_village_ids
+from server.auth import login_required, roles_required
+from server.database import write_transaction
+from server.extensions import db
+from server.models import Attachment
+from server.api import api
+from server.api.errors import ApiError
 
 SIGNATURES = (
     (b"\x89PNG\r\n\x1a\n", "image/png"),

@@ -2,12 +2,12 @@
 
 from flask import g, jsonify, request
 
-from .. import store
-from ..access import area_tree
-from ..auth import login_required
-from ..domain import forms
-from . import api
-from .errors import ApiError
+from server import store
+from server.access import area_tree
+from server.auth import login_required
+from server.domain import forms
+from server.api import api
+from server.api.errors import ApiError
 
 
 @api.get("/forms")

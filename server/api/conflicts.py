@@ -2,13 +2,13 @@
 
 from flask import g, jsonify, request
 
-from .. import store
-from ..access import require_household, visible_township_ids, visible_village_ids
-from ..auth import login_required, roles_required
-from ..sync.resolve import resolve_conflicts
-from . import api
-from .errors import ApiError
-from .schemas import ResolveMany, household_out, load_json
+from server import store
+from server.access import require_household, visible_township_ids, visible_village_ids
+from server.auth import login_required, roles_required
+from server.sync.resolve import resolve_conflicts
+from server.api import api
+from server.api.errors import ApiError
+from server.api.schemas import ResolveMany, household_out, load_json
 
 
 def conflict_out(c) -> dict:

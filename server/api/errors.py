@@ -8,8 +8,8 @@ from marshmallow import ValidationError
 from sqlalchemy.exc import DBAPIError, StatementError
 from werkzeug.exceptions import HTTPException
 
-from ..errors import MESSAGES, ApiError, flatten_messages
-from ..extensions import jwt
+from server.errors import MESSAGES, ApiError, flatten_messages
+from server.extensions import jwt
 
 
 def error_response(status: int, message: str, code: str, fields: dict | None = None, **extra):

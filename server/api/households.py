@@ -4,17 +4,17 @@ import uuid
 
 from flask import current_app, g, jsonify, request, url_for
 
-from .. import records, store
-from ..access import require_household, require_village, visible_village_ids
-from ..auth import login_required, roles_required
-from ..database import write_transaction
-from ..domain.workflow import is_locked
-from ..extensions import db
-from ..models import Household
-from ..sync.paths import diff
-from . import api
-from .errors import ApiError, fields_from_messages
-from .schemas import HouseholdCreate, HouseholdUpdate, Paging, household_out, load_json
+from server import records, store
+from server.access import require_household, require_village, visible_village_ids
+from server.auth import login_required, roles_required
+from server.database import write_transaction
+from server.domain.workflow import is_locked
+from server.extensions import db
+from server.models import Household
+from server.sync.paths import diff
+from server.api import api
+from server.api.errors import ApiError, fields_from_messages
+from server.api.schemas import HouseholdCreate, HouseholdUpdate, Paging, household_out, load_json
 
 EDITORS = ("surveyor", "reviewer", "county")
 

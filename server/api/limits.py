@@ -12,8 +12,8 @@ from flask import Blueprint, current_app, request
 from werkzeug.routing import IntegerConverter
 from werkzeug.wsgi import get_content_length
 
-from ..errors import ApiError
-from ..models import INT_MAX
+from server.errors import ApiError
+from server.models import INT_MAX
 
 
 class BoundedInt(IntegerConverter):

@@ -2,15 +2,15 @@
 
 from flask import g, jsonify
 
-from .. import records, store
-from ..access import require_household
-from ..auth import login_required
-from ..database import write_transaction
-from ..domain.workflow import WorkflowError, transition
-from ..extensions import db
-from . import api
-from .errors import ApiError, fields_from_messages
-from .schemas import ReviewAction, household_out, load_json
+from server import records, store
+from server.access import require_household
+from server.auth import login_required
+from server.database import write_transaction
+from server.domain.workflow import WorkflowError, transition
+from server.extensions import db
+from server.api import api
+from server.api.errors import ApiError, fields_from_messages
+from server.api.schemas import ReviewAction, household_out, load_json
 
 
 @api.post("/households/<household_id>/review")

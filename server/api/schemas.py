@@ -5,10 +5,10 @@ import re
 from flask import request
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from ..domain.workflow import ACTIONS, STATES
-from ..errors import ApiError
-from ..models import INT_MAX
-from ..sync.schema import DEVICE_WORD, Whole
+from server.domain.workflow import ACTIONS, STATES
+from server.errors import ApiError
+from server.models import INT_MAX
+from server.sync.schema import DEVICE_WORD, Whole
 
 # Every integer the API takes fits the database's (an id, a version, a page): a larger one is a
 # 422 with its field named, never an overflow in the driver.

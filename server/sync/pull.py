@@ -8,10 +8,10 @@ so records that left its scope disappear from it.
 import json
 import re
 
-from .. import store
-from ..access import visible_village_ids
-from ..errors import ApiError
-from ..models import User
+from server import store
+from server.access import visible_village_ids
+from server.errors import ApiError
+from server.models import User
 
 # "1.<change sequence>.<scope version>": 18 digits at most, so both fit a 64-bit integer.
 CURSOR_PATTERN = r"^1\.([0-9]{1,18})\.([0-9]{1,18})$"

@@ -22,18 +22,18 @@ from dataclasses import dataclass, field
 from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from .. import records, store
-from ..access import visible_village_ids
-from ..database import write_transaction
-from ..domain.workflow import WorkflowError, is_locked, transition
-from ..errors import flatten_messages
-from ..extensions import db
-from ..models import User
-from .merge import merge
-from .paths import PathError, apply
-from .schema import ID_MAX as _ID_MAX
-from .schema import OP_ID as _OP_ID
-from .schema import Operation
+from server import records, store
+from server.access import visible_village_ids
+from server.database import write_transaction
+from server.domain.workflow import WorkflowError, is_locked, transition
+from server.errors import flatten_messages
+from server.extensions import db
+from server.models import User
+from server.sync.merge import merge
+from server.sync.paths import PathError, apply
+from server.sync.schema import ID_MAX as _ID_MAX
+from server.sync.schema import OP_ID as _OP_ID
+from server.sync.schema import Operation
 
 _op_schema = Operation()
 

@@ -1,12 +1,12 @@
 """A person decides a conflict: keep the server's value, take the device's, or type a new one."""
 
-from .. import records, store
-from ..access import require_household
-from ..api.errors import fields_from_messages
-from ..database import write_transaction
-from ..errors import ApiError
-from ..models import Household, User
-from .paths import PathError, apply
+from server import records, store
+from server.access import require_household
+from server.api.errors import fields_from_messages
+from server.database import write_transaction
+from server.errors import ApiError
+from server.models import Household, User
+from server.sync.paths import PathError, apply
 
 
 def resolve_conflicts(

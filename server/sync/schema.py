@@ -4,7 +4,7 @@ import re
 
 from marshmallow import Schema, fields, validate
 
-from ..models import INT_MAX
+from server.models import INT_MAX
 
 
 class Whole(fields.Integer):
