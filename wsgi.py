@@ -2,7 +2,7 @@
 
 import gc
 
-from server import create_app
+from server.app import create_app
 
 app = create_app()
 

@@ -57,7 +57,7 @@ def seed(url: str, households: int) -> dict:
     from flask_migrate import upgrade
     from sqlalchemy import text
 
-    from server import create_app
+    from server.app import create_app
     from server.demo import seed as make_county
     from server.extensions import db
 

@@ -4,9 +4,9 @@ import click
 from flask import Flask
 from sqlalchemy import select
 
-from server.auth import hash_password
-from server.database import write_transaction
+from server.core.database import write_transaction
 from server.extensions import db
+from server.identity.tokens import hash_password
 from server.models import Area, User
 
 

@@ -4,8 +4,8 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
-from server.jsontext import dumps as json_dumps
-from server.jsontext import loads_stored
+from server.core.jsontext import dumps as json_dumps
+from server.core.jsontext import loads_stored
 
 ROOT = Path(__file__).resolve().parent.parent
 

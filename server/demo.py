@@ -17,14 +17,14 @@ from decimal import Decimal
 from sqlalchemy import column, insert, table, text
 from sqlalchemy.sql.expression import TableClause
 
-from server.auth import hash_password
+from server.core.jsontext import dumps as json_dumps
 from server.domain import idcard
 from server.domain.income import is_counted
 from server.extensions import db
-from server.jsontext import dumps as json_dumps
+from server.households.records import derived_columns
+from server.households.records import member_rows as member_rows_of
+from server.identity.tokens import hash_password
 from server.models import Area, Campaign, Counter, Household, Member, Revision, User, UserArea
-from server.records import derived_columns
-from server.records import member_rows as member_rows_of
 
 COUNTY = ("610526", "青山县")
 TOWNSHIPS = ["城关镇", "青龙镇", "白河乡", "石门镇", "柳湾乡"]

@@ -7,8 +7,8 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
-from server import bulk
-from server.database import is_sqlite
+from server.core import bulk
+from server.core.database import is_sqlite
 from server.extensions import db
 from server.models import (
     INT_MAX,

@@ -6,7 +6,7 @@ import os
 import pytest
 from sqlalchemy import select, text
 
-from server import create_app
+from server.app import create_app
 from server.extensions import db
 
 PG_URL = os.environ.get("RUHU_TEST_DATABASE_URL")
@@ -75,7 +75,7 @@ class Auth:
         self.app = app
 
     def headers(self, username: str) -> dict:
-        from server.auth import issue_tokens
+        from server.identity.tokens import issue_tokens
         from server.models import User
 
         with self.app.test_request_context():

@@ -7,14 +7,14 @@ from flask import g, jsonify
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from server.access import whole_tree
-from server.auth import hash_password, revoke_user_tokens, roles_required
-from server.database import write_transaction
-from server.extensions import db
-from server.models import Area, SignIn, User
 from server.api import api
 from server.api.errors import ApiError
 from server.api.schemas import Revoke, UserCreate, load_json, user_out
+from server.core.database import write_transaction
+from server.extensions import db
+from server.identity.access import whole_tree
+from server.identity.tokens import hash_password, revoke_user_tokens, roles_required
+from server.models import Area, SignIn, User
 
 
 def _taken() -> ApiError:

@@ -5,13 +5,13 @@ import uuid
 
 from flask import Response, current_app, g, request
 
-from server.access import visible_village_ids
-from server.auth import login_required, roles_required
-from server.database import write_transaction
-from server.extensions import db
-from server.models import Attachment
 from server.api import api
 from server.api.errors import ApiError
+from server.core.database import write_transaction
+from server.extensions import db
+from server.identity.access import visible_village_ids
+from server.identity.tokens import login_required, roles_required
+from server.models import Attachment
 
 SIGNATURES = (
     (b"\x89PNG\r\n\x1a\n", "image/png"),

@@ -3,12 +3,18 @@
 from flask import g, jsonify, request
 from flask_jwt_extended import get_jwt, jwt_required
 
-from server.auth import check_credentials, end_sign_in, login_required, open_sign_in, rotate
-from server.database import write_transaction
-from server.logins import client_address, count_attempt, forget_failures
 from server.api import api
 from server.api.errors import ApiError
 from server.api.schemas import Login, load_json, user_out
+from server.core.database import write_transaction
+from server.identity.logins import client_address, count_attempt, forget_failures
+from server.identity.tokens import (
+    check_credentials,
+    end_sign_in,
+    login_required,
+    open_sign_in,
+    rotate,
+)
 
 TOKEN_ENDPOINTS = frozenset({"api.login", "api.refresh", "api.logout"})
 

@@ -3,11 +3,11 @@
 from flask import g, jsonify, request
 
 from server import store
-from server.access import area_tree
-from server.auth import login_required
-from server.domain import forms
 from server.api import api
 from server.api.errors import ApiError
+from server.domain import forms
+from server.identity.access import area_tree
+from server.identity.tokens import login_required
 
 
 @api.get("/forms")

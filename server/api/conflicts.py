@@ -3,12 +3,12 @@
 from flask import g, jsonify, request
 
 from server import store
-from server.access import require_household, visible_township_ids, visible_village_ids
-from server.auth import login_required, roles_required
-from server.sync.resolve import resolve_conflicts
 from server.api import api
 from server.api.errors import ApiError
 from server.api.schemas import ResolveMany, household_out, load_json
+from server.identity.access import require_household, visible_township_ids, visible_village_ids
+from server.identity.tokens import login_required, roles_required
+from server.sync.resolve import resolve_conflicts
 
 
 def conflict_out(c) -> dict:

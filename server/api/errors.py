@@ -8,7 +8,7 @@ from marshmallow import ValidationError
 from sqlalchemy.exc import DBAPIError, StatementError
 from werkzeug.exceptions import HTTPException
 
-from server.errors import MESSAGES, ApiError, flatten_messages
+from server.core.errors import MESSAGES, ApiError, flatten_messages
 from server.extensions import jwt
 
 

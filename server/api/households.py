@@ -4,17 +4,18 @@ import uuid
 
 from flask import current_app, g, jsonify, request, url_for
 
-from server import records, store
-from server.access import require_household, require_village, visible_village_ids
-from server.auth import login_required, roles_required
-from server.database import write_transaction
-from server.domain.workflow import is_locked
-from server.extensions import db
-from server.models import Household
-from server.sync.paths import diff
+from server import store
 from server.api import api
 from server.api.errors import ApiError, fields_from_messages
 from server.api.schemas import HouseholdCreate, HouseholdUpdate, Paging, household_out, load_json
+from server.core.database import write_transaction
+from server.domain.workflow import is_locked
+from server.extensions import db
+from server.households import records
+from server.identity.access import require_household, require_village, visible_village_ids
+from server.identity.tokens import login_required, roles_required
+from server.models import Household
+from server.sync.paths import diff
 
 EDITORS = ("surveyor", "reviewer", "county")
 

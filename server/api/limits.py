@@ -12,7 +12,7 @@ from flask import Blueprint, current_app, request
 from werkzeug.routing import IntegerConverter
 from werkzeug.wsgi import get_content_length
 
-from server.errors import ApiError
+from server.core.errors import ApiError
 from server.models import INT_MAX
 
 

@@ -4,10 +4,10 @@ from flask import current_app, jsonify
 from marshmallow import EXCLUDE, Schema, fields, validate
 from werkzeug.routing import IntegerConverter
 
+from server.api import api, schemas
 from server.models import INT_MAX
 from server.sync.pull import CURSOR_PATTERN
 from server.sync.schema import Operation
-from server.api import api, schemas
 
 # Request bodies, by endpoint name; responses are described in words, errors share one shape.
 BODIES = {

@@ -2,15 +2,16 @@
 
 from flask import g, jsonify
 
-from server import records, store
-from server.access import require_household
-from server.auth import login_required
-from server.database import write_transaction
-from server.domain.workflow import WorkflowError, transition
-from server.extensions import db
+from server import store
 from server.api import api
 from server.api.errors import ApiError, fields_from_messages
 from server.api.schemas import ReviewAction, household_out, load_json
+from server.core.database import write_transaction
+from server.domain.workflow import WorkflowError, transition
+from server.extensions import db
+from server.households import records
+from server.identity.access import require_household
+from server.identity.tokens import login_required
 
 
 @api.post("/households/<household_id>/review")

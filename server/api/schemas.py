@@ -5,8 +5,8 @@ import re
 from flask import request
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from server.core.errors import ApiError
 from server.domain.workflow import ACTIONS, STATES
-from server.errors import ApiError
 from server.models import INT_MAX
 from server.sync.schema import DEVICE_WORD, Whole
 

@@ -2,13 +2,13 @@
 
 from flask import current_app, g, request
 
-from server import jsontext
-from server.auth import login_required, roles_required
-from server.sync.pull import pull as pull_changes
-from server.sync.push import push as push_ops
 from server.api import api
 from server.api.errors import ApiError
 from server.api.schemas import Pull, Push
+from server.core import jsontext
+from server.identity.tokens import login_required, roles_required
+from server.sync.pull import pull as pull_changes
+from server.sync.push import push as push_ops
 
 
 @api.post("/sync/push")

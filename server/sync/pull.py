@@ -9,8 +9,8 @@ import json
 import re
 
 from server import store
-from server.access import visible_village_ids
-from server.errors import ApiError
+from server.core.errors import ApiError
+from server.identity.access import visible_village_ids
 from server.models import User
 
 # "1.<change sequence>.<scope version>": 18 digits at most, so both fit a 64-bit integer.

@@ -22,12 +22,13 @@ from dataclasses import dataclass, field
 from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from server import records, store
-from server.access import visible_village_ids
-from server.database import write_transaction
+from server import store
+from server.core.database import write_transaction
+from server.core.errors import flatten_messages
 from server.domain.workflow import WorkflowError, is_locked, transition
-from server.errors import flatten_messages
 from server.extensions import db
+from server.households import records
+from server.identity.access import visible_village_ids
 from server.models import User
 from server.sync.merge import merge
 from server.sync.paths import PathError, apply

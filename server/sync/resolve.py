@@ -1,10 +1,11 @@
 """A person decides a conflict: keep the server's value, take the device's, or type a new one."""
 
-from server import records, store
-from server.access import require_household
+from server import store
 from server.api.errors import fields_from_messages
-from server.database import write_transaction
-from server.errors import ApiError
+from server.core.database import write_transaction
+from server.core.errors import ApiError
+from server.households import records
+from server.identity.access import require_household
 from server.models import Household, User
 from server.sync.paths import PathError, apply
 

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import func, select
 
-from server import records
 from server.domain.sample import sample_document
 from server.extensions import db
+from server.households import records
 from server.models import Area, Campaign, Household, User
 
 PASSWORD = "demo12345"

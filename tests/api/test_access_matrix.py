@@ -28,8 +28,8 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
-from server.auth import issue_tokens
 from server.extensions import db
+from server.identity.tokens import issue_tokens
 from server.models import Area, Attachment, Conflict, Counter, Household, SignIn, User
 
 from .conftest import PNG, demo_areas, fresh_document, make_household

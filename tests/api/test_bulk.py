@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from sqlalchemy import Text, cast, insert, select
 
-from server import bulk
+from server.core import bulk
 from server.extensions import db
 from server.models import Conflict, Household, Member, Revision
 

@@ -3,9 +3,9 @@
 import pytest
 from sqlalchemy import func, select
 
-from server.auth import check_password
 from server.domain import idcard
 from server.extensions import db
+from server.identity.tokens import check_password
 from server.models import Area, Campaign, Household, Member, User
 from tests.conftest import _empty
 

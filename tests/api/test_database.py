@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from server import create_app
+from server.app import create_app
 from server.extensions import db
 
 

@@ -24,7 +24,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from server import create_app
+from server.app import create_app
 
 CHECKS = [
     not_a_server_error,

@@ -6,7 +6,7 @@ import time
 
 from werkzeug.security import generate_password_hash
 
-from server import auth
+from server.identity import tokens as auth
 
 from .conftest import PASSWORD
 

@@ -14,7 +14,8 @@ from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, inspect, text
 
-from server import config, create_app
+from server import config
+from server.app import create_app
 from server.extensions import db
 
 PG_URL = os.environ.get("RUHU_TEST_DATABASE_URL")

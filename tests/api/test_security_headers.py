@@ -3,7 +3,8 @@ the API (answers and errors), pages that do not exist; and the policy forbids in
 
 import pytest
 
-from server import create_app, security, webapp
+from server import security, webapp
+from server.app import create_app
 
 EXPECTED = {
     "X-Content-Type-Options": "nosniff",

@@ -4,10 +4,10 @@ from datetime import date
 
 from sqlalchemy import select
 
-from server import records
 from server.domain import idcard
 from server.domain.sample import newborn
 from server.extensions import db
+from server.households import records
 from server.models import Member
 from tests.api.conftest import fresh_document
 

@@ -8,9 +8,9 @@ never brings back what the first one answered (which can hold another household'
 
 from sqlalchemy import func, select
 
-from server import records
-from server.database import write_transaction
+from server.core.database import write_transaction
 from server.extensions import db
+from server.households import records
 from server.models import Household, Revision
 from tests.api.conftest import demo_areas
 

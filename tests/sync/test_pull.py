@@ -7,9 +7,9 @@ on the server, or a village taken off her list, leaves her phone too.
 from flask import g
 from sqlalchemy import delete, select
 
-from server import records
-from server.database import write_transaction
+from server.core.database import write_transaction
 from server.extensions import db
+from server.households import records
 from server.models import Household, User, UserArea
 
 

@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from server import records
 from server.domain import forms
 from server.extensions import db
+from server.households import records
 from server.models import Household, Member, Revision
 from tests.api.conftest import fresh_document
 

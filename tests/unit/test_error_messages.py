@@ -6,7 +6,7 @@ import re
 import pytest
 from marshmallow import Schema, ValidationError, fields, validate
 
-from server.errors import flatten_messages
+from server.core.errors import flatten_messages
 
 
 class Everything(Schema):

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from server import jsontext
+from server.core import jsontext
 
 
 def test_chinese_is_written_as_itself_and_reads_back_equal():

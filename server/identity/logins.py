@@ -18,8 +18,8 @@ from datetime import UTC, datetime, timedelta
 from flask import current_app, request
 from sqlalchemy import case, delete, func, or_, select, text
 
-from server.database import is_sqlite, write_transaction
-from server.errors import ApiError
+from server.core.database import is_sqlite, write_transaction
+from server.core.errors import ApiError
 from server.extensions import db
 from server.models import LoginAttempt
 

@@ -18,9 +18,9 @@ from functools import cache
 from sqlalchemy import JSON, Numeric, Table
 from sqlalchemy.dialects import postgresql, sqlite
 
-from server.database import is_sqlite
+from server.core.database import is_sqlite
+from server.core.jsontext import dumps
 from server.extensions import db
-from server.jsontext import dumps
 
 _PG = postgresql.dialect()
 _SQLITE = sqlite.dialect()

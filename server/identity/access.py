@@ -9,7 +9,7 @@ not records, sees no household at all.
 from flask import g
 from sqlalchemy import or_, select
 
-from server.errors import ApiError
+from server.core.errors import ApiError
 from server.extensions import db
 from server.models import Area, Household, User
 

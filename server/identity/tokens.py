@@ -19,8 +19,8 @@ from flask_jwt_extended import create_access_token, create_refresh_token, verify
 from sqlalchemy import delete, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from server.database import write_transaction
-from server.errors import ApiError
+from server.core.database import write_transaction
+from server.core.errors import ApiError
 from server.extensions import db, jwt
 from server.models import SignIn, User
 

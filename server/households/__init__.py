@@ -1,0 +1,1 @@
+"""Household records: the one writer, their queries and their serializers."""
