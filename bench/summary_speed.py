@@ -1,7 +1,8 @@
 """Microseconds per `derived_columns()` and per `summarize()`: both run for every pushed operation.
 
 A push derives the household's columns (income figures, verdicts, line flags, the head) from every
-document it writes (server/records.py), so this figure is part of the CPU cost of every operation.
+document it writes (server/households/derived.py), so this figure is part of the CPU cost of
+every operation.
 Prints the median over many timed batches for a seeded demo household under the exit campaign's
 lines, and for a household with many members.
 
@@ -22,7 +23,7 @@ from bench.timing import medians_us  # noqa: E402
 from bench.validate_speed import demo_household, many_members  # noqa: E402
 from server.demo import EXIT_CAMPAIGN_LINES  # noqa: E402
 from server.domain.summary import summarize  # noqa: E402
-from server.households.records import derived_columns  # noqa: E402
+from server.households.derived import derived_columns  # noqa: E402
 
 TARGET_US = 40  # half of the ~80 µs a profiled push spent here per demo household (2026-11-23)
 

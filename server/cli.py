@@ -5,6 +5,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from server.core.database import write_transaction
+from server.domain.roles import ROLES
 from server.extensions import db
 from server.identity.tokens import hash_password
 from server.models import Area, User
@@ -42,9 +43,7 @@ def seed_demo(households: int, random_seed: int, if_empty: bool) -> None:
 @click.command("create-user")
 @click.argument("username")
 @click.option("--name", required=True)
-@click.option(
-    "--role", type=click.Choice(["surveyor", "reviewer", "county", "admin"]), required=True
-)
+@click.option("--role", type=click.Choice(ROLES), required=True)
 @click.option("--area", "areas", multiple=True, help="Area code; repeat for several.")
 @click.password_option()
 def create_user(username: str, name: str, role: str, areas: tuple[str, ...], password: str) -> None:

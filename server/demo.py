@@ -21,8 +21,8 @@ from server.core.jsontext import dumps as json_dumps
 from server.domain import idcard
 from server.domain.income import is_counted
 from server.extensions import db
-from server.households.records import derived_columns
-from server.households.records import member_rows as member_rows_of
+from server.households.derived import derived_columns
+from server.households.derived import member_rows as member_rows_of
 from server.identity.tokens import hash_password
 from server.models import Area, Campaign, Counter, Household, Member, Revision, User, UserArea
 

@@ -8,6 +8,7 @@ from flask import Response, current_app, g, request
 from server.api import api
 from server.api.errors import ApiError
 from server.core.database import write_transaction
+from server.domain.roles import EDITORS
 from server.extensions import db
 from server.identity.access import visible_village_ids
 from server.identity.tokens import login_required, roles_required
@@ -37,7 +38,7 @@ def _check_id(attachment_id: str) -> str:
 
 
 @api.put("/attachments/<attachment_id>")
-@roles_required("surveyor", "reviewer", "county")
+@roles_required(*EDITORS)
 def put_attachment(attachment_id: str):
     attachment_id = _check_id(attachment_id)
     limit = current_app.config["RUHU_ATTACHMENT_MAX_BYTES"]

@@ -5,9 +5,10 @@ from flask_jwt_extended import get_jwt, jwt_required
 
 from server.api import api
 from server.api.errors import ApiError
-from server.api.schemas import Login, load_json, user_out
+from server.api.schemas import Login, load_json
 from server.core.database import write_transaction
 from server.identity.logins import client_address, count_attempt, forget_failures
+from server.identity.serializers import user_out
 from server.identity.tokens import (
     check_credentials,
     end_sign_in,

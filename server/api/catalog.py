@@ -2,9 +2,10 @@
 
 from flask import g, jsonify, request
 
-from server import store
 from server.api import api
 from server.api.errors import ApiError
+from server.campaigns import queries as campaigns
+from server.campaigns.serializers import campaign_out
 from server.domain import forms
 from server.identity.access import area_tree
 from server.identity.tokens import login_required
@@ -42,26 +43,10 @@ def get_form(form_id: str):
     return response
 
 
-def campaign_out(c) -> dict:
-    return {
-        "id": c.id,
-        "name": c.name,
-        "kind": c.kind,
-        "year": c.year,
-        "area_id": c.area_id,
-        "period_start": c.period_start.isoformat(),
-        "period_end": c.period_end.isoformat(),
-        "lines": c.lines,
-        "stages": c.stages,
-        "form_id": c.form_id,
-        "active": c.active,
-    }
-
-
 @api.get("/campaigns")
 @login_required
 def list_campaigns():
-    return jsonify([campaign_out(c) for c in store.active_campaigns()])
+    return jsonify([campaign_out(c) for c in campaigns.active_campaigns()])
 
 
 @api.get("/areas")

@@ -8,8 +8,9 @@ from marshmallow import ValidationError
 from sqlalchemy.exc import DBAPIError, StatementError
 from werkzeug.exceptions import HTTPException
 
-from server.core.errors import MESSAGES, ApiError, flatten_messages
+from server.core.errors import MESSAGES, ApiError, fields_from_messages, flatten_messages
 from server.extensions import jwt
+from server.households.writer import Refused
 
 
 def error_response(status: int, message: str, code: str, fields: dict | None = None, **extra):
@@ -20,15 +21,20 @@ def error_response(status: int, message: str, code: str, fields: dict | None = N
     return jsonify({"error": body}), status
 
 
-def fields_from_messages(messages: list[dict]) -> dict:
-    """Domain validation messages → {path: [message, ...]} for the UI."""
-    out: dict[str, list[str]] = {}
-    for m in messages:
-        out.setdefault(m["path"], []).append(m["message"])
-    return out
+_REFUSED = {
+    "missing_attachment": "附件尚未上传",
+    "invalid_attachment": "附件有误",
+    "invalid_document": "问卷填写有误",
+    "incomplete": "问卷尚未填写完整",
+}
 
 
 def init_app(app: Flask) -> None:
+    @app.errorhandler(Refused)
+    def _refused(e: Refused):  # a write the household's rules refuse: the field messages
+        message = _REFUSED.get(e.code, "填写有误")
+        return error_response(422, message, e.code, fields_from_messages(e.errors))
+
     @app.errorhandler(ApiError)
     def _api_error(e: ApiError):
         return error_response(e.status, e.message, e.code, e.fields, **e.extra)

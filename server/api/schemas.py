@@ -6,6 +6,7 @@ from flask import request
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from server.core.errors import ApiError
+from server.domain.roles import ROLES
 from server.domain.workflow import ACTIONS, STATES
 from server.models import INT_MAX
 from server.sync.schema import DEVICE_WORD, Whole
@@ -128,9 +129,7 @@ class ReviewAction(Schema):
 class UserCreate(Schema):
     username = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9_.-]{3,60}$"))
     name = fields.String(required=True, validate=validate.Length(min=1, max=60))
-    role = fields.String(
-        required=True, validate=validate.OneOf(["surveyor", "reviewer", "county", "admin"])
-    )
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
     password = fields.String(required=True, validate=validate.Length(min=8, max=200))
     area_ids = fields.List(
         Whole(validate=ID),
@@ -143,40 +142,3 @@ class Revoke(Schema):
     device_id = fields.String(
         load_default=None, validate=[validate.Length(min=1, max=64), DEVICE_WORD]
     )
-
-
-def household_out(hh, *, full: bool = True) -> dict:
-    out = {
-        "id": hh.id,
-        "village_id": hh.village_id,
-        "campaign_id": hh.campaign_id,
-        "version": hh.version,
-        "review_state": hh.review_state,
-        "review_note": hh.review_note,
-        "conflict_open": hh.conflict_open,
-        "parallel_note": hh.parallel_note,
-        "household_no": hh.household_no,
-        "head_name": hh.head_name,
-        "household_size": hh.household_size,
-        "per_capita_net_income": hh.summary.get("per_capita_net_income") if hh.summary else None,
-        "monitoring_type": hh.monitoring_type,
-        "exit_eligible": hh.exit_eligible,
-        "lines": hh.line_flags,
-        "updated_at": hh.updated_at.isoformat() if hh.updated_at else None,
-    }
-    if full:
-        out["document"] = hh.document
-        out["summary"] = hh.summary
-    return out
-
-
-def user_out(user) -> dict:
-    return {
-        "id": user.id,
-        "username": user.username,
-        "name": user.name,
-        "role": user.role,
-        "areas": [
-            {"id": a.id, "code": a.code, "name": a.name, "level": a.level} for a in user.areas
-        ],
-    }

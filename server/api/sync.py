@@ -6,13 +6,14 @@ from server.api import api
 from server.api.errors import ApiError
 from server.api.schemas import Pull, Push
 from server.core import jsontext
+from server.domain.roles import EDITORS
 from server.identity.tokens import login_required, roles_required
 from server.sync.pull import pull as pull_changes
 from server.sync.push import push as push_ops
 
 
 @api.post("/sync/push")
-@roles_required("surveyor", "reviewer", "county")
+@roles_required(*EDITORS)
 def push():
     cfg = current_app.config
     if (request.content_length or 0) > cfg["RUHU_PUSH_MAX_BYTES"]:

@@ -15,8 +15,11 @@ go as text, so a batch may mix int, Decimal and float in one column (psycopg ref
 
 from functools import cache
 
-from sqlalchemy import JSON, Numeric, Table
+from sqlalchemy import JSON, Numeric, Table, any_, bindparam
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import FunctionElement
 
 from server.core.database import is_sqlite
 from server.core.jsontext import dumps
@@ -282,3 +285,32 @@ def _arrays(table: Table, keys, rows: list[dict], where: dict | None = None) -> 
 
 def _conn():
     return db.session.connection()
+
+
+def among(column, values: list):
+    """`column IN values` for a batch's keys. On PostgreSQL one array parameter, `= ANY(...)`:
+    the statement is the same for every batch, where an IN list renders and binds 200
+    parameters per call."""
+    if is_sqlite():
+        return column.in_(values)
+    return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
+
+
+class Parsed(FunctionElement):
+    """A JSON column read for parsing. SQLite hands TEXT to Python as a str, which orjson must
+    encode back to UTF-8 before it parses: read as a BLOB, the bytes go to the parser as stored
+    (57 -> 50 µs per household row a push reads). PostgreSQL's driver parses JSON itself."""
+
+    type = JSON()
+    inherit_cache = True
+    name = "parsed"
+
+
+@compiles(Parsed)
+def _parsed(element, compiler, **kw):
+    return compiler.process(element.clauses, **kw)
+
+
+@compiles(Parsed, "sqlite")
+def _parsed_sqlite(element, compiler, **kw):
+    return f"CAST({compiler.process(element.clauses, **kw)} AS BLOB)"

@@ -106,3 +106,11 @@ def _chinese(message) -> str:
         if match:
             return chinese.format(*match.groups())
     return message if _HAN.search(message) else "格式不正确"
+
+
+def fields_from_messages(messages: list[dict]) -> dict:
+    """Domain validation messages → {path: [message, ...]} for the UI."""
+    out: dict[str, list[str]] = {}
+    for m in messages:
+        out.setdefault(m["path"], []).append(m["message"])
+    return out

@@ -124,7 +124,7 @@ _COMPILED_MAX = 16
 def compiled(definition: dict) -> Form:
     """The definition read once into tuples and closures, cached by identity.
 
-    Definitions are read-only once loaded (records.definition() keeps one per process): a caller
+    Definitions are read-only once loaded (checks.definition() keeps one per process): a caller
     that wants to change one must change a copy (forms.load() gives a fresh one). The cache holds
     the definition itself, so its id cannot be reused by another object while it is cached.
     """

@@ -4,13 +4,7 @@ A record the township has approved is locked for the surveyor: changing it means
 so every change after review leaves a trace in the state history.
 """
 
-ROLES = ("surveyor", "reviewer", "county", "admin")
-ROLE_LABELS = {
-    "surveyor": "调查员",
-    "reviewer": "乡镇审核员",
-    "county": "县级管理员",
-    "admin": "系统管理员",
-}
+from server.domain.roles import COUNTY, REVIEWER, ROLE_LABELS, ROLES, SURVEYOR
 
 STATES = ("draft", "submitted", "returned", "approved", "accepted")
 STATE_LABELS = {
@@ -24,13 +18,13 @@ LOCKED_STATES = frozenset({"approved", "accepted"})
 
 # action -> (roles allowed, states it starts from, state it leads to)
 ACTIONS = {
-    "submit": ({"surveyor"}, {"draft", "returned"}, "submitted"),
-    "return": ({"reviewer", "county"}, {"submitted", "approved"}, "returned"),
-    "approve": ({"reviewer"}, {"submitted"}, "approved"),
-    "accept": ({"county"}, {"approved"}, "accepted"),
-    "reopen": ({"county", "admin"}, {"approved", "accepted"}, "returned"),
+    "submit": ({SURVEYOR}, {"draft", "returned"}, "submitted"),
+    "return": ({REVIEWER, COUNTY}, {"submitted", "approved"}, "returned"),
+    "approve": ({REVIEWER}, {"submitted"}, "approved"),
+    "accept": ({COUNTY}, {"approved"}, "accepted"),
+    "reopen": ({COUNTY}, {"approved", "accepted"}, "returned"),
     # The county sends a confirmed record back to township review without asking for edits.
-    "reopen_review": ({"county", "admin"}, {"accepted"}, "submitted"),
+    "reopen_review": ({COUNTY}, {"accepted"}, "submitted"),
 }
 ACTION_LABELS = {
     "submit": "提交",

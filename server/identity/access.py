@@ -10,13 +10,14 @@ from flask import g
 from sqlalchemy import or_, select
 
 from server.core.errors import ApiError
+from server.domain.roles import ADMIN
 from server.extensions import db
 from server.models import Area, Household, User
 
 
 def scope_areas(user: User) -> list[Area]:
     """The roots of what `user` sees: the assigned areas; none for an administrator."""
-    if user.role == "admin":
+    if user.role == ADMIN:
         return []
     return list(user.areas)
 

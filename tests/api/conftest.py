@@ -11,9 +11,10 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import func, select
 
+from server.core.database import write_transaction
 from server.domain.sample import sample_document
 from server.extensions import db
-from server.households import records
+from server.households import writer
 from server.models import Area, Campaign, Household, User
 
 PASSWORD = "demo12345"
@@ -89,32 +90,27 @@ def make_household(
     state: str = "draft",
     household_no: str | None = None,
 ) -> str:
-    """A household written the way the API writes one (records.save), committed."""
+    """A household written the way the API writes one (the household writer), committed."""
     document = document or fresh_document()
     if household_no:
         document["household"]["household_no"] = household_no
-    village = db.session.get(Area, village_id)
-    campaign = db.session.get(Campaign, 1)  # before the add: a get would flush a bare household
-    hh = Household(
-        id=str(uuid.uuid4()),
-        village_id=village.id,
-        township_id=village.parent_id,
-        campaign_id=1,
-        review_state=state,
-        version=0,
-    )
-    db.session.add(hh)
-    records.save(
-        hh,
-        document,
-        campaign,
-        user_id=None,
-        kind="create",
-        changes={},
-        base_version=0,
-    )
-    db.session.commit()
-    return hh.id
+    household_id = str(uuid.uuid4())
+    with write_transaction():
+        village = db.session.get(Area, village_id)
+        campaign = db.session.get(Campaign, 1)
+        write = writer.creation(
+            household_id,
+            document,
+            village_id=village.id,
+            township_id=village.parent_id,
+            campaign_id=1,
+            lines=campaign.lines,
+            author_id=None,
+            review_state=state,
+            changes={},
+        )
+        writer.write_checked([write])
+    return household_id
 
 
 def household(household_id: str) -> Household:

@@ -250,22 +250,21 @@ def _target(village_id: int) -> Target:
     attachment_id = str(uuid.uuid4())
     document = fresh_document()
     document["signoff"]["signature"] = attachment_id
-    household_id = make_household(village_id, document, household_no=number)
-    village = db.session.get(Area, village_id)
     admin = db.session.scalar(select(User).where(User.username == "demo-admin"))
-    surveyor = db.session.scalar(select(User).where(User.username == "demo-surveyor"))
-    db.session.add(
+    db.session.add(  # uploaded before the record that names it, as a phone does
         Attachment(
             id=attachment_id,
             content_type="image/png",
             size=len(PNG),
             sha256=uuid.uuid4().hex,
             data=PNG,
-            household_id=household_id,
-            village_id=village_id,
             uploaded_by=admin.id,
         )
     )
+    db.session.commit()
+    household_id = make_household(village_id, document, household_no=number)
+    village = db.session.get(Area, village_id)
+    surveyor = db.session.scalar(select(User).where(User.username == "demo-surveyor"))
     db.session.add(
         Conflict(
             household_id=household_id,

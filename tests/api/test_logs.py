@@ -16,9 +16,9 @@ import requests
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from server import store
 from server.domain import idcard
 from server.extensions import db
+from server.households import queries as store
 from tests.conftest import PG_URL
 from tests.live import LiveServer, make_run_log_args
 

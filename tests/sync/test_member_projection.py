@@ -7,7 +7,7 @@ from sqlalchemy import select
 from server.domain import idcard
 from server.domain.sample import newborn
 from server.extensions import db
-from server.households import records
+from server.households import derived
 from server.models import Member
 from tests.api.conftest import fresh_document
 
@@ -27,7 +27,7 @@ def projection(app, household_id: str) -> list[dict]:
 
 
 def expected(document: dict) -> list[dict]:
-    return sorted(records.member_rows(document["members"]), key=lambda m: m["id"])
+    return sorted(derived.member_rows(document["members"]), key=lambda m: m["id"])
 
 
 def test_renamed_added_and_removed_members_are_projected(
@@ -84,7 +84,7 @@ def test_an_edit_outside_the_projection_leaves_its_row_and_one_inside_rewrites_i
     rows = {m["id"]: m for m in projection(app, draft_household)}
     assert list(rows.values()) == expected(now["document"])
     assert rows[head["id"]]["labour"] == labour
-    assert rows[others[0]["id"]] == records.member_rows([others[0]])[0]
+    assert rows[others[0]["id"]] == derived.member_rows([others[0]])[0]
 
 
 GRANDFATHER, DAUGHTER, BABY, IN_LAW = (

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from server.core.database import write_transaction
 from server.extensions import db
-from server.households import records
+from server.households import queries, writer
 from server.models import Household, Revision
 from tests.api.conftest import demo_areas
 
@@ -93,9 +93,18 @@ def test_a_retry_after_deletion_is_answered_duplicate(client, surveyor, draft_ho
     [first] = surveyor.push(op)
     assert first["status"] == "applied"
     with write_transaction():  # in the app context the requests share
-        hh = db.session.get(Household, draft_household)
-        hh.deleted = True
-        records.touch(hh)
+        row = queries.household_row(draft_household, lock=True)
+        deletion = writer.new_version(
+            row,
+            row.document,
+            lines=[],
+            author_id=None,
+            kind="delete",
+            changes={},
+            base_version=row.version,
+            state={"deleted": True},
+        )
+        writer.write_checked([deletion])
     before = stored(draft_household), revisions_of(draft_household)
 
     [again] = surveyor.push(op)

@@ -9,7 +9,7 @@ from sqlalchemy import delete, select
 
 from server.core.database import write_transaction
 from server.extensions import db
-from server.households import records
+from server.households import queries, writer
 from server.models import Household, User, UserArea
 
 
@@ -84,9 +84,18 @@ def test_deleted_household_comes_as_a_tombstone(surveyor, client):
     _, cursor = surveyor.pull_all()
     household_id = next(iter(my_households()))
     with write_transaction():  # in the app context the requests share
-        hh = db.session.get(Household, household_id)
-        hh.deleted = True
-        records.touch(hh)
+        row = queries.household_row(household_id, lock=True)
+        deletion = writer.new_version(
+            row,
+            row.document,
+            lines=[],
+            author_id=None,
+            kind="delete",
+            changes={},
+            base_version=row.version,
+            state={"deleted": True},
+        )
+        writer.write_checked([deletion])
 
     page = surveyor.pull(cursor)
     assert page["records"] == [] and page["tombstones"] == [{"id": household_id}]

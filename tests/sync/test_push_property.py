@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from server.domain import forms
 from server.extensions import db
-from server.households import records
+from server.households import checks
 from server.models import Household, Member, Revision
 from tests.api.conftest import fresh_document
 
@@ -154,7 +154,7 @@ def _all_documents_valid(app) -> list:
     with app.app_context():
         for model in (Household, Revision):
             for row_id, document in db.session.execute(select(model.id, model.document)):
-                errors, _ = records.check(document)
+                errors, _ = checks.check(document)
                 if errors:
                     bad.append((model.__name__, row_id, errors[:2]))
         members = db.session.scalars(select(Member.id)).all()

@@ -1,8 +1,9 @@
 """Races the concurrency tests cannot force every time, made to happen on purpose."""
 
-from server import store
 from server.domain.sample import sample_document
+from server.households import queries as store
 from server.sync import push as push_module
+from server.sync import queries as sync_queries
 from server.sync.paths import diff
 from tests.sync.conftest import new_id
 from tests.sync.test_delivery import drafts, villages_of
@@ -39,7 +40,7 @@ def test_a_household_created_meanwhile_by_another_operation_is_merged_into(
         calls.append(households)
         return {} if len(calls) == 1 else real(households)
 
-    monkeypatch.setattr(push_module.store, "household_rows", not_yet_there)
+    monkeypatch.setattr(push_module.queries, "household_rows", not_yet_there)
     other = sample_document()
     other["household"]["phone"] = "13700000000"
     other["signoff"] = {"surveyor": "钱芳", "visit_date": "2020-10-13"}
@@ -84,7 +85,7 @@ def test_a_household_written_between_the_batch_read_and_the_lock_is_merged_not_o
             }
         return rows
 
-    monkeypatch.setattr(push_module.store, "household_rows", read_before_the_review)
+    monkeypatch.setattr(push_module.queries, "household_rows", read_before_the_review)
     [result] = surveyor.push(surveyor.op(phone_copy, {"income.wage_local": "9100.00"}))
 
     assert result["status"] == "merged", result
@@ -113,7 +114,7 @@ def test_an_operation_committed_by_a_parallel_retry_falls_back_alone_and_the_res
     [a] = surveyor.push(op_a)
     assert a["status"] == "applied"
 
-    monkeypatch.setattr(push_module.store, "first_results", _seen_nothing_the_first_time())
+    monkeypatch.setattr(push_module.sync_queries, "first_results", _seen_nothing_the_first_time())
     results = surveyor.push(op_a, op_b, op_a)  # the phone's outbox held it twice, too
 
     assert [r["status"] for r in results] == ["duplicate", "applied", "duplicate"]
@@ -124,7 +125,7 @@ def test_an_operation_committed_by_a_parallel_retry_falls_back_alone_and_the_res
 
 
 def _seen_nothing_the_first_time():
-    real, calls = store.first_results, []
+    real, calls = sync_queries.first_results, []
 
     def first_results(author_id, keys):
         calls.append(keys)

@@ -16,7 +16,7 @@ from server.domain.workflow import WorkflowError, transition
         ("county", "approved", "accept", "accepted"),
         ("county", "approved", "return", "returned"),
         ("county", "accepted", "reopen", "returned"),
-        ("admin", "approved", "reopen", "returned"),
+        ("county", "accepted", "reopen", "returned"),
         ("county", "accepted", "reopen_review", "submitted"),
     ],
 )
@@ -36,7 +36,9 @@ def test_allowed_transitions(role, state, action, to):
         ("county", "draft", "accept", "“草稿”状态的记录不能执行“确认”操作"),
         ("reviewer", "accepted", "return", "“县级已确认”状态的记录不能执行“退回”操作"),
         ("surveyor", "accepted", "reopen", "调查员不能执行“重新打开”操作"),
-        ("admin", "draft", "reopen", "“草稿”状态的记录不能执行“重新打开”操作"),
+        ("county", "draft", "reopen", "“草稿”状态的记录不能执行“重新打开”操作"),
+        # An administrator manages accounts, not records.
+        ("admin", "approved", "reopen", "系统管理员不能执行“重新打开”操作"),
         ("guest", "draft", "submit", "未知的角色：guest"),
         ("surveyor", "lost", "submit", "未知的状态：lost"),
         ("surveyor", "draft", "delete", "未知的操作：delete"),

@@ -1,0 +1,62 @@
+"""What a household's columns hold besides its document: derived from it, never typed.
+
+The county adds these up in SQL (income, verdicts, causes, the member projection), so every
+writer stores them from the same functions, and so does the demo seeder.
+"""
+
+from datetime import UTC, datetime
+
+from server.domain.income import is_counted
+from server.domain.summary import summarize
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _head(members: list[dict]) -> dict:
+    for m in members:
+        if m.get("relation") == "户主" and is_counted(m):
+            return m
+    return {}
+
+
+def member_rows(members: list[dict]) -> list[dict]:
+    """The member projection of a document (without the household id)."""
+    return [
+        {
+            "id": m["id"],
+            "name": m.get("name"),
+            "id_number": (m.get("id_number") or None),
+            "sex": m.get("sex"),
+            "relation": m.get("relation"),
+            "labour": m.get("labour"),
+            "counted": is_counted(m),
+        }
+        for m in members
+        if m.get("id")
+    ]
+
+
+def derived_columns(document: dict, lines: list[dict]) -> dict:
+    """Every household column computed from the document: what the county adds up in SQL."""
+    summary = summarize(document, lines or [])
+    head = _head(document.get("members") or [])
+    section = document.get("household") or {}
+    return {
+        "summary": summary,
+        "household_no": section.get("household_no"),
+        "head_name": head.get("name"),
+        "head_id_number": head.get("id_number") or None,
+        "status": section.get("status"),
+        "poverty_attribute": section.get("attribute"),
+        "main_cause": (document.get("causes") or {}).get("main_cause"),
+        "household_size": summary["household_size"],
+        "annual_income": summary["annual_income"],
+        "net_income": summary["net_income"],
+        "per_capita_net_income": summary["per_capita_net_income"],
+        "guarantees_met": summary["guarantees_met"],
+        "exit_eligible": summary["exit_eligible"],
+        "monitoring_type": summary["monitoring_type"],
+        "line_flags": summary["lines"],
+    }

@@ -1,0 +1,67 @@
+"""A household as the API and the phone see it: one list of fields for the REST answers and the
+pull, so the two can never disagree."""
+
+import json
+
+#: The record's metadata, beside its document: what a list shows without opening the record.
+META = (
+    "id",
+    "village_id",
+    "campaign_id",
+    "version",
+    "review_state",
+    "review_note",
+    "conflict_open",
+    "parallel_note",
+    "household_no",
+    "head_name",
+    "household_size",
+    "per_capita_net_income",
+    "monitoring_type",
+    "exit_eligible",
+    "line_flags",
+    "updated_at",
+)
+#: What the pull reads of each changed household besides its JSON columns.
+PULL_COLUMNS = (*META, "change_seq", "deleted")
+
+
+def household_meta(h) -> dict:
+    """The metadata of a household row or ORM object, as sent on the wire."""
+    out = {name: getattr(h, name) for name in META}
+    income = out["per_capita_net_income"]
+    out["per_capita_net_income"] = None if income is None else f"{income:.2f}"
+    out["lines"] = out.pop("line_flags")
+    out["updated_at"] = h.updated_at.isoformat() if h.updated_at else None
+    return out
+
+
+def household_out(hh, *, full: bool = True) -> dict:
+    out = household_meta(hh)
+    if full:
+        out["document"] = hh.document
+        out["summary"] = hh.summary
+    return out
+
+
+def pulled_household(row) -> str:
+    """One household as JSON text (the shape of `household_out`), its document passed through as
+    stored: a village is a megabyte of documents, and parsing them only to print them again
+    would cost more than the rest of the pull."""
+    meta = json.dumps(household_meta(row), ensure_ascii=False, separators=(",", ":"))
+    summary = row.summary_json or "{}"
+    return f'{meta[:-1]},"document":{row.document_json},"summary":{summary}}}'
+
+
+def revision_out(r) -> dict:
+    return {
+        "version": r.version,
+        "base_version": r.base_version,
+        "kind": r.kind,
+        "author_id": r.author_id,
+        "device_id": r.device_id,
+        "op_id": r.op_id,
+        "changes": r.changes,
+        "note": r.note,
+        "created_at": r.created_at.isoformat(),
+    }

@@ -1,0 +1,1 @@
+"""Review of household records: moves between review states, conflicts and their resolution."""
