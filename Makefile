@@ -29,8 +29,9 @@ test: setup-test
 	$(MAKE) --no-print-directory test-postgres
 
 test-sqlite:
-	@echo "== Lint (ruff) =="
+	@echo "== Lint (ruff, the layer map) =="
 	.venv/bin/ruff check server tests bench
+	.venv/bin/lint-imports
 	@echo "== Test leg 1: SQLite (unit, API, sync, browser) =="
 	$(PY) -m pytest -q -p no:cacheprovider tests
 
@@ -40,6 +41,7 @@ test-postgres:
 
 lint: setup-test
 	.venv/bin/ruff check server tests bench
+	.venv/bin/lint-imports
 
 # The figures the issues ask for (see bench/README.md); each script prints its targets beside them.
 bench: setup-test
