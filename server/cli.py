@@ -2,13 +2,11 @@
 
 import click
 from flask import Flask
-from sqlalchemy import select
 
-from server.core.database import write_transaction
+from server.core.errors import ApiError
 from server.domain.roles import ROLES
-from server.extensions import db
-from server.identity.tokens import hash_password
-from server.models import Area, User
+from server.identity import accounts
+from server.identity.queries import any_area, areas_by_code
 
 
 def init_app(app: Flask) -> None:
@@ -30,7 +28,7 @@ def seed_demo(households: int, random_seed: int, if_empty: bool) -> None:
     """Make a realistic demo county: townships, villages, households, accounts, campaigns."""
     from server.demo import seed as make_county
 
-    if if_empty and db.session.scalar(select(Area.id).limit(1)) is not None:
+    if if_empty and any_area():
         click.echo("Database already has data; demo not seeded again.")
         return
     stats = make_county(households=households, random_seed=random_seed)
@@ -50,22 +48,12 @@ def create_user(username: str, name: str, role: str, areas: tuple[str, ...], pas
     """Create an account (the password is asked twice when not given)."""
     if len(password) < 8:
         raise click.BadParameter("at least 8 characters", param_hint="password")
-    password_hash = hash_password(password)  # slow on purpose: before the write lock
-    # Under the write lock like every other writer, so it waits for a push instead of failing.
-    with write_transaction():
-        if db.session.scalar(select(User).where(User.username == username)):
-            raise click.ClickException(f"user {username} exists")
-        found = list(db.session.scalars(select(Area).where(Area.code.in_(areas))))
-        missing = set(areas) - {a.code for a in found}
-        if missing:
-            raise click.ClickException(f"unknown area codes: {', '.join(sorted(missing))}")
-        db.session.add(
-            User(
-                username=username,
-                name=name,
-                role=role,
-                password_hash=password_hash,
-                areas=found,
-            )
-        )
+    found = areas_by_code(areas)
+    missing = set(areas) - {a.code for a in found}
+    if missing:
+        raise click.ClickException(f"unknown area codes: {', '.join(sorted(missing))}")
+    try:
+        accounts.create_user(username, name, role, password, [a.id for a in found])
+    except ApiError as e:  # the one refusal left once the areas are known: the name is taken
+        raise click.ClickException(f"user {username} exists ({e.message})") from None
     click.echo(f"Created {role} {username}.")
