@@ -4,7 +4,11 @@ import uuid
 
 import pytest
 
-from server.sync.push import _load, _op_schema, _well_formed
+from server.sync.schema import Operation
+from server.sync.schema import load_operation as _load
+from server.sync.schema import well_formed as _well_formed
+
+_op_schema = Operation()
 
 HID = str(uuid.uuid4())
 GOOD = {"op_id": "op-000001", "household_id": HID, "base_version": 2, "changes": {"a.b": 1}}
