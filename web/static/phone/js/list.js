@@ -2,18 +2,18 @@
 // and builds the whole list as one HTML string (500 households render in one go).
 import { getAll, getKV, setKV } from './db.js';
 import { campaign, rowsGeneration } from './records.js';
-import { html } from './html.js';
+import { html } from '../../shared/html.js';
+import { STATE_LABELS } from '../../shared/labels.js';
 
 export const FILTERS = [
   ['all', '全部', () => true],
   ['unvisited', '未走访', (r) => !r.meta.visited],
   ['draft', '草稿', (r) => r.dirty],
   ['pending', '待同步', (r) => r.pending > 0],
-  ['returned', '已退回', (r) => r.review_state === 'returned'],
+  ['returned', STATE_LABELS.returned, (r) => r.review_state === 'returned'],
   ['conflict', '有冲突', (r) => r.conflict],
   ['rejected', '待修改', (r) => r.rejected],
 ];
-const STATE = { draft: '未提交', submitted: '已提交', returned: '已退回', approved: '乡镇已审核', accepted: '县级已确认' };
 
 const ui = { village: null, filter: 'all', line: '', q: '', restored: false };
 
@@ -21,7 +21,7 @@ function tags(r, lines) {
   const t = [];
   if (r.conflict) t.push(html`<span class="tag conflict">冲突</span>`);
   if (r.rejected) t.push(html`<span class="tag rejected">待修改</span>`);
-  if (r.review_state === 'returned') t.push(html`<span class="tag returned">已退回</span>`);
+  if (r.review_state === 'returned') t.push(html`<span class="tag returned">${STATE_LABELS.returned}</span>`);
   if (r.dirty) t.push(html`<span class="tag draft">草稿</span>`);
   if (r.pending) t.push(html`<span class="tag pending">待同步</span>`);
   if (r.local_new) t.push(html`<span class="tag ok">新增</span>`);
@@ -34,7 +34,7 @@ export function itemsHTML(rows, lines, chunk = false) {
   const items = rows.map((r) => {
     const m = r.meta;
     const name = html`<div class="name">${m.head || '（未填户主）'}${tags(r, lines)}</div>`;
-    const sub = html`<div class="sub">${m.group} · 户号 ${m.no || '—'} · ${m.size}人 · ${STATE[r.review_state] || ''}</div>`;
+    const sub = html`<div class="sub">${m.group} · 户号 ${m.no || '—'} · ${m.size}人 · ${STATE_LABELS[r.review_state] || ''}</div>`;
     return html`<li><a href="#/h/${r.id}"><div class="who">${name}${sub}</div><div class="pci">${m.pci === null ? '—' : m.pci}</div></a></li>`;
   });
   if (items.length || chunk) return html`${items}`;
