@@ -41,7 +41,7 @@ export function itemsHTML(rows, lines, chunk = false) {
   return html`<li class="muted empty">没有符合条件的户</li>`;
 }
 
-function apply(rows, lines) {
+function apply(rows) {
   const f = FILTERS.find((x) => x[0] === ui.filter) || FILTERS[0];
   const q = ui.q.trim().toLowerCase();
   return rows.filter((r) => (ui.village === null || r.village_id === ui.village) && f[2](r)
@@ -102,7 +102,7 @@ export async function renderList(view, { villageNames }) {
     const vs = rows.filter((r) => vid === null || r.village_id === vid);
     return `${vs.filter((r) => r.meta.visited).length}/${vs.length}`;
   };
-  const shown = apply(rows, lines);
+  const shown = apply(rows);
   view.innerHTML = html`<div class="tools">
     <div class="villages" role="group" aria-label="村">${villages.length > 1 ? html`<button type="button" data-v="" aria-pressed="${ui.village === null}">全部 ${prog(null)}</button>` : ''}${villages.map((v) => html`<button type="button" data-v="${v.id}" aria-pressed="${ui.village === v.id}">${v.name} ${prog(v.id)}</button>`)}</div>
     <input type="search" id="q" placeholder="搜索户主姓名、身份证号、户编号" value="${ui.q}" aria-label="搜索" enterkeyhint="search">
@@ -123,7 +123,7 @@ export async function renderList(view, { villageNames }) {
     }
   };
   const refresh = () => {
-    const s = apply(rows, lines);
+    const s = apply(rows);
     fill(list, s, lines);
     count.textContent = `显示 ${s.length} 户 · 右侧为人均纯收入（元）`;
     setKV('list_ui', { village: ui.village, filter: ui.filter, line: ui.line });

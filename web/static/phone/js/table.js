@@ -64,7 +64,7 @@ export async function renderTable(view, villageId, { toast }) {
     const el = e.target;
     if (!el.dataset.col) return;
     const tr = el.closest('tr');
-    let target = null;
+    let target;
     if (e.key === 'Enter' || e.key === 'ArrowDown') target = tr.nextElementSibling;
     else if (e.key === 'ArrowUp') target = tr.previousElementSibling;
     else if (e.key === 'ArrowRight' && el.selectionStart === el.value.length) {
