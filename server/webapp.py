@@ -56,7 +56,7 @@ def labels_module() -> str:
     )
 
 
-def _content(url: str) -> bytes:
+def content(url: str) -> bytes:
     """What the shell serves at `url`, as the worker will cache it."""
     if url == "/":
         return (TEMPLATES / SHELL_TEMPLATE).read_bytes()
@@ -84,7 +84,7 @@ def shared_imports(scripts: list[str]) -> list[str]:
     found, todo = set(), list(scripts)
     while todo:
         url = todo.pop()
-        for _, spec in IMPORTS.findall(_content(url).decode("utf-8")):
+        for _, spec in IMPORTS.findall(content(url).decode("utf-8")):
             target = spec if spec.startswith("/") else posixpath.join(posixpath.dirname(url), spec)
             target = posixpath.normpath(target)
             if target.startswith(SHARED_URL) and target not in found:
@@ -105,7 +105,7 @@ def precache() -> tuple[list[str], str]:
         if not PLAIN_URL.fullmatch(url):
             raise ValueError(f"a precached file needs a plain name: {url!r}")
         h.update(url.encode() + b"\0")
-        h.update(_content(url))
+        h.update(content(url))
     return assets, h.hexdigest()[:16]
 
 
@@ -135,7 +135,7 @@ def labels():
 
 @bp.get("/manifest.webmanifest")
 def manifest():
-    data = json.loads(_content("/manifest.webmanifest").decode("utf-8"))
+    data = json.loads(content("/manifest.webmanifest").decode("utf-8"))
     resp = current_app.response_class(
         json.dumps(data, ensure_ascii=False), mimetype="application/manifest+json"
     )

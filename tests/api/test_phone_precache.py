@@ -75,7 +75,7 @@ def test_every_module_a_precached_script_imports_is_precached():
     scripts = [url for url in assets if url.endswith(".js")]
     assert "/static/shared/html.js" in scripts and "/static/phone/js/app.js" in scripts
     for url in scripts:
-        for spec in SPECIFIER.findall(webapp._content(url).decode("utf-8")):
+        for spec in SPECIFIER.findall(webapp.content(url).decode("utf-8")):
             target = posixpath.normpath(posixpath.join(posixpath.dirname(url), spec))
             assert target in assets, f"{url} imports {spec}, which is not precached"
 

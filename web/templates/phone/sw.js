@@ -1,8 +1,7 @@
 // Ruhu service worker. Served by server/webapp.py from a route with Cache-Control: no-cache;
 // VERSION is a hash of everything precached, so any change to the shell installs a new worker.
-// ASSETS: the files of the phone and the shared modules they import, never another front end.
+// ASSETS: files of the phone and the shared modules they import, filled in as a string (linted).
 // Never intercepts non-GET requests, nor /api/ except GET /api/forms (network first).
-// The two values are filled in as string literals, so this file is plain JavaScript (linted).
 const VERSION = '{{ version }}';
 const CACHE = `ruhu-shell-${VERSION}`;
 const DATA = 'ruhu-data';

@@ -1,15 +1,10 @@
 // IndexedDB: the phone's only store. Everything the surveyor types lands here first.
-// Stores: kv (settings, tokens, cursors), forms, campaigns, households, rows, outbox,
-// attachments; versioned by STEPS below.
+// Stores: kv (settings, tokens, cursors), forms, campaigns, households, rows, outbox, attachments.
 
 const NAME = 'ruhu';
 
-/**
- * The schema as a list of steps: STEPS[n - 1] upgrades the database from version n - 1 to n, so a
- * phone runs, in order and in one upgrade transaction, every step it has not run yet. A shipped
- * step never changes: a new store or index (monitoring visits, reviewer comments) is a new step,
- * which may read and rewrite what earlier versions stored (`t` is the upgrade transaction).
- */
+// The schema: STEPS[n - 1](db, t) upgrades version n - 1 to n; a phone runs the steps it lacks, in
+// order, in one upgrade transaction t. A shipped step never changes: add a step for a new store.
 export const STEPS = [
   // 1: the stores of the first release.
   (db) => {
@@ -35,11 +30,7 @@ function req(r) {
   });
 }
 
-/**
- * Open database `name` at version `steps.length`, running the steps from the version found.
- * A database newer than `steps` (a phone that ran a later release, then got an older one back)
- * opens as it is: steps only add, so whatever this release uses is there.
- */
+/** Open `name` at version steps.length; one newer (an older shell handed back) opens as it is. */
 export function openDatabase(name, steps) {
   const attempt = (version) => new Promise((resolve, reject) => {
     const r = version ? indexedDB.open(name, version) : indexedDB.open(name);
