@@ -85,3 +85,9 @@ def test_only_phone_and_shared_files_are_precached():
     assert assets[:2] == ["/", "/manifest.webmanifest"]
     for url in assets[2:]:
         assert url.startswith(("/static/phone/", "/static/shared/")), url
+
+
+def test_a_phone_file_whose_name_the_worker_cannot_hold_is_refused(web):
+    drop(web, "static/phone/js/two words.js")
+    with pytest.raises(ValueError, match="plain name"):
+        webapp.precache()
