@@ -3,6 +3,8 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 PORT ?= 8000
 HOUSEHOLDS ?= 12000
+# The JavaScript linter, installed from package-lock.json by `scripts/setup.sh test`.
+ESLINT := node_modules/.bin/eslint --max-warnings 0 .
 
 .PHONY: run test test-sqlite test-postgres setup setup-test db lint bench
 
@@ -29,9 +31,10 @@ test: setup-test
 	$(MAKE) --no-print-directory test-postgres
 
 test-sqlite:
-	@echo "== Lint (ruff, the layer map) =="
+	@echo "== Lint (ruff, the layer map, ESLint) =="
 	.venv/bin/ruff check server tests bench
 	.venv/bin/lint-imports
+	$(ESLINT)
 	@echo "== Test leg 1: SQLite (unit, API, sync, browser) =="
 	$(PY) -m pytest -q -p no:cacheprovider tests
 
@@ -42,6 +45,7 @@ test-postgres:
 lint: setup-test
 	.venv/bin/ruff check server tests bench
 	.venv/bin/lint-imports
+	$(ESLINT)
 
 # The figures the issues ask for (see bench/README.md); each script prints its targets beside them.
 bench: setup-test

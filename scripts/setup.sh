@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Install what Ruhu needs, idempotently: Debian packages (as root), the virtualenv, pip packages.
-# Usage: scripts/setup.sh [run|test]   ("test" adds Chromium and PostgreSQL for the test suite)
+# Usage: scripts/setup.sh [run|test]   ("test" adds Chromium, PostgreSQL and ESLint for the tests)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 purpose="${1:-run}"
 
 debs=(fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0)
 if [ "$purpose" = test ]; then
-  debs+=(chromium poppler-utils postgresql)
+  debs+=(chromium poppler-utils postgresql nodejs)
+  command -v npm >/dev/null || debs+=(npm)  # Debian's nodejs comes without it; NodeSource's with
 fi
 missing=()
 for pkg in "${debs[@]}"; do
@@ -33,4 +34,13 @@ stamp=".venv/.installed-$(cat requirements.txt "$reqs" | sha256sum | cut -c1-16)
 if [ ! -f "$stamp" ]; then
   .venv/bin/pip install -q --disable-pip-version-check -r "$reqs"
   touch "$stamp"
+fi
+
+# ESLint and its packages, exactly as package-lock.json has them; again only when the lock changed.
+if [ "$purpose" = test ]; then
+  npm_stamp="node_modules/.installed-$(sha256sum package-lock.json | cut -c1-16)"
+  if [ ! -f "$npm_stamp" ]; then
+    npm ci --silent --no-audit --no-fund
+    touch "$npm_stamp"
+  fi
 fi

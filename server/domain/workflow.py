@@ -7,8 +7,10 @@ so every change after review leaves a trace in the state history.
 from server.domain.roles import COUNTY, REVIEWER, ROLE_LABELS, ROLES, SURVEYOR
 
 STATES = ("draft", "submitted", "returned", "approved", "accepted")
+# A record not yet sent for review is 未提交: the phone calls its unsynced local edits 草稿, and
+# one row could otherwise carry the word twice with two meanings.
 STATE_LABELS = {
-    "draft": "草稿",
+    "draft": "未提交",
     "submitted": "已提交",
     "returned": "已退回",
     "approved": "乡镇已审核",

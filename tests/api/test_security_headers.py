@@ -16,17 +16,18 @@ ROUTES = [
     ("GET", "/", 200),
     ("GET", "/sw.js", 200),
     ("GET", "/manifest.webmanifest", 200),
-    ("GET", "/static/js/app.js", 200),
-    ("GET", "/static/js/html.js", 200),
-    ("GET", "/static/css/app.css", 200),
-    ("GET", "/static/icons/icon-192.png", 200),
+    ("GET", "/static/phone/js/app.js", 200),
+    ("GET", "/static/shared/html.js", 200),
+    ("GET", "/static/shared/labels.js", 200),
+    ("GET", "/static/phone/css/app.css", 200),
+    ("GET", "/static/phone/icons/icon-192.png", 200),
     ("GET", "/api/me", 200),
     ("GET", "/api/forms/annex1", 200),
     ("GET", "/api/households", 401),
     ("POST", "/api/auth/login", 422),
     ("GET", "/no-such-page", 404),
     ("GET", "/api/no-such-thing", 404),
-    ("GET", "/static/js/no-such-file.js", 404),
+    ("GET", "/static/phone/js/no-such-file.js", 404),
     ("DELETE", "/", 405),
     ("DELETE", "/api/households", 405),
 ]
@@ -60,7 +61,7 @@ def test_the_policy_allows_only_the_apps_own_files(client):
     assert csp["object-src"] == csp["base-uri"] == csp["frame-ancestors"] == ["'none'"]
     assert csp["form-action"] == ["'self'"]
     assert csp["require-trusted-types-for"] == ["'script'"]
-    assert csp["trusted-types"] == ["ruhu"]  # the one policy, in web/static/js/html.js
+    assert csp["trusted-types"] == ["ruhu"]  # the one policy, in web/static/shared/html.js
 
 
 def test_a_route_keeps_a_policy_of_its_own_and_a_crash_gets_the_headers(tmp_path):
@@ -93,7 +94,7 @@ def test_a_route_keeps_a_policy_of_its_own_and_a_crash_gets_the_headers(tmp_path
 def test_a_new_policy_is_a_new_worker_version(monkeypatch):
     """The worker caches the shell with its headers: a phone must fetch the shell again when the
     headers change, even if no file did."""
-    _, before = webapp._precache()
+    _, before = webapp.precache()
     monkeypatch.setitem(webapp.HEADERS, "Referrer-Policy", "same-origin")
-    _, after = webapp._precache()
+    _, after = webapp.precache()
     assert before != after

@@ -76,17 +76,18 @@ BLOCKED = ("Content Security Policy", "Trusted Type", "TrustedHTML", "TrustedScr
 def new_context(browser):
     """Phone-sized contexts with service workers allowed; all closed after the test. Whatever the
     page's policy blocked fails the test: the app must live under its own CSP (a context made with
-    `blocked_ok=True` is for tests that provoke the policy on purpose)."""
+    `blocked_ok=True` is for tests that provoke the policy on purpose). A test that routes the
+    page's own requests makes its context with `service_workers="block"`."""
     made, blocked = [], []
 
     def note(text):
         if any(word in text for word in BLOCKED):
             blocked.append(text)
 
-    def make(blocked_ok=False):
+    def make(blocked_ok=False, service_workers="allow"):
         ctx = browser.new_context(
             viewport={"width": 390, "height": 844},
-            service_workers="allow",
+            service_workers=service_workers,
             locale="zh-CN",
             device_scale_factor=1,
         )

@@ -1,4 +1,4 @@
-"""The golden income-and-verdict cases, computed in the browser by web/static/js/income.js."""
+"""The golden income-and-verdict cases, computed in the browser by web/static/phone/js/income.js."""
 
 import json
 from pathlib import Path
@@ -16,10 +16,10 @@ def test_every_golden_case_matches_in_the_browser(server, new_context):
     page = new_context().new_page()
     # Any page of the origin, without the app's start-up; not an image, which the browser would
     # style inline against the policy.
-    page.goto(server + "/static/js/income.js")
+    page.goto(server + "/static/phone/js/income.js")
     results = page.evaluate(
         """async (cases) => {
-          const m = await import('/static/js/income.js');
+          const m = await import('/static/phone/js/income.js');
           return cases.map((c) => m.summarize(c.document, c.lines));
         }""",
         cases,
@@ -79,11 +79,11 @@ def test_validation_and_change_paths_agree_with_the_server(server, new_context, 
         (records[i]["document"], d) for i in range(8) for d in _variants(records[i]["document"])
     ]
     page = new_context().new_page()
-    page.goto(server + "/static/js/income.js")
+    page.goto(server + "/static/phone/js/income.js")
     js = page.evaluate(
         """async ([def, docs, pairs]) => {
-          const v = await import('/static/js/validate.js');
-          const p = await import('/static/js/paths.js');
+          const v = await import('/static/phone/js/validate.js');
+          const p = await import('/static/phone/js/paths.js');
           return [docs.map((d) => v.validate(def, d)),
                   pairs.map(([a, b]) => Object.entries(p.diff(a, b)))];
         }""",
@@ -98,10 +98,10 @@ def test_validation_and_change_paths_agree_with_the_server(server, new_context, 
 def test_a_draft_edit_of_a_row_deleted_on_the_server_is_kept(server, new_context):
     """Rebasing a draft on a server record that lost a row keeps the surveyor's row whole."""
     page = new_context().new_page()
-    page.goto(server + "/static/js/income.js")
+    page.goto(server + "/static/phone/js/income.js")
     doc = page.evaluate(
         """async () => {
-          const p = await import('/static/js/paths.js');
+          const p = await import('/static/phone/js/paths.js');
           const old = {members: [{id: 'm1', name: '甲'}, {id: 'm2', name: '乙'}]};
           const draft = {members: [{id: 'm1', name: '甲'}, {id: 'm2', name: '乙二', sex: '女'}]};
           const server = {members: [{id: 'm1', name: '甲'}]};  // m2 deleted on the server

@@ -298,10 +298,10 @@ def test_the_page_policy_stops_inline_script(live, new_context):
 
 def test_the_html_tag_escapes_what_it_did_not_make(live, new_context):
     page = new_context().new_page()
-    page.goto(live.base + "/static/js/income.js")  # any page of the origin
+    page.goto(live.base + "/static/phone/js/income.js")  # any page of the origin
     got = page.evaluate(
         """async () => {
-          const { html } = await import('/static/js/html.js');
+          const { html } = await import('/static/shared/html.js');
           const name = '"><img src=x onerror=alert(1)>';
           const item = (x) => html`<li data-id="${x}">${x}</li>`;
           let misuse = 'accepted';

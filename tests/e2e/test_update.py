@@ -30,7 +30,7 @@ def copied_server(tmp_path):
 
 
 def publish_new_version(tree):
-    css = tree / "web" / "static" / "css" / "app.css"
+    css = tree / "web" / "static" / "phone" / "css" / "app.css"
     css.write_text(css.read_text(encoding="utf-8") + "\n/* v2 */\n", encoding="utf-8")
 
 

@@ -1,7 +1,7 @@
 """The people of the sync stories: surveyors' phones and a township reviewer, talking HTTP.
 
 A `Phone` keeps what a phone keeps (the households it downloaded, at the version it downloaded)
-and sends what it changed as sync operations, the way `web/static/js/outbox.js` does.
+and sends what it changed as sync operations, the way `web/static/phone/js/outbox.js` does.
 """
 
 import uuid

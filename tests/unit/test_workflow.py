@@ -33,10 +33,10 @@ def test_allowed_transitions(role, state, action, to):
         ("county", "submitted", "approve", "县级管理员不能执行“审核通过”操作"),
         ("reviewer", "approved", "accept", "乡镇审核员不能执行“确认”操作"),
         ("surveyor", "submitted", "submit", "“已提交”状态的记录不能执行“提交”操作"),
-        ("county", "draft", "accept", "“草稿”状态的记录不能执行“确认”操作"),
+        ("county", "draft", "accept", "“未提交”状态的记录不能执行“确认”操作"),
         ("reviewer", "accepted", "return", "“县级已确认”状态的记录不能执行“退回”操作"),
         ("surveyor", "accepted", "reopen", "调查员不能执行“重新打开”操作"),
-        ("county", "draft", "reopen", "“草稿”状态的记录不能执行“重新打开”操作"),
+        ("county", "draft", "reopen", "“未提交”状态的记录不能执行“重新打开”操作"),
         # An administrator manages accounts, not records.
         ("admin", "approved", "reopen", "系统管理员不能执行“重新打开”操作"),
         ("guest", "draft", "submit", "未知的角色：guest"),

@@ -1,4 +1,4 @@
-"""Draw the app icons (a house on a blue field). Run: python web/static/icons/make_icons.py"""
+"""Draw the app icons (a house on a blue field). Run: python web/static/phone/icons/make_icons.py"""
 
 from pathlib import Path
 

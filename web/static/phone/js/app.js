@@ -9,7 +9,8 @@ import { openForm, isEditing, closeForm } from './form.js';
 import { renderTable } from './table.js';
 import { createHousehold } from './outbox.js';
 import { emptyDocument } from './records.js';
-import { html, workerURL } from './html.js';
+import { html, workerURL } from '../../shared/html.js';
+import { ROLE_LABELS } from '../../shared/labels.js';
 
 const view = document.getElementById('view');
 const banner = document.getElementById('banner');
@@ -186,7 +187,7 @@ async function settingsScreen() {
     usage = `已用 ${(e.usage / 1048576).toFixed(1)} MB`;
   }
   view.innerHTML = html`<h1>设置</h1>
-    <div class="card"><p><b>${user ? user.name || user.username : '未登录'}</b> ${user ? user.username : ''}</p>
+    <div class="card"><p><b>${user ? user.name || user.username : '未登录'}</b> ${user ? user.username : ''} ${user ? ROLE_LABELS[user.role] || '' : ''}</p>
     <p>待同步：<b id="set-pending">${pending}</b> 条 · ${usage}</p>
     <p class="note ${persisted ? 'ok' : ''}">${persisted ? '本机已授予持久存储，数据不会被浏览器自动清理。' : '浏览器未授予持久存储：请不要清理浏览器数据，并尽快同步。'}</p></div>
     <div class="row stack">

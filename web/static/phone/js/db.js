@@ -1,8 +1,26 @@
 // IndexedDB: the phone's only store. Everything the surveyor types lands here first.
-// Stores: kv (settings, tokens, cursors), forms, campaigns, households, outbox, attachments.
+// Stores: kv (settings, tokens, cursors), forms, campaigns, households, rows, outbox, attachments.
 
 const NAME = 'ruhu';
-const VERSION = 1;
+
+// The schema: STEPS[n - 1](db, t) upgrades version n - 1 to n; a phone runs the steps it lacks, in
+// order, in one upgrade transaction t. A shipped step never changes: add a step for a new store.
+export const STEPS = [
+  // 1: the stores of the first release.
+  (db) => {
+    db.createObjectStore('kv');
+    db.createObjectStore('forms', { keyPath: 'id' });
+    db.createObjectStore('campaigns', { keyPath: 'id' });
+    const h = db.createObjectStore('households', { keyPath: 'id' });
+    h.createIndex('village', 'village_id');
+    // rows: the light list entry of each household (meta only), written with it.
+    db.createObjectStore('rows', { keyPath: 'id' });
+    const o = db.createObjectStore('outbox', { keyPath: 'seq', autoIncrement: true });
+    o.createIndex('op_id', 'op_id', { unique: true });
+    o.createIndex('household', 'household_id');
+    db.createObjectStore('attachments', { keyPath: 'id' });
+  },
+];
 let dbp = null;
 
 function req(r) {
@@ -12,32 +30,29 @@ function req(r) {
   });
 }
 
-export function open() {
-  if (dbp) return dbp;
-  dbp = new Promise((resolve, reject) => {
-    const r = indexedDB.open(NAME, VERSION);
-    r.onupgradeneeded = () => {
-      const db = r.result;
-      db.createObjectStore('kv');
-      db.createObjectStore('forms', { keyPath: 'id' });
-      db.createObjectStore('campaigns', { keyPath: 'id' });
-      const h = db.createObjectStore('households', { keyPath: 'id' });
-      h.createIndex('village', 'village_id');
-      // rows: the light list entry of each household (meta only), written with it.
-      db.createObjectStore('rows', { keyPath: 'id' });
-      const o = db.createObjectStore('outbox', { keyPath: 'seq', autoIncrement: true });
-      o.createIndex('op_id', 'op_id', { unique: true });
-      o.createIndex('household', 'household_id');
-      db.createObjectStore('attachments', { keyPath: 'id' });
+/** Open `name` at version steps.length; one newer (an older shell handed back) opens as it is. */
+export function openDatabase(name, steps) {
+  const attempt = (version) => new Promise((resolve, reject) => {
+    const r = version ? indexedDB.open(name, version) : indexedDB.open(name);
+    r.onupgradeneeded = (event) => {
+      for (let v = event.oldVersion; v < event.newVersion; v += 1) steps[v](r.result, r.transaction);
     };
-    r.onsuccess = () => {
-      const db = r.result;
-      db.onversionchange = () => { db.close(); dbp = null; };
-      resolve(db);
-    };
+    r.onsuccess = () => resolve(r.result);
     r.onerror = () => reject(r.error);
     r.onblocked = () => reject(new Error('IndexedDB blocked'));
   });
+  return attempt(steps.length).catch((e) => {
+    if (e && e.name === 'VersionError') return attempt(undefined);
+    throw e;
+  });
+}
+
+export function open() {
+  if (dbp) return dbp;
+  dbp = openDatabase(NAME, STEPS).then((db) => {
+    db.onversionchange = () => { db.close(); dbp = null; };
+    return db;
+  }, (e) => { dbp = null; throw e; });
   return dbp;
 }
 
@@ -77,6 +92,6 @@ export function byIndex(store, index, value) {
 
 /** Delete every database record (shared phones: "log out and clear"). */
 export async function wipe() {
-  const names = ['kv', 'forms', 'campaigns', 'households', 'rows', 'outbox', 'attachments'];
+  const names = [...(await open()).objectStoreNames]; // every store, whichever step made it
   await tx(names, 'readwrite', (s) => Promise.all(names.map((n) => req(s[n].clear()))));
 }

@@ -1,10 +1,11 @@
 // Ruhu service worker. Served by server/webapp.py from a route with Cache-Control: no-cache;
 // VERSION is a hash of everything precached, so any change to the shell installs a new worker.
+// ASSETS: files of the phone and the shared modules they import, filled in as a string (linted).
 // Never intercepts non-GET requests, nor /api/ except GET /api/forms (network first).
 const VERSION = '{{ version }}';
 const CACHE = `ruhu-shell-${VERSION}`;
 const DATA = 'ruhu-data';
-const ASSETS = {{ assets | tojson }};
+const ASSETS = '{{ assets | join(" ") }}'.split(' ');
 
 self.addEventListener('install', (event) => {
   event.waitUntil((async () => {
@@ -65,7 +66,7 @@ self.addEventListener('fetch', (event) => {
   // Icons and the manifest are fetched by the browser itself (favicon, install checks): answered
   // from the cache only offline, so that no unread response keeps this worker busy and delays the
   // activation of a new version.
-  const browserFetched = url.pathname.startsWith('/static/icons/') || url.pathname === '/manifest.webmanifest';
+  const browserFetched = url.pathname.startsWith('/static/phone/icons/') || url.pathname === '/manifest.webmanifest';
   if (browserFetched && self.navigator.onLine) return;
   if (ASSETS.includes(url.pathname)) event.respondWith(cacheFirst(req));
 });

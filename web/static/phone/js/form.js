@@ -10,9 +10,9 @@ import { uuid } from './auth.js';
 import { clone } from './paths.js';
 import { wireAttachments, locate } from './widgets.js';
 import { syncNow } from './sync.js';
-import { html } from './html.js';
+import { html } from '../../shared/html.js';
+import { STATE_LABELS, LOCKED_STATES } from '../../shared/labels.js';
 
-const STATE = { draft: '未提交', submitted: '已提交', returned: '已退回', approved: '乡镇已审核', accepted: '县级已确认' };
 let S = null;
 
 export const isEditing = () => !!S;
@@ -120,7 +120,7 @@ function sectionBody(sec) {
 
 function headerHTML() {
   const h = S.h;
-  const out = [html`<h1>${h.meta.head || '新户'} <span class="muted aside">户号 ${h.meta.no || '—'} · ${STATE[h.review_state] || ''}</span></h1>`];
+  const out = [html`<h1>${h.meta.head || '新户'} <span class="muted aside">户号 ${h.meta.no || '—'} · ${STATE_LABELS[h.review_state] || ''}</span></h1>`];
   if (h.review_state === 'returned' || h.review_note) out.push(html`<div class="note err"><b>审核意见：</b>${h.review_note || '已退回，请修改后重新提交'}</div>`);
   if (h.conflicts && h.conflicts.length || h.conflict_open) {
     const line = (c) => html`<div>${labelOf(c.path)}：服务器“${show(c.server)}”，本机“${show(c.device)}”</div>`;
@@ -131,7 +131,7 @@ function headerHTML() {
     out.push(html`<div class="note err"><b>服务器未接受这次修改：</b>${h.rejected.map(line)}</div>`);
   }
   if (h.pending) out.push(html`<div class="note info">已保存，等待同步到服务器。</div>`);
-  if (['approved', 'accepted'].includes(h.review_state)) out.push(html`<div class="note ok">已审核通过并锁定；如需修改请联系县级重新打开。</div>`);
+  if (LOCKED_STATES.includes(h.review_state)) out.push(html`<div class="note ok">已审核通过并锁定；如需修改请联系县级重新打开。</div>`);
   return html`${out}`;
 }
 
@@ -252,7 +252,7 @@ function openSection(d) {
 }
 
 function rerender() {
-  const locked = ['approved', 'accepted'].includes(S.h.review_state);
+  const locked = LOCKED_STATES.includes(S.h.review_state);
   const open = [...S.view.querySelectorAll('details.sec[open]')].map((d) => d.dataset.sec);
   S.view.innerHTML = html`${headerHTML()}<div class="sumbar" id="sumbar"></div>
     ${S.def.sections.map((sec) => html`<details class="sec" data-sec="${sec.key}"${open.includes(sec.key) ? html` open` : ''}><summary>${sec.title} <span class="cnt"></span></summary><div class="body"></div></details>`)}

@@ -2,18 +2,18 @@
 // and builds the whole list as one HTML string (500 households render in one go).
 import { getAll, getKV, setKV } from './db.js';
 import { campaign, rowsGeneration } from './records.js';
-import { html } from './html.js';
+import { html } from '../../shared/html.js';
+import { STATE_LABELS } from '../../shared/labels.js';
 
 export const FILTERS = [
   ['all', '全部', () => true],
   ['unvisited', '未走访', (r) => !r.meta.visited],
   ['draft', '草稿', (r) => r.dirty],
   ['pending', '待同步', (r) => r.pending > 0],
-  ['returned', '已退回', (r) => r.review_state === 'returned'],
+  ['returned', STATE_LABELS.returned, (r) => r.review_state === 'returned'],
   ['conflict', '有冲突', (r) => r.conflict],
   ['rejected', '待修改', (r) => r.rejected],
 ];
-const STATE = { draft: '未提交', submitted: '已提交', returned: '已退回', approved: '乡镇已审核', accepted: '县级已确认' };
 
 const ui = { village: null, filter: 'all', line: '', q: '', restored: false };
 
@@ -21,7 +21,7 @@ function tags(r, lines) {
   const t = [];
   if (r.conflict) t.push(html`<span class="tag conflict">冲突</span>`);
   if (r.rejected) t.push(html`<span class="tag rejected">待修改</span>`);
-  if (r.review_state === 'returned') t.push(html`<span class="tag returned">已退回</span>`);
+  if (r.review_state === 'returned') t.push(html`<span class="tag returned">${STATE_LABELS.returned}</span>`);
   if (r.dirty) t.push(html`<span class="tag draft">草稿</span>`);
   if (r.pending) t.push(html`<span class="tag pending">待同步</span>`);
   if (r.local_new) t.push(html`<span class="tag ok">新增</span>`);
@@ -34,14 +34,14 @@ export function itemsHTML(rows, lines, chunk = false) {
   const items = rows.map((r) => {
     const m = r.meta;
     const name = html`<div class="name">${m.head || '（未填户主）'}${tags(r, lines)}</div>`;
-    const sub = html`<div class="sub">${m.group} · 户号 ${m.no || '—'} · ${m.size}人 · ${STATE[r.review_state] || ''}</div>`;
+    const sub = html`<div class="sub">${m.group} · 户号 ${m.no || '—'} · ${m.size}人 · ${STATE_LABELS[r.review_state] || ''}</div>`;
     return html`<li><a href="#/h/${r.id}"><div class="who">${name}${sub}</div><div class="pci">${m.pci === null ? '—' : m.pci}</div></a></li>`;
   });
   if (items.length || chunk) return html`${items}`;
   return html`<li class="muted empty">没有符合条件的户</li>`;
 }
 
-function apply(rows, lines) {
+function apply(rows) {
   const f = FILTERS.find((x) => x[0] === ui.filter) || FILTERS[0];
   const q = ui.q.trim().toLowerCase();
   return rows.filter((r) => (ui.village === null || r.village_id === ui.village) && f[2](r)
@@ -102,7 +102,7 @@ export async function renderList(view, { villageNames }) {
     const vs = rows.filter((r) => vid === null || r.village_id === vid);
     return `${vs.filter((r) => r.meta.visited).length}/${vs.length}`;
   };
-  const shown = apply(rows, lines);
+  const shown = apply(rows);
   view.innerHTML = html`<div class="tools">
     <div class="villages" role="group" aria-label="村">${villages.length > 1 ? html`<button type="button" data-v="" aria-pressed="${ui.village === null}">全部 ${prog(null)}</button>` : ''}${villages.map((v) => html`<button type="button" data-v="${v.id}" aria-pressed="${ui.village === v.id}">${v.name} ${prog(v.id)}</button>`)}</div>
     <input type="search" id="q" placeholder="搜索户主姓名、身份证号、户编号" value="${ui.q}" aria-label="搜索" enterkeyhint="search">
@@ -123,7 +123,7 @@ export async function renderList(view, { villageNames }) {
     }
   };
   const refresh = () => {
-    const s = apply(rows, lines);
+    const s = apply(rows);
     fill(list, s, lines);
     count.textContent = `显示 ${s.length} 户 · 右侧为人均纯收入（元）`;
     setKV('list_ui', { village: ui.village, filter: ui.filter, line: ui.line });

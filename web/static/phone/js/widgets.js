@@ -2,7 +2,7 @@
 // phone) and GPS. Attachments are stored as blobs in IndexedDB and uploaded before the op.
 import { put, get } from './db.js';
 import { uuid } from './auth.js';
-import { html } from './html.js';
+import { html } from '../../shared/html.js';
 
 export async function storeAttachment(blob, type, householdId) {
   const id = uuid();

@@ -1,6 +1,6 @@
 // The income statistics table (收入统计表): one row per household of a village, the income items
 // of section C as columns, typed fast with the keyboard (Enter / arrows move), per-row per-capita
-// income and line flags. Edits are drafts of the same records; "提交" sends them via the outbox.
+// income and line flags. Edits are drafts of the same records; "提交修改" sends them via the outbox.
 import { byIndex, get } from './db.js';
 import { saveDraft, submit } from './outbox.js';
 import { summarize, normalizeMoney } from './income.js';
@@ -8,7 +8,7 @@ import { linesFor } from './records.js';
 import { validate } from './validate.js';
 import { clone } from './paths.js';
 import { syncNow } from './sync.js';
-import { html } from './html.js';
+import { html } from '../../shared/html.js';
 
 export async function renderTable(view, villageId, { toast }) {
   const [hs, tdef, form] = await Promise.all([byIndex('households', 'village', villageId), get('forms', 'income_table'), get('forms', 'annex1')]);
@@ -64,7 +64,7 @@ export async function renderTable(view, villageId, { toast }) {
     const el = e.target;
     if (!el.dataset.col) return;
     const tr = el.closest('tr');
-    let target = null;
+    let target;
     if (e.key === 'Enter' || e.key === 'ArrowDown') target = tr.nextElementSibling;
     else if (e.key === 'ArrowUp') target = tr.previousElementSibling;
     else if (e.key === 'ArrowRight' && el.selectionStart === el.value.length) {
