@@ -64,6 +64,7 @@ const DEC_RE = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
 // The words of server/domain/fieldchecks.py: a row id is a UUID made on the device; no text holds
 // a control character (but a tab or a line break) or half of a UTF-16 pair alone.
 const ROW_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+// eslint-disable-next-line no-control-regex -- control characters are what it looks for
 const UNWRITABLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uD800-\uDFFF]/u;
 const TEXT_MAX = 500;
 const QUOTED_MAX = 20;
