@@ -1,7 +1,7 @@
 """Campaign lines and their comparison words (Civil Code art. 1259).
 
 以上 / 以下 / 以内 include the amount; 超过 / 不满 / 低于 exclude it. Lines are data, never
-constants. The phone compares with the same table (web/static/js/income.js COMPARISONS, which
+constants. The phone compares with the same table (web/static/phone/js/income.js COMPARISONS, which
 tests/unit/test_lines.py holds equal to this one), so a word one side knows the other knows too.
 """
 

@@ -1,6 +1,6 @@
 """The summary shown live to the surveyor and stored with the record (CONTRIBUTING.md).
 
-web/static/js/income.js must give the same result; tests/golden/*.json pins both.
+web/static/phone/js/income.js must give the same result; tests/golden/*.json pins both.
 It is computed for every operation a phone pushes, so the members are filtered once (for the size
 and the medical guarantee).
 """

@@ -3,7 +3,7 @@
 A surveyor's phone may hold a household for days before it syncs, and a reviewer may edit the same
 household meanwhile. Sending "what I changed" as ``{path: new value}`` instead of the whole
 document lets the server tell apart what each side touched, which is what the three-way merge
-(``merge.py``) needs. The format is a contract shared with ``web/static/js/paths.js``
+(``merge.py``) needs. The format is a contract shared with ``web/static/phone/js/paths.js``
 (CONTRIBUTING.md, "Change paths"):
 
 - ``section.field`` for a field of a group section (``household``, ``income``, ...);

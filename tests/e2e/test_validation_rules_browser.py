@@ -31,10 +31,10 @@ def test_validate_js_gives_the_servers_messages_for_bad_values(server, new_conte
     definition = forms.load("annex1")
     docs = _documents()
     page = new_context().new_page()
-    page.goto(server + "/static/js/income.js")  # same origin, no app start-up, no inline style
+    page.goto(server + "/static/phone/js/income.js")  # same origin, no start-up, no inline style
     got = page.evaluate(
         """async ([def, docs]) => {
-          const v = await import('/static/js/validate.js');
+          const v = await import('/static/phone/js/validate.js');
           return docs.map((d) => v.validate(def, d, { today: new Date(2020, 9, 12) }));
         }""",
         [definition, docs],

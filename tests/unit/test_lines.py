@@ -66,8 +66,8 @@ def test_the_words_are_those_of_the_law():
 
 
 def test_the_phone_knows_the_same_words_with_the_same_sides():
-    """web/static/js/income.js has the one table the phone compares with: the server's words."""
-    text = (ROOT / "web/static/js/income.js").read_text(encoding="utf-8")
+    """The phone's income.js has the one table the phone compares with: the server's words."""
+    text = (ROOT / "web/static/phone/js/income.js").read_text(encoding="utf-8")
     table = re.search(r"export const COMPARISONS = \{(.*?)\};", text, re.S)
     assert table, "income.js states its comparison words in one COMPARISONS table"
     phone = dict(re.findall(r"(\S+?): '([<>]=?)'", table.group(1)))
