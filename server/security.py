@@ -6,8 +6,8 @@ event-handler attribute, no eval, no plugin, no framing, no inline style either 
 with classes; setting `el.style` from a script stays allowed). Where the browser has Trusted Types
 (Chromium), innerHTML and its kin take only what `web/static/shared/html.js` made, so text that
 was not escaped cannot become markup even through a forgotten call site; other browsers ignore
-those two directives and keep the rest. A route that needs another policy sets its own header: this hook
-only fills in the headers a response does not have.
+those two directives and keep the rest. A route that needs another policy sets its own header:
+this hook only fills in the headers a response does not have.
 """
 
 from flask import Flask, Response
