@@ -3,6 +3,8 @@ pull, so the two can never disagree."""
 
 import json
 
+from server.core.serialize import pick
+
 #: The record's metadata, beside its document: what a list shows without opening the record.
 META = (
     "id",
@@ -28,11 +30,10 @@ PULL_COLUMNS = (*META, "change_seq", "deleted")
 
 def household_meta(h) -> dict:
     """The metadata of a household row or ORM object, as sent on the wire."""
-    out = {name: getattr(h, name) for name in META}
+    out = pick(h, META)
     income = out["per_capita_net_income"]
     out["per_capita_net_income"] = None if income is None else f"{income:.2f}"
     out["lines"] = out.pop("line_flags")
-    out["updated_at"] = h.updated_at.isoformat() if h.updated_at else None
     return out
 
 
@@ -54,14 +55,5 @@ def pulled_household(row) -> str:
 
 
 def revision_out(r) -> dict:
-    return {
-        "version": r.version,
-        "base_version": r.base_version,
-        "kind": r.kind,
-        "author_id": r.author_id,
-        "device_id": r.device_id,
-        "op_id": r.op_id,
-        "changes": r.changes,
-        "note": r.note,
-        "created_at": r.created_at.isoformat(),
-    }
+    names = ("version", "base_version", "kind", "author_id", "device_id", "op_id", "changes")
+    return pick(r, (*names, "note", "created_at"))

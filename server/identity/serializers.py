@@ -1,15 +1,13 @@
 """Accounts as the API shows them."""
 
+from server.core.serialize import pick
+
 
 def area_out(a) -> dict:
-    return {"id": a.id, "code": a.code, "name": a.name, "level": a.level}
+    return pick(a, ("id", "code", "name", "level"))
 
 
 def user_out(user) -> dict:
-    return {
-        "id": user.id,
-        "username": user.username,
-        "name": user.name,
-        "role": user.role,
-        "areas": [area_out(a) for a in user.areas],
+    return pick(user, ("id", "username", "name", "role")) | {
+        "areas": [area_out(a) for a in user.areas]
     }

@@ -6,6 +6,7 @@ of kind "resolve"), and each conflict it decides keeps the decision beside it.""
 from server.campaigns import queries as campaigns
 from server.core.database import write_transaction
 from server.core.errors import ApiError, fields_from_messages
+from server.core.serialize import pick
 from server.households import checks, queries, writer
 from server.identity.access import require_household, visible_township_ids, visible_village_ids
 from server.models import User
@@ -14,18 +15,13 @@ from server.sync.paths import PathError, apply
 
 
 def conflict_out(c) -> dict:
-    return {
-        "id": c.id,
-        "household_id": c.household_id,
-        "path": c.path,
-        "base": c.base_value,
-        "server": c.server_value,
-        "device": c.device_value,
-        "version": c.version,
-        "device_id": c.device_id,
-        "device_user_id": c.device_user_id,
-        "created_at": c.created_at.isoformat(),
-    }
+    return pick(
+        c,
+        ("id", "household_id", "path", "version", "device_id", "device_user_id", "created_at"),
+        base="base_value",
+        server="server_value",
+        device="device_value",
+    )
 
 
 def visible_open_conflicts(user: User, household_id: str | None, township_id: int | None) -> list:
