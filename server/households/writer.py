@@ -81,15 +81,15 @@ def new_version(
         revision=_revision(
             row.id,
             version,
-            base_version,
-            kind,
-            author_id,
-            device_id,
-            op_id,
-            changes,
-            result,
-            note,
             at,
+            base_version=base_version,
+            kind=kind,
+            author_id=author_id,
+            device_id=device_id,
+            op_id=op_id,
+            changes=changes,
+            result=result,
+            note=note,
         ),
         result=result,
         members_written=written,
@@ -149,7 +149,16 @@ def creation(
         expected_version=None,
         household=household,
         revision=_revision(
-            household_id, 1, 0, "create", author_id, device_id, op_id, changes, result, None, at
+            household_id,
+            1,
+            at,
+            base_version=0,
+            kind="create",
+            author_id=author_id,
+            device_id=device_id,
+            op_id=op_id,
+            changes=changes,
+            result=result,
         ),
         result=result,
         members_written=member_rows(document.get("members") or []),
@@ -203,34 +212,11 @@ def _columns(document: dict, lines: list[dict], version: int, author_id: int, at
     }
 
 
-def _revision(
-    household_id,
-    version,
-    base_version,
-    kind,
-    author_id,
-    device_id,
-    op_id,
-    changes,
-    result,
-    note,
-    at,
-) -> dict:
+def _revision(household_id: str, version: int, at, **values) -> dict:
     """The revision row, but its document: `queries.add_revisions` copies the one the household
     row was just given."""
-    return {
-        "household_id": household_id,
-        "version": version,
-        "base_version": base_version,
-        "kind": kind,
-        "author_id": author_id,
-        "device_id": device_id,
-        "op_id": op_id,
-        "changes": changes,
-        "result": result,
-        "note": note,
-        "created_at": at,
-    }
+    empty = {"device_id": None, "op_id": None, "result": None, "note": None}
+    return {"household_id": household_id, "version": version, "created_at": at} | empty | values
 
 
 def write(writes: list[Write]) -> None:
