@@ -53,42 +53,57 @@ LOOKBACK_LINES = [
 ]
 
 EXIT_CAMPAIGN_ID = 1
+
+
+def _campaign(
+    campaign_id: int,
+    name: str,
+    kind: str,
+    year: int,
+    period: tuple[date, date],
+    lines: list[dict],
+    stages: list[tuple[str, str]],
+) -> dict:
+    """A row of the campaign table: the whole county, on the annex-1 form, open."""
+    return {
+        "id": campaign_id,
+        "name": name,
+        "kind": kind,
+        "area_id": COUNTY_ID,
+        "year": year,
+        "period_start": period[0],
+        "period_end": period[1],
+        "lines": lines,
+        "form_id": "annex1",
+        "active": True,
+        "stages": [{"name": stage, "due": due} for stage, due in stages],
+    }
+
+
 CAMPAIGNS = [
-    {
-        "id": EXIT_CAMPAIGN_ID,
-        "name": "2020年度贫困退出验收和脱贫成果检视",
-        "kind": "退出验收",
-        "area_id": COUNTY_ID,
-        "year": 2020,
-        "period_start": date(2019, 10, 1),
-        "period_end": date(2020, 9, 30),
-        "lines": EXIT_CAMPAIGN_LINES,
-        "form_id": "annex1",
-        "active": True,
-        "stages": [
-            {"name": "入户调查", "due": "2020-10-20"},
-            {"name": "乡镇审核", "due": "2020-10-31"},
-            {"name": "县级验收", "due": "2020-11-15"},
+    _campaign(
+        EXIT_CAMPAIGN_ID,
+        "2020年度贫困退出验收和脱贫成果检视",
+        "退出验收",
+        2020,
+        (date(2019, 10, 1), date(2020, 9, 30)),
+        EXIT_CAMPAIGN_LINES,
+        [("入户调查", "2020-10-20"), ("乡镇审核", "2020-10-31"), ("县级验收", "2020-11-15")],
+    ),
+    _campaign(
+        2,
+        "2019年脱贫质量“回头看”",
+        "回头看",
+        2019,
+        (date(2018, 1, 1), date(2018, 12, 31)),
+        LOOKBACK_LINES,
+        [
+            ("村级入户统计", "2019-04-30"),
+            ("办事处汇总", "2019-05-10"),
+            ("部门比对", "2019-05-20"),
+            ("区级审定", "2019-05-31"),
         ],
-    },
-    {
-        "id": 2,
-        "name": "2019年脱贫质量“回头看”",
-        "kind": "回头看",
-        "area_id": COUNTY_ID,
-        "year": 2019,
-        "period_start": date(2018, 1, 1),
-        "period_end": date(2018, 12, 31),
-        "lines": LOOKBACK_LINES,
-        "form_id": "annex1",
-        "active": True,
-        "stages": [
-            {"name": "村级入户统计", "due": "2019-04-30"},
-            {"name": "办事处汇总", "due": "2019-05-10"},
-            {"name": "部门比对", "due": "2019-05-20"},
-            {"name": "区级审定", "due": "2019-05-31"},
-        ],
-    },
+    ),
 ]
 
 
