@@ -1,4 +1,4 @@
-"""Issue 2's numbers: seed 100,000 households, then time one village's page through the API.
+"""How long a county takes to seed, and a village's page through the API to answer.
 
     .venv/bin/python bench/seed_and_list.py                 # SQLite, in a fresh temporary file
     .venv/bin/python bench/seed_and_list.py --postgres      # PostgreSQL (scripts/postgres.sh)

@@ -1,4 +1,4 @@
-"""Issue 3's figures: sync push throughput, a village pull, and PouchDB replicating the same data.
+"""Push throughput against PouchDB replicating the same data, and the cost of a village pull.
 
 Seeds a county (12,000 households: 300 per village), starts `gunicorn -w 4` on loopback, and pushes
 10,000 household operations with member rows, in batches of 200 from 4 phones at once: the first

@@ -32,9 +32,9 @@ TARGET_US = 200  # the push throughput target needs about 0.15-0.2 ms per typica
 def demo_household(members: int = 4) -> dict:
     """The first seeded demo household with this many members (what `seed-demo` writes)."""
     rng = random.Random(2020)
-    people = demo._People(rng)  # noqa: SLF001 - the seeder's own generator, without a database
+    people = demo.People(rng)  # the seeder's own generator, without a database
     for n in range(1000):
-        document = demo._household(rng, people, "610526101", n, SURVEY)  # noqa: SLF001
+        document = demo.household(rng, people, "610526101", n, SURVEY)
         if len(document["members"]) == members:
             return document
     raise RuntimeError(f"no demo household with {members} members")

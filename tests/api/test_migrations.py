@@ -1,7 +1,7 @@
 """The migrations build exactly the models' schema, from an empty database.
 
 On SQLite a fresh file; on PostgreSQL (RUHU_TEST_DATABASE_URL) a fresh schema in the test database,
-so the session's own schema is left alone.
+so the schema the other tests use is left alone.
 """
 
 import os

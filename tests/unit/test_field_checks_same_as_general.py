@@ -1,6 +1,6 @@
-"""The second round of validation shortcuts gives the answers of the general checks it bypasses.
+"""Each field's quick check gives the answer of the general check it stands in for.
 
-Each fast path recognises the usual wire form (an unsigned "1234.50", a "yyyy-mm-dd" date, an
+Each quick check recognises the usual wire form (an unsigned "1234.50", a "yyyy-mm-dd" date, an
 18-digit ID number, a listed option, a name of an allowed length) and leaves everything else to
 the general check; these tests compare the two on random text.
 """
@@ -124,9 +124,9 @@ def test_int_if_whole_keeps_every_comparison():
     bounds = [Decimal("2014"), Decimal("0.5"), Decimal("-3"), Decimal("1E+3"), Decimal("Infinity")]
     bounds.append(Decimal("-Infinity"))
     for bound in bounds:
-        fast = fieldchecks._int_if_whole(bound)  # noqa: SLF001
+        whole = fieldchecks._int_if_whole(bound)  # noqa: SLF001
         for n in [rng.randint(-5000, 5000) for _ in range(500)] + [10**40, -(10**40)]:
-            assert (n < fast, n > fast, n == fast) == (n < bound, n > bound, n == bound)
+            assert (n < whole, n > whole, n == whole) == (n < bound, n > bound, n == bound)
 
 
 def _general_idcard(number):
@@ -170,7 +170,7 @@ def test_an_id_number_is_checked_as_the_standard_says():
             assert idcard.read_valid(n) == (idcard._read(n)[0], idcard._read(n)[1])  # noqa: SLF001
 
 
-def _without_shortcuts(definition: dict) -> dict:
+def _checking_every_value(definition: dict) -> dict:
     """A copy of the definition whose compiled form has every "valid as it stands" set emptied.
 
     Every value then goes through its field's check(): the answers must not change.
@@ -189,7 +189,7 @@ def _without_shortcuts(definition: dict) -> dict:
 
 @pytest.mark.parametrize("complete", [True, False])
 def test_values_valid_as_they_stand_are_those_check_accepts(complete):
-    plain = _without_shortcuts(ANNEX1)
+    plain = _checking_every_value(ANNEX1)
     rng = random.Random(3)
     doc = sample_document()
     pool = [True, False, 1, 0, None, "", "户主", "汉族", "健康", ["健康"], ["残疾"]]

@@ -1,5 +1,7 @@
-"""The summary's shortcuts give the answers written out here by hand: same values, same places,
-same errors (the summary is computed for every pushed operation, so it takes the shortcuts).
+"""Amounts are read, rounded and summed as the rules say: same values, same places, same errors.
+
+The summary is computed for every pushed operation, so these readers take quick roads; whatever
+road they take, the answers must be the ones written out here by hand.
 
 Every expectation below is a literal, read off the rules (money.py's docstrings, Decimal's
 ROUND_HALF_UP), not the answer of another function of the code under test.
