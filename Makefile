@@ -47,7 +47,7 @@ lint: setup-test
 	.venv/bin/lint-imports
 	$(ESLINT)
 
-# The figures the issues ask for (see bench/README.md); each script prints its targets beside them.
+# Measured figures (see bench/README.md); each script prints its targets beside them.
 bench: setup-test
 	$(PY) bench/seed_and_list.py
 	cd bench/node && npm ci --silent
