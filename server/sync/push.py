@@ -218,7 +218,7 @@ _MISSING = object()  # the base version's document is not stored
 
 
 def _plan_read(caller: Caller, device_id: str, op: dict, lock: bool = False) -> Write:
-    """Write one operation from what is stored now (`lock`: the household row locked too)."""
+    """Plan one operation from what is stored now (`lock`: the household row locked too)."""
     row = queries.household_row(op["household_id"], lock=lock)
     if row is None:
         return _plan_create(caller, device_id, op)
@@ -229,7 +229,7 @@ def _plan_read(caller: Caller, device_id: str, op: dict, lock: bool = False) -> 
 
 
 def _plan(caller: Caller, device_id: str, op: dict, row, base) -> Write:
-    """Write an operation on an existing household `row`; `base` is the document of the version
+    """Plan an operation on an existing household `row`; `base` is the document of the version
     the device edited when that is older than the row's (else _MISSING: the row or nothing is
     the base)."""
     if row.village_id not in caller.villages:
