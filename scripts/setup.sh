@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 purpose="${1:-run}"
 
-debs=(fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0)
+debs=(fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
 if [ "$purpose" = test ]; then
   debs+=(chromium poppler-utils postgresql nodejs)
   command -v npm >/dev/null || debs+=(npm)  # Debian's nodejs comes without it; NodeSource's with

@@ -1,4 +1,4 @@
-"""flask commands: seed-demo, create-user."""
+"""flask commands: seed-demo, create-user, report."""
 
 import click
 from flask import Flask
@@ -7,11 +7,13 @@ from server.core.errors import ApiError
 from server.domain.roles import ROLES
 from server.identity import accounts
 from server.identity.queries import any_area, areas_by_code
+from server.reports.commands import report
 
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(create_user)
+    app.cli.add_command(report)
 
 
 @click.command("seed-demo")

@@ -1,0 +1,74 @@
+"""What can be printed: each table's title, who is counted, against which line, at which level.
+
+The layouts are the county's (REPORTS.md): annexes 4–6 of the look-back review as a summary by
+township and village and as a village's household list, and the monitoring summary. The line an
+annex compares with is the campaign's own (found by its amount), so its comparison word is the
+campaign's, never assumed here.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+CAUSES = (
+    "因病",
+    "因残",
+    "因学",
+    "因灾",
+    "缺土地",
+    "缺水",
+    "缺技术",
+    "缺劳力",
+    "缺资金",
+    "交通条件落后",
+    "自身发展动力不足",
+    "其他",
+)
+OTHER_CAUSE = "其他"
+# Statuses of the register (建档立卡): the households annex 4 counts.
+REGISTERED = ("未脱贫", "已脱贫", "脱贫不稳定户")
+MONITORING_TYPES = ("脱贫不稳定户", "边缘易致贫户", "突发严重困难户")
+# The priority groups of source 001 that the stored columns can count, and those they cannot.
+PRIORITY_GROUPS = (
+    ("dibao", "有农村低保对象户", "低保贫困户"),
+    ("tekun", "分散供养的农村特困人员（五保户）", "特困供养贫困户"),
+)
+NOT_COUNTED_GROUPS = (
+    "C/D级危房户、有大病和慢性病人口户、有持证残疾人户、有65岁以上老人户、历年清退户、"
+    "常住本地的外籍户：所需项目未随户存为统计列，本表不计"
+)
+DEFAULT_STATES = ("approved", "accepted")
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    title: str  # "{area}" is replaced by the area's name
+    kind: str  # summary / list / monitoring
+    amount: Decimal | None = None  # the line's amount, found among the campaign's lines
+    registered_only: bool = False
+    file_label: str = ""
+
+
+TABLES = {
+    t.name: t
+    for t in (
+        Table("annex4", "{area}贫困户年人均收入5000元以下统计表", "summary", Decimal(5000), True),
+        Table("annex5", "{area}农户年人均收入4500元以下统计表", "summary", Decimal(4500)),
+        Table("annex6", "{area}农户年人均收入5000元以下统计表", "summary", Decimal(5000)),
+        Table("annex4_list", "{area}贫困户年人均收入5000元以下明细表", "list", Decimal(5000), True),
+        Table("annex5_list", "{area}农户年人均收入4500元以下明细表", "list", Decimal(4500)),
+        Table("annex6_list", "{area}农户年人均收入5000元以下明细表", "list", Decimal(5000)),
+        Table("monitoring", "{area}防止返贫监测对象统计表", "monitoring"),
+    )
+}
+
+
+def line_for(table: Table, campaign_lines: list[dict]) -> dict | None:
+    """The campaign's line of the table's amount: a statistical line first, then any other."""
+    found = [
+        line
+        for line in campaign_lines or []
+        if table.amount is not None and Decimal(str(line.get("amount"))) == table.amount
+    ]
+    found.sort(key=lambda line: line.get("purpose") != "statistic")
+    return found[0] if found else None

@@ -1,0 +1,126 @@
+"""The SQL of the tables: aggregates over the columns stored beside each household.
+
+Households are only read here. Every figure is a SUM or COUNT in the database, grouped by
+township and village, never a loop over documents; the tests build the same numbers the other
+way round (a loop over the documents through the domain) and compare every cell.
+"""
+
+from sqlalchemy import and_, case, func, or_, select
+
+from server.extensions import db
+from server.models import Area, Household
+from server.reports.catalog import (
+    CAUSES,
+    MONITORING_TYPES,
+    OTHER_CAUSE,
+    PRIORITY_GROUPS,
+    REGISTERED,
+)
+
+NAMED_CAUSES = tuple(c for c in CAUSES if c != OTHER_CAUSE)
+
+
+def villages_in(area: Area) -> list[tuple[Area, Area]]:
+    """(township, village) of every village the area covers, in code order."""
+    township = db.aliased(Area)
+    village = db.aliased(Area)
+    query = select(township, village).join(village, village.parent_id == township.id)
+    if area.level == "village":
+        query = query.where(village.id == area.id)
+    elif area.level == "township":
+        query = query.where(township.id == area.id)
+    else:
+        query = query.where(township.parent_id == area.id)
+    return [tuple(r) for r in db.session.execute(query.order_by(township.code, village.code))]
+
+
+def _scope(area: Area):
+    if area.level == "village":
+        return Household.village_id == area.id
+    if area.level == "township":
+        return Household.township_id == area.id
+    return Household.township_id.in_(select(Area.id).where(Area.parent_id == area.id))
+
+
+def _counted(campaign_id: int, area: Area, states, line_key: str | None, registered: bool):
+    """Who a table counts: the campaign's live households of the area in the chosen states."""
+    where = [
+        Household.campaign_id == campaign_id,
+        Household.deleted.is_(False),
+        Household.review_state.in_(list(states)),
+        _scope(area),
+    ]
+    if line_key is not None:
+        where.append(Household.line_flags[line_key].as_boolean().is_(True))
+    if registered:
+        where.append(Household.status.in_(REGISTERED))
+    return and_(*where)
+
+
+def _pair(condition) -> list:
+    """户 and 人 of the households meeting a condition."""
+    return [
+        func.sum(case((condition, 1), else_=0)),
+        func.sum(case((condition, Household.household_size), else_=0)),
+    ]
+
+
+def summary_figures(campaign_id, area, states, line_key, registered) -> dict[int, list[int]]:
+    """Per village: 合计 户, 人; 户, 人 per main cause; 户 per countable priority group."""
+    columns = [func.count(), func.sum(Household.household_size)]
+    for cause in NAMED_CAUSES:
+        columns += _pair(Household.main_cause == cause)
+    columns += _pair(or_(Household.main_cause.is_(None), Household.main_cause.not_in(NAMED_CAUSES)))
+    columns += [
+        func.sum(case((Household.poverty_attribute == attribute, 1), else_=0))
+        for _, _, attribute in PRIORITY_GROUPS
+    ]
+    query = (
+        select(Household.village_id, *columns)
+        .where(_counted(campaign_id, area, states, line_key, registered))
+        .group_by(Household.village_id)
+    )
+    return {row[0]: [int(v or 0) for v in row[1:]] for row in db.session.execute(query)}
+
+
+def monitoring_figures(campaign_id, area, states) -> dict[int, list[int]]:
+    """Per village: 三类对象合计 户, 人, then 户, 人 of each monitoring type."""
+    columns = _pair(Household.monitoring_type.in_(MONITORING_TYPES))
+    for kind in MONITORING_TYPES:
+        columns += _pair(Household.monitoring_type == kind)
+    query = (
+        select(Household.village_id, *columns)
+        .where(_counted(campaign_id, area, states, None, False))
+        .group_by(Household.village_id)
+    )
+    return {row[0]: [int(v or 0) for v in row[1:]] for row in db.session.execute(query)}
+
+
+def household_list(campaign_id, area, states, line_key, registered) -> list:
+    """One row per household counted, in village then household-number order."""
+    query = (
+        select(
+            Household.village_id,
+            Household.document["household"]["group"].as_string(),
+            Household.household_no,
+            Household.head_name,
+            Household.head_id_number,
+            Household.household_size,
+            Household.per_capita_net_income,
+            Household.main_cause,
+            Household.poverty_attribute,
+            Household.status,
+        )
+        .where(_counted(campaign_id, area, states, line_key, registered))
+        .order_by(Household.village_id, Household.household_no, Household.id)
+    )
+    return list(db.session.execute(query))
+
+
+def data_version(campaign_id: int, area: Area) -> tuple[int, int]:
+    """(max change_seq, count) of every household of the scope: moves whenever one is written."""
+    query = select(func.max(Household.change_seq), func.count()).where(
+        Household.campaign_id == campaign_id, _scope(area)
+    )
+    top, count = db.session.execute(query).one()
+    return int(top or 0), int(count)

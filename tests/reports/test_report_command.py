@@ -1,0 +1,41 @@
+"""`flask report` writes the same table the engine builds, and refuses bad parameters plainly."""
+
+from io import BytesIO
+
+import openpyxl
+
+from server.reports.context import build
+
+from .conftest import LOOKBACK, area
+
+
+def test_flask_report_writes_a_workbook_and_a_pdf(app, both_campaigns, tmp_path):
+    code = area("county").code
+    runner = app.test_cli_runner()
+    out = tmp_path / "annex5.xlsx"
+    args = ["report", "annex5", "--campaign", str(LOOKBACK), "--area", code]
+    result = runner.invoke(args=[*args, "--format", "xlsx", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    sheet = openpyxl.load_workbook(BytesIO(out.read_bytes()), read_only=True).active
+    last = [r for r in sheet.iter_rows(values_only=True) if r[1] == "合计"][0]
+    assert list(last[3:])[:2] == build("annex5", LOOKBACK, code)["rows"][-1]["values"][:2]
+    pdf = tmp_path / "annex5.pdf"
+    result = runner.invoke(args=[*args, "--out", str(pdf)])
+    assert result.exit_code == 0 and pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_flask_report_names_the_bad_parameter(app, county, tmp_path):
+    result = app.test_cli_runner().invoke(
+        args=[
+            "report",
+            "annex5",
+            "--campaign",
+            "1",
+            "--area",
+            area("county").code,
+            "--out",
+            str(tmp_path / "x.pdf"),
+        ]
+    )
+    assert result.exit_code != 0 and "4500" in result.output
+    assert not (tmp_path / "x.pdf").exists()
