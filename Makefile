@@ -39,8 +39,8 @@ test-sqlite:
 	$(PY) -m pytest -q -p no:cacheprovider tests
 
 test-postgres:
-	@echo "== Test leg 2: PostgreSQL (API, sync, migrations) =="
-	RUHU_TEST_DATABASE_URL=$$(scripts/postgres.sh) $(PY) -m pytest -q -p no:cacheprovider tests/api tests/sync
+	@echo "== Test leg 2: PostgreSQL (API, sync, reports, migrations) =="
+	RUHU_TEST_DATABASE_URL=$$(scripts/postgres.sh) $(PY) -m pytest -q -p no:cacheprovider tests/api tests/sync tests/reports
 
 lint: setup-test
 	.venv/bin/ruff check server tests bench
