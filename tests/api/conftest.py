@@ -139,6 +139,19 @@ def bearer(token: str) -> dict:
     return {"Authorization": f"Bearer {token}"}
 
 
+def me(client, access: str) -> int:
+    """The status of GET /api/me with this access token: is the sign-in still good?"""
+    return client.get("/api/me", headers=bearer(access)).status_code
+
+
+def refresh(client, token: str):
+    return client.post("/api/auth/refresh", headers=bearer(token))
+
+
+def logout(client, token: str):
+    return client.post("/api/auth/logout", headers=bearer(token))
+
+
 @pytest.fixture()
 def areas(county) -> Areas:
     return demo_areas()

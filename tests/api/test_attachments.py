@@ -5,6 +5,7 @@ import uuid
 import pytest
 
 from server.models import Attachment
+from tests.sync.conftest import Phone
 
 from .conftest import JPEG, PNG, WEBP, count, fresh_document, make_household
 
@@ -16,6 +17,14 @@ def _put(client, auth, attachment_id, data, user="demo-surveyor", content_type="
         content_type=content_type,
         headers=auth.headers(user),
     )
+
+
+def _sign(client, auth, household_id, attachment_id, user="demo-surveyor", device="phone-1"):
+    """A phone pushes the attachment as the signature of the household's version 1: applied."""
+    phone = Phone(client, auth.headers(user), device)
+    signed = phone.op({"id": household_id, "version": 1}, {"signoff.signature": attachment_id})
+    [result] = phone.push(signed)
+    assert result["status"] == "applied", result
 
 
 @pytest.mark.parametrize(
@@ -79,22 +88,7 @@ def test_once_linked_only_those_who_see_the_household_may_read_it(client, auth, 
     assert client.get(url, headers=auth.headers("demo-surveyor")).status_code == 200
     assert client.get(url, headers=auth.headers("demo-reviewer")).status_code == 404
 
-    r = client.post(
-        "/api/sync/push",
-        json={
-            "device_id": "phone-1",
-            "ops": [
-                {
-                    "op_id": str(uuid.uuid4()),
-                    "household_id": household_id,
-                    "base_version": 1,
-                    "changes": {"signoff.signature": attachment_id},
-                }
-            ],
-        },
-        headers=auth.headers("demo-surveyor"),
-    )
-    assert r.get_json()["results"][0]["status"] == "applied", r.get_json()
+    _sign(client, auth, household_id, attachment_id)
 
     for user, status in [
         ("demo-surveyor", 200),
@@ -124,22 +118,7 @@ def test_a_linked_attachment_is_hidden_outside_the_area(client, auth, areas):
     household_id = make_household(areas.township2_village, fresh_document())
     attachment_id = str(uuid.uuid4())
     assert _put(client, auth, attachment_id, JPEG, user="surveyor-t2").status_code == 201
-    r = client.post(
-        "/api/sync/push",
-        json={
-            "device_id": "phone-2",
-            "ops": [
-                {
-                    "op_id": str(uuid.uuid4()),
-                    "household_id": household_id,
-                    "base_version": 1,
-                    "changes": {"signoff.signature": attachment_id},
-                }
-            ],
-        },
-        headers=auth.headers("surveyor-t2"),
-    )
-    assert r.get_json()["results"][0]["status"] == "applied", r.get_json()
+    _sign(client, auth, household_id, attachment_id, user="surveyor-t2", device="phone-2")
     url = f"/api/attachments/{attachment_id}"
     assert client.get(url, headers=auth.headers("surveyor-t2")).status_code == 200
     assert client.get(url, headers=auth.headers("demo-surveyor")).status_code == 404

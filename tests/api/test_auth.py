@@ -8,7 +8,7 @@ from sqlalchemy import select
 from server.extensions import db
 from server.models import User
 
-from .conftest import PASSWORD, bearer, login, user_id
+from .conftest import PASSWORD, bearer, login, logout, me, refresh, user_id
 
 
 def test_login_returns_tokens_and_user(client):
@@ -66,18 +66,16 @@ def test_a_good_login_clears_earlier_failures(client):
 
 def test_refresh_gives_a_new_access_token(client):
     tokens = login(client, "demo-surveyor").get_json()
-    r = client.post("/api/auth/refresh", headers=bearer(tokens["refresh_token"]))
+    r = refresh(client, tokens["refresh_token"])
     assert r.status_code == 200
     access = r.get_json()["access_token"]
     assert access != tokens["access_token"]
-    assert client.get("/api/me", headers=bearer(access)).status_code == 200
+    assert me(client, access) == 200
 
 
 def test_tokens_are_not_interchangeable(client):
     tokens = login(client, "demo-surveyor").get_json()
-    assert (
-        client.post("/api/auth/refresh", headers=bearer(tokens["access_token"])).status_code == 401
-    )
+    assert refresh(client, tokens["access_token"]).status_code == 401
     r = client.get("/api/me", headers=bearer(tokens["refresh_token"]))
     assert r.status_code == 401
     assert "error" in r.get_json()
@@ -85,10 +83,8 @@ def test_tokens_are_not_interchangeable(client):
 
 def test_logout_revokes_the_refresh_token(client):
     tokens = login(client, "demo-surveyor").get_json()
-    assert (
-        client.post("/api/auth/logout", headers=bearer(tokens["refresh_token"])).status_code == 204
-    )
-    r = client.post("/api/auth/refresh", headers=bearer(tokens["refresh_token"]))
+    assert logout(client, tokens["refresh_token"]).status_code == 204
+    r = refresh(client, tokens["refresh_token"])
     assert r.status_code == 401
     assert r.get_json()["error"]["code"] == "token_revoked"
 
@@ -111,21 +107,15 @@ def test_admin_revoking_a_device_kills_its_refresh_token(client):
     )
     assert r.status_code == 200
     assert r.get_json()["revoked"] == 1
-    assert (
-        client.post("/api/auth/refresh", headers=bearer(lost["refresh_token"])).status_code == 401
-    )
-    assert (
-        client.post("/api/auth/refresh", headers=bearer(kept["refresh_token"])).status_code == 200
-    )
+    assert refresh(client, lost["refresh_token"]).status_code == 401
+    assert refresh(client, kept["refresh_token"]).status_code == 200
 
     # Without a device id every sign-in of the user goes.
     r = client.post(
         f"/api/admin/users/{surveyor}/revoke", json={}, headers=bearer(admin["access_token"])
     )
     assert r.get_json()["revoked"] == 1
-    assert (
-        client.post("/api/auth/refresh", headers=bearer(kept["refresh_token"])).status_code == 401
-    )
+    assert refresh(client, kept["refresh_token"]).status_code == 401
 
 
 def test_revoking_an_unknown_user_is_404(client):
@@ -148,9 +138,7 @@ def test_an_inactive_user_is_refused(client):
     r = client.get("/api/me", headers=bearer(tokens["access_token"]))
     assert r.status_code == 401
     assert r.get_json()["error"]["code"] == "user_inactive"
-    assert (
-        client.post("/api/auth/refresh", headers=bearer(tokens["refresh_token"])).status_code == 401
-    )
+    assert refresh(client, tokens["refresh_token"]).status_code == 401
 
 
 def test_refresh_tokens_last_at_least_seven_days(client, app):
@@ -200,7 +188,7 @@ def test_admin_refuses_a_short_password(client):
 def test_login_and_refresh_answers_are_never_cached(client):
     r = login(client, "demo-surveyor")
     assert r.headers["Cache-Control"] == "no-store"
-    refreshed = client.post("/api/auth/refresh", headers=bearer(r.get_json()["refresh_token"]))
+    refreshed = refresh(client, r.get_json()["refresh_token"])
     assert refreshed.status_code == 200
     assert refreshed.headers["Cache-Control"] == "no-store"
     refused = login(client, "demo-surveyor", "wrong-password")

@@ -10,6 +10,11 @@ from .conftest import count, fresh_document, household, make_household, user_id
 SURVEYOR = "demo-surveyor"
 
 
+def _create(client, auth, **body):
+    """POST /api/households as the surveyor, with `body` as the JSON."""
+    return client.post("/api/households", json=body, headers=auth.headers(SURVEYOR))
+
+
 def _list(client, auth, **params):
     r = client.get("/api/households", query_string=params, headers=auth.headers(SURVEYOR))
     assert r.status_code == 200, r.get_json()
@@ -85,16 +90,8 @@ def test_unknown_household_is_404(client, auth):
 
 def test_create_with_a_client_made_id(client, auth, areas):
     household_id = str(uuid.uuid4())
-    r = client.post(
-        "/api/households",
-        json={
-            "id": household_id,
-            "village_id": areas.surveyor_village,
-            "campaign_id": 1,
-            "document": fresh_document(),
-        },
-        headers=auth.headers(SURVEYOR),
-    )
+    envelope = {"id": household_id, "village_id": areas.surveyor_village, "campaign_id": 1}
+    r = _create(client, auth, **envelope, document=fresh_document())
     assert r.status_code == 201, r.get_json()
     assert r.headers["Location"].endswith(f"/api/households/{household_id}")
     assert r.get_json()["id"] == household_id
@@ -102,26 +99,13 @@ def test_create_with_a_client_made_id(client, auth, areas):
     follow = client.get(r.headers["Location"], headers=auth.headers(SURVEYOR))
     assert follow.status_code == 200
     assert household(household_id).updated_by == user_id(SURVEYOR)
-    # Sending the same id again does not make a second household.
-    again = client.post(
-        "/api/households",
-        json={
-            "id": household_id,
-            "village_id": areas.surveyor_village,
-            "campaign_id": 1,
-            "document": fresh_document(),
-        },
-        headers=auth.headers(SURVEYOR),
-    )
+    # Sending the same id again (with new row ids) does not make a second household.
+    again = _create(client, auth, **envelope, document=fresh_document())
     assert again.status_code == 409
 
 
 def test_create_without_an_id_makes_one(client, auth, areas):
-    r = client.post(
-        "/api/households",
-        json={"village_id": areas.surveyor_village, "campaign_id": 1, "document": {}},
-        headers=auth.headers(SURVEYOR),
-    )
+    r = _create(client, auth, village_id=areas.surveyor_village, campaign_id=1, document={})
     assert r.status_code == 201  # a draft may be empty: nothing typed on the phone is lost
     assert uuid.UUID(r.get_json()["id"])
 
@@ -132,11 +116,7 @@ def test_a_bad_document_is_422_with_chinese_field_messages_and_writes_nothing(cl
     head["id_number"] = head["id_number"][:-1] + ("0" if head["id_number"][-1] != "0" else "1")
     document["household"]["phone"] = "12345"
     before = [count(m) for m in (Household, Member, Revision)]
-    r = client.post(
-        "/api/households",
-        json={"village_id": areas.surveyor_village, "campaign_id": 1, "document": document},
-        headers=auth.headers(SURVEYOR),
-    )
+    r = _create(client, auth, village_id=areas.surveyor_village, campaign_id=1, document=document)
     assert r.status_code == 422
     error = r.get_json()["error"]
     assert error["code"] == "invalid_document"
@@ -149,11 +129,7 @@ def test_a_bad_document_is_422_with_chinese_field_messages_and_writes_nothing(cl
 
 
 def test_a_bad_envelope_is_422(client, auth, areas):
-    r = client.post(
-        "/api/households",
-        json={"village_id": "东坪村", "campaign_id": 1, "document": [], "colour": "red"},
-        headers=auth.headers(SURVEYOR),
-    )
+    r = _create(client, auth, village_id="东坪村", campaign_id=1, document=[], colour="red")
     assert r.status_code == 422
     fields = r.get_json()["error"]["fields"]
     assert fields["village_id"] == ["应为整数"]
@@ -163,11 +139,7 @@ def test_a_bad_envelope_is_422(client, auth, areas):
 
 def test_unknown_campaign_is_422(client, auth, areas):
     before = count(Household)
-    r = client.post(
-        "/api/households",
-        json={"village_id": areas.surveyor_village, "campaign_id": 999, "document": {}},
-        headers=auth.headers(SURVEYOR),
-    )
+    r = _create(client, auth, village_id=areas.surveyor_village, campaign_id=999, document={})
     assert r.status_code == 422
     assert "campaign_id" in r.get_json()["error"]["fields"]
     assert count(Household) == before
@@ -247,16 +219,8 @@ def test_an_invalid_update_writes_nothing(client, auth, areas):
 def test_revisions_grow_with_author_and_changes(client, auth, areas):
     household_id = str(uuid.uuid4())
     document = fresh_document()
-    r = client.post(
-        "/api/households",
-        json={
-            "id": household_id,
-            "village_id": areas.surveyor_village,
-            "campaign_id": 1,
-            "document": document,
-        },
-        headers=auth.headers(SURVEYOR),
-    )
+    envelope = {"id": household_id, "village_id": areas.surveyor_village, "campaign_id": 1}
+    r = _create(client, auth, **envelope, document=document)
     assert r.status_code == 201
     document["household"]["phone"] = "13900000001"
     assert _put(client, auth, household_id, document, if_match=1).status_code == 200

@@ -7,15 +7,7 @@ from sqlalchemy import event
 
 from server.extensions import db
 
-from .conftest import bearer, login, user_id
-
-
-def me(client, access: str) -> int:
-    return client.get("/api/me", headers=bearer(access)).status_code
-
-
-def refresh(client, token: str):
-    return client.post("/api/auth/refresh", headers=bearer(token))
+from .conftest import bearer, login, logout, me, refresh, user_id
 
 
 def revoke(client, admin_access: str, username: str, device_id: str | None = None):
@@ -28,9 +20,7 @@ def revoke(client, admin_access: str, username: str, device_id: str | None = Non
 def test_logout_stops_the_access_token_at_once(client):
     tokens = login(client, "demo-surveyor", device_id="phone-1").get_json()
     assert me(client, tokens["access_token"]) == 200
-    assert (
-        client.post("/api/auth/logout", headers=bearer(tokens["refresh_token"])).status_code == 204
-    )
+    assert logout(client, tokens["refresh_token"]).status_code == 204
     r = client.get("/api/me", headers=bearer(tokens["access_token"]))
     assert r.status_code == 401
     assert r.get_json()["error"]["code"] == "token_revoked"
@@ -130,7 +120,7 @@ def test_the_token_just_replaced_is_honoured_for_a_moment_then_revokes(client, a
 def test_logout_with_a_rotated_away_token_still_ends_the_session(client):
     first = login(client, "demo-surveyor", device_id="phone-1").get_json()
     second = refresh(client, first["refresh_token"]).get_json()
-    assert client.post("/api/auth/logout", headers=bearer(first["refresh_token"])).status_code in (
+    assert logout(client, first["refresh_token"]).status_code in (
         204,
         401,
     )

@@ -15,6 +15,19 @@ SURVEYOR = "demo-surveyor"
 REVIEWER = "demo-reviewer"
 
 
+def _create(client, auth, areas, document):
+    """POST a household with `document` in the surveyor's village, as the surveyor."""
+    body = {"village_id": areas.surveyor_village, "campaign_id": 1, "document": document}
+    return client.post("/api/households", json=body, headers=auth.headers(SURVEYOR))
+
+
+def _signed(signature: str) -> dict:
+    """A fresh household whose sign-off names the attachment `signature`."""
+    document = fresh_document()
+    document["signoff"]["signature"] = signature
+    return document
+
+
 def test_malformed_json_is_400_not_a_list_of_missing_fields(client, auth):
     for path, headers in (("/api/auth/login", {}), ("/api/households", auth.headers(SURVEYOR))):
         r = client.post(
@@ -27,14 +40,8 @@ def test_malformed_json_is_400_not_a_list_of_missing_fields(client, auth):
 def test_a_record_naming_an_attachment_never_uploaded_is_422_and_writes_nothing(
     client, auth, areas
 ):
-    document = fresh_document()
-    document["signoff"]["signature"] = str(uuid.uuid4())
     before = count(Household), count(Revision)
-    r = client.post(
-        "/api/households",
-        json={"village_id": areas.surveyor_village, "campaign_id": 1, "document": document},
-        headers=auth.headers(SURVEYOR),
-    )
+    r = _create(client, auth, areas, _signed(str(uuid.uuid4())))
     assert r.status_code == 422, r.get_json()
     assert "附件尚未上传" in r.get_json()["error"]["fields"]["signoff.signature"][0]
     assert (count(Household), count(Revision)) == before
@@ -53,25 +60,13 @@ def test_an_uploaded_signature_is_linked_and_the_reviewer_may_see_it(client, aut
         client.get(f"/api/attachments/{signature}", headers=auth.headers(REVIEWER)).status_code
         == 404
     )
-    document = fresh_document()
-    document["signoff"]["signature"] = signature
-    r = client.post(
-        "/api/households",
-        json={"village_id": areas.surveyor_village, "campaign_id": 1, "document": document},
-        headers=auth.headers(SURVEYOR),
-    )
+    r = _create(client, auth, areas, _signed(signature))
     assert r.status_code == 201, r.get_json()
     seen = client.get(f"/api/attachments/{signature}", headers=auth.headers(REVIEWER))
     assert seen.status_code == 200
     assert seen.data == PNG
     # Another household may not point at it.
-    other = fresh_document()
-    other["signoff"]["signature"] = signature
-    r = client.post(
-        "/api/households",
-        json={"village_id": areas.surveyor_village, "campaign_id": 1, "document": other},
-        headers=auth.headers(SURVEYOR),
-    )
+    r = _create(client, auth, areas, _signed(signature))
     assert r.status_code == 422
     assert r.get_json()["error"]["fields"]["signoff.signature"] == ["附件属于另一户"]
 
@@ -80,22 +75,14 @@ def test_a_copied_household_keeps_its_member_ids_without_breaking_the_first(clie
     document = fresh_document()
     ids = []
     for _ in range(2):
-        r = client.post(
-            "/api/households",
-            json={"village_id": areas.surveyor_village, "campaign_id": 1, "document": document},
-            headers=auth.headers(SURVEYOR),
-        )
+        r = _create(client, auth, areas, document)
         assert r.status_code == 201, r.get_json()
         ids.append(r.get_json()["id"])
     assert household(ids[0]).household_size == household(ids[1]).household_size == 3
 
 
 def test_resolving_nothing_is_422_and_writes_no_version(client, auth, areas):
-    r = client.post(
-        "/api/households",
-        json={"village_id": areas.surveyor_village, "campaign_id": 1, "document": fresh_document()},
-        headers=auth.headers(SURVEYOR),
-    )
+    r = _create(client, auth, areas, fresh_document())
     household_id = r.get_json()["id"]
     r = client.post(
         f"/api/households/{household_id}/resolve",

@@ -46,28 +46,26 @@ def type_money(page, key, value):
     page.dispatch_event(sel, "change")
 
 
-def visited_households(api):
-    """Ids of the surveyor's households that are visited and still editable, in a stable order."""
+def _editable_households(api, *, visited: bool) -> list[str]:
+    """Ids of the surveyor's households still editable, visited or not yet, in a stable order."""
     r = api.get(f"{api.base}/api/sync/pull?limit=500", timeout=10)
     r.raise_for_status()
     return sorted(
         rec["id"]
         for rec in r.json()["records"]
-        if (rec["document"].get("signoff") or {}).get("visit_date")
+        if bool((rec["document"].get("signoff") or {}).get("visit_date")) == visited
         and rec["review_state"] not in ("approved", "accepted")
     )
+
+
+def visited_households(api):
+    """Ids of the surveyor's households that are visited and still editable, in a stable order."""
+    return _editable_households(api, visited=True)
 
 
 def unvisited_households(api):
     """Ids of the surveyor's editable households not visited yet, in a stable order."""
-    r = api.get(f"{api.base}/api/sync/pull?limit=500", timeout=10)
-    r.raise_for_status()
-    return sorted(
-        rec["id"]
-        for rec in r.json()["records"]
-        if not (rec["document"].get("signoff") or {}).get("visit_date")
-        and rec["review_state"] not in ("approved", "accepted")
-    )
+    return _editable_households(api, visited=False)
 
 
 def open_household(page, base, household_id):
@@ -90,18 +88,23 @@ def sync_now(page):
     page.click("#sync-now")
 
 
-def township_review(base, household_id, action, note=""):
-    """The township reviewer, at the office with signal, approves or returns a household."""
+def office_session(base, username):
+    """An HTTP session signed in as `username`, at the office with signal (no phone app)."""
     session = requests.Session()
     token = session.post(
         f"{base}/api/auth/login",
-        json={"username": "demo-reviewer", "password": PASSWORD},
+        json={"username": username, "password": PASSWORD},
         timeout=10,
     ).json()["access_token"]
-    r = session.post(
+    session.headers["Authorization"] = f"Bearer {token}"
+    return session
+
+
+def township_review(base, household_id, action, note=""):
+    """The township reviewer, at the office with signal, approves or returns a household."""
+    r = office_session(base, "demo-reviewer").post(
         f"{base}/api/households/{household_id}/review",
         json={"action": action, "note": note},
-        headers={"Authorization": f"Bearer {token}"},
         timeout=10,
     )
     assert r.status_code == 200, r.text

@@ -5,17 +5,11 @@ administrator that the phone app has no villages for them."""
 import requests
 
 from .conftest import PASSWORD
-from .helpers import login_and_download, sync_now, wait_synced
+from .helpers import login_and_download, office_session, sync_now, wait_synced
 
 
 def admin_devices(base: str, username: str = "demo-surveyor") -> list[dict]:
-    session = requests.Session()
-    token = session.post(
-        f"{base}/api/auth/login",
-        json={"username": "demo-admin", "password": PASSWORD},
-        timeout=10,
-    ).json()["access_token"]
-    session.headers["Authorization"] = f"Bearer {token}"
+    session = office_session(base, "demo-admin")
     users = session.get(f"{base}/api/admin/users", timeout=10).json()
     user_id = next(u["id"] for u in users if u["username"] == username)
     return session.get(f"{base}/api/admin/users/{user_id}/devices", timeout=10).json()

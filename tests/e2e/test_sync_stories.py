@@ -26,6 +26,19 @@ def revisions_after(api, hid, version):
     return [x for x in r.json() if x["version"] > version]
 
 
+def edit_offline(page, server, hid, path, value):
+    """On a phone without signal: open the household, type one answer, submit it to the outbox."""
+    open_household(page, server, hid)
+    set_text(page, path, value)
+    submit(page)
+
+
+def reconnect(ctx, page):
+    """Signal again, and the surveyor taps sync."""
+    ctx.set_offline(False)
+    sync_now(page)
+
+
 def test_a_lost_push_response_is_retried_and_changes_nothing_twice(server, new_context, api):
     hid = visited_households(api)[-1]
     before = record(api, hid)
@@ -78,18 +91,14 @@ def test_two_phones_offline_merge_then_conflict(server, new_context, api):
     ctx_b.set_offline(True)
 
     # Different fields: both kept.
-    open_household(a, server, hid)
-    set_text(a, "household.phone", "13900000001")
-    submit(a)
+    edit_offline(a, server, hid, "household.phone", "13900000001")
     open_household(b, server, hid)
     open_section(b, "income")
     set_text(b, "income.wage_local", "1234")
     submit(b)
-    ctx_a.set_offline(False)
-    sync_now(a)
+    reconnect(ctx_a, a)
     wait_synced(a)
-    ctx_b.set_offline(False)
-    sync_now(b)
+    reconnect(ctx_b, b)
     wait_synced(b)
     merged = record(api, hid)
     assert merged["version"] == before["version"] + 2
@@ -100,18 +109,14 @@ def test_two_phones_offline_merge_then_conflict(server, new_context, api):
     # The same field, two different answers: a conflict, and phone B shows it.
     ctx_a.set_offline(True)
     ctx_b.set_offline(True)
-    open_household(a, server, hid)
-    set_text(a, "household.bank", "农业银行")
-    submit(a)
+    edit_offline(a, server, hid, "household.bank", "农业银行")
     open_household(b, server, hid)
     assert b.input_value("input[name='household.phone']") == "13900000001"  # B pulled A's edit
     set_text(b, "household.bank", "信用社")
     submit(b)
-    ctx_a.set_offline(False)
-    sync_now(a)
+    reconnect(ctx_a, a)
     wait_synced(a)
-    ctx_b.set_offline(False)
-    sync_now(b)
+    reconnect(ctx_b, b)
     b.wait_for_function("() => document.querySelector('#sync-badge').dataset.pending === '0'")
     assert record(api, hid)["conflict_open"]
     b.wait_for_selector(f"#hh a[href='#/h/{hid}'] .tag.conflict", state="attached")

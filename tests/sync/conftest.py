@@ -4,11 +4,16 @@ A `Phone` keeps what a phone keeps (the households it downloaded, at the version
 and sends what it changed as sync operations, the way `web/static/phone/js/outbox.js` does.
 """
 
+import os
 import uuid
 
 import pytest
 
+from server.core.database import write_transaction
+from server.domain.sample import sample_document
+from server.households import queries, writer
 from server.sync.paths import diff
+from tests.live import LiveServer
 
 
 def new_id() -> str:
@@ -31,6 +36,57 @@ def create_op(village: int, document: dict, extra: dict | None = None) -> dict:
         "campaign_id": 1,
         "changes": diff({}, document) | (extra or {}),
     }
+
+
+def fresh_household(village_id: int) -> dict:
+    """A household registered on a phone: every row id new, nothing pointing at an upload."""
+    document = sample_document()
+    document["signoff"] = {"surveyor": "赵敏", "visit_date": "2020-10-12"}
+    renamed = {}
+    for section in ("members", "helpers", "measures"):
+        for row in document[section]:
+            renamed[row["id"]] = row["id"] = new_id()
+    for measure in document["measures"]:
+        if measure.get("member_id"):
+            measure["member_id"] = renamed[measure["member_id"]]
+    return document
+
+
+def new_household_op(village_id: int) -> dict:
+    """An outbox entry that registers a household found on the way, with a fresh document."""
+    return create_op(village_id, fresh_household(village_id))
+
+
+def delete_household(household_id: str) -> None:
+    """Delete a household at the county, through the writer (a new version marked deleted), in
+    the app context the test requests share."""
+    with write_transaction():
+        row = queries.household_row(household_id, lock=True)
+        deletion = writer.new_version(
+            row,
+            row.document,
+            lines=[],
+            author_id=None,
+            kind="delete",
+            changes={},
+            base_version=row.version,
+            state={"deleted": True},
+        )
+        writer.write_checked([deletion])
+
+
+def serve_live(workdir, **options):
+    """A real gunicorn over a freshly migrated and seeded database of its own (a schema in the
+    PostgreSQL database RUHU_TEST_DATABASE_URL names, if any), stopped when the test is done."""
+    postgres_url = os.environ.get("RUHU_TEST_DATABASE_URL")
+    with LiveServer(workdir, postgres_url=postgres_url, **options) as server:
+        yield server.prepare().start()
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory):
+    """One live server with four workers for all the tests of a module."""
+    yield from serve_live(tmp_path_factory.mktemp("live"), workers=4)
 
 
 class Phone:

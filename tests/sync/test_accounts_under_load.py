@@ -5,36 +5,19 @@ of the team logs in at once, someone logs out, and the administrator adds accoun
 one of those writes queues behind the push's write lock and waits its turn; none may fail.
 """
 
-import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
 
-from server.sync.paths import diff
 from tests.live import PASSWORD, LiveServer
 
-from .conftest import new_id
-from .test_concurrency import fresh_household
+from .conftest import new_household_op, new_id
 
 pytestmark = pytest.mark.slow
 
 LOGINS = 60
-
-
-@pytest.fixture(scope="module")
-def live(tmp_path_factory):
-    server = LiveServer(
-        tmp_path_factory.mktemp("accounts"),
-        postgres_url=os.environ.get("RUHU_TEST_DATABASE_URL"),
-        workers=4,
-    )
-    try:
-        server.prepare().start()
-        yield server
-    finally:
-        server.stop()
 
 
 class Uploader:
@@ -51,17 +34,7 @@ class Uploader:
         self.started = threading.Event()
 
     def batch(self) -> list[dict]:
-        return [
-            {
-                "op_id": new_id(),
-                "household_id": new_id(),
-                "base_version": 0,
-                "village_id": self.village_id,
-                "campaign_id": 1,
-                "changes": diff({}, fresh_household(self.village_id)),
-            }
-            for _ in range(40)
-        ]
+        return [new_household_op(self.village_id) for _ in range(40)]
 
     def run(self) -> None:
         session = requests.Session()

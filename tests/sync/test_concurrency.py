@@ -8,7 +8,6 @@ one revision, and the reviewer's cursor saw every household's last change.
 """
 
 import json
-import os
 import random
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -17,11 +16,10 @@ import pytest
 import requests
 from sqlalchemy import text
 
-from server.domain.sample import sample_document
-from server.sync.paths import diff, value_at
+from server.sync.paths import value_at
 from tests.live import LiveServer
 
-from .conftest import new_id
+from .conftest import new_household_op, new_id
 
 pytestmark = pytest.mark.slow
 
@@ -36,34 +34,6 @@ KEYS = [
     "property_dividend",
     "transfer_other",
 ]
-
-
-@pytest.fixture(scope="module")
-def live(tmp_path_factory):
-    server = LiveServer(
-        tmp_path_factory.mktemp("live"),
-        postgres_url=os.environ.get("RUHU_TEST_DATABASE_URL"),
-        workers=4,
-    )
-    try:
-        server.prepare().start()
-        yield server
-    finally:
-        server.stop()
-
-
-def fresh_household(village_id: int) -> dict:
-    """A household registered on a phone: every row id new, nothing pointing at an upload."""
-    document = sample_document()
-    document["signoff"] = {"surveyor": "赵敏", "visit_date": "2020-10-12"}
-    renamed = {}
-    for section in ("members", "helpers", "measures"):
-        for row in document[section]:
-            renamed[row["id"]] = row["id"] = new_id()
-    for measure in document["measures"]:
-        if measure.get("member_id"):
-            measure["member_id"] = renamed[measure["member_id"]]
-    return document
 
 
 class Team:
@@ -128,14 +98,7 @@ class Team:
             with self.lock:
                 self.sent.append((op, result))
             if i % 5 == 4:  # and registers a household found on the way
-                created = {
-                    "op_id": new_id(),
-                    "household_id": new_id(),
-                    "base_version": 0,
-                    "village_id": self.village_id,
-                    "campaign_id": 1,
-                    "changes": diff({}, fresh_household(self.village_id)),
-                }
+                created = new_household_op(self.village_id)
                 [result] = self.push(session, thread, [created])
                 assert result["status"] == "applied", result
                 with self.lock:

@@ -9,7 +9,6 @@ household holds the value of the last edit that was acknowledged.
 """
 
 import json
-import os
 import random
 import threading
 import time
@@ -18,11 +17,9 @@ import pytest
 import requests
 from sqlalchemy import text
 
-from server.sync.paths import diff
 from tests.live import LiveServer
 
-from .conftest import new_id
-from .test_concurrency import fresh_household
+from .conftest import new_household_op, new_id, serve_live
 
 pytestmark = pytest.mark.slow
 
@@ -32,14 +29,8 @@ AFTER = 3  # batches each phone sends once the last restart is done
 
 @pytest.fixture()
 def live(tmp_path):
-    server = LiveServer(
-        tmp_path, postgres_url=os.environ.get("RUHU_TEST_DATABASE_URL"), workers=2, households=20
-    )
-    try:
-        server.prepare().start()
-        yield server
-    finally:
-        server.stop()
+    """A small server of its own for each test (this one is killed), in place of the module's."""
+    yield from serve_live(tmp_path, workers=2, households=20)
 
 
 class Phone(threading.Thread):
@@ -70,16 +61,7 @@ class Phone(threading.Thread):
                 }
             )
         for _ in range(NEW_PER_BATCH):
-            ops.append(
-                {
-                    "op_id": new_id(),
-                    "household_id": new_id(),
-                    "base_version": 0,
-                    "village_id": self.village_id,
-                    "campaign_id": 1,
-                    "changes": diff({}, fresh_household(self.village_id)),
-                }
-            )
+            ops.append(new_household_op(self.village_id))
         return ops
 
     def send(self, ops: list[dict]) -> list[dict]:

@@ -10,11 +10,10 @@ from sqlalchemy import func, select
 
 from server.core.database import write_transaction
 from server.extensions import db
-from server.households import queries, writer
 from server.models import Household, Revision
 from tests.api.conftest import demo_areas
 
-from .conftest import Phone, new_id
+from .conftest import Phone, delete_household, new_id
 
 
 def revisions_of(household_id: str) -> int:
@@ -92,19 +91,7 @@ def test_a_retry_after_deletion_is_answered_duplicate(client, surveyor, draft_ho
     op = surveyor.op(copy, {"income.wage_local": "3210.00"})
     [first] = surveyor.push(op)
     assert first["status"] == "applied"
-    with write_transaction():  # in the app context the requests share
-        row = queries.household_row(draft_household, lock=True)
-        deletion = writer.new_version(
-            row,
-            row.document,
-            lines=[],
-            author_id=None,
-            kind="delete",
-            changes={},
-            base_version=row.version,
-            state={"deleted": True},
-        )
-        writer.write_checked([deletion])
+    delete_household(draft_household)
     before = stored(draft_household), revisions_of(draft_household)
 
     [again] = surveyor.push(op)

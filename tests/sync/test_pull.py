@@ -9,8 +9,9 @@ from sqlalchemy import delete, select
 
 from server.core.database import write_transaction
 from server.extensions import db
-from server.households import queries, writer
 from server.models import Household, User, UserArea
+
+from .conftest import delete_household
 
 
 def my_households(username: str = "demo-surveyor") -> dict[str, int]:
@@ -83,19 +84,7 @@ def test_deleted_household_comes_as_a_tombstone(surveyor, client):
     as a tombstone, not as a record, so the phone drops it."""
     _, cursor = surveyor.pull_all()
     household_id = next(iter(my_households()))
-    with write_transaction():  # in the app context the requests share
-        row = queries.household_row(household_id, lock=True)
-        deletion = writer.new_version(
-            row,
-            row.document,
-            lines=[],
-            author_id=None,
-            kind="delete",
-            changes={},
-            base_version=row.version,
-            state={"deleted": True},
-        )
-        writer.write_checked([deletion])
+    delete_household(household_id)
 
     page = surveyor.pull(cursor)
     assert page["records"] == [] and page["tombstones"] == [{"id": household_id}]

@@ -430,11 +430,16 @@ def test_replaying_the_same_device_changes_changes_nothing(scenario):
     assert normalize(replay.document) == normalize(first.document)
 
 
+def both_ways(scenario):
+    """The merge of a scenario, and the same merge with the server and the device swapped."""
+    base, server, device = scenario
+    return merge(base, server, device), merge(base, device, server)
+
+
 @SETTINGS
 @given(disjoint_scenarios())
 def test_disjoint_edits_merge_the_same_in_either_order(scenario):
-    base, server, device = scenario
-    one, other = merge(base, server, device), merge(base, device, server)
+    one, other = both_ways(scenario)
     assert one.conflicts == other.conflicts == []
     assert normalize(one.document) == normalize(other.document)
     assert sorted(one.from_server) == sorted(other.from_device)
@@ -443,8 +448,7 @@ def test_disjoint_edits_merge_the_same_in_either_order(scenario):
 @SETTINGS
 @given(scenarios())
 def test_swapping_the_sides_swaps_the_conflicts(scenario):
-    base, server, device = scenario
-    one, other = merge(base, server, device), merge(base, device, server)
+    one, other = both_ways(scenario)
     swapped = [Conflict(c.path, c.base, c.device, c.server) for c in other.conflicts]
     assert sorted(map(repr, one.conflicts)) == sorted(map(repr, swapped))
     if not one.conflicts:
