@@ -15,7 +15,7 @@ from server.domain.workflow import WorkflowError, transition
         ("county", "submitted", "return", "returned"),
         ("county", "approved", "accept", "accepted"),
         ("county", "approved", "return", "returned"),
-        ("county", "accepted", "reopen", "returned"),
+        ("county", "approved", "reopen", "returned"),
         ("county", "accepted", "reopen", "returned"),
         ("county", "accepted", "reopen_review", "submitted"),
     ],
