@@ -11,21 +11,10 @@ from decimal import Decimal
 
 from server.demo.areas import GROUPS, GROUPS_PER_VILLAGE
 from server.demo.people import People, full_name, new_uuid
+from server.domain import forms
 from server.domain.income import is_counted
 
-CAUSES = [
-    "因病",
-    "因残",
-    "因学",
-    "因灾",
-    "缺土地",
-    "缺水",
-    "缺技术",
-    "缺劳力",
-    "缺资金",
-    "交通条件落后",
-    "自身发展动力不足",
-]
+CAUSES = [c for c in forms.options("annex1", "causes", "main_cause") if c != "其他"]
 RISKS = [
     "因病",
     "因学",

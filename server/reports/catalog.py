@@ -9,20 +9,9 @@ campaign's, never assumed here.
 from dataclasses import dataclass
 from decimal import Decimal
 
-CAUSES = (
-    "因病",
-    "因残",
-    "因学",
-    "因灾",
-    "缺土地",
-    "缺水",
-    "缺技术",
-    "缺劳力",
-    "缺资金",
-    "交通条件落后",
-    "自身发展动力不足",
-    "其他",
-)
+from server.domain import forms
+
+CAUSES = forms.options("annex1", "causes", "main_cause")  # the named causes, then 其他
 OTHER_CAUSE = "其他"
 # Statuses of the register (建档立卡): the households annex 4 counts.
 REGISTERED = ("未脱贫", "已脱贫", "脱贫不稳定户")

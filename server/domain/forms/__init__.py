@@ -37,3 +37,14 @@ def all_forms() -> list[dict]:
 def etag(form_id: str) -> str:
     """A content hash of the file, so phones re-download a form only when it changed."""
     return hashlib.sha256(_raw(form_id)).hexdigest()[:20]
+
+
+def options(form_id: str, section: str, field: str) -> tuple[str, ...]:
+    """A field's option values in the form's order: every list of them (a table's columns, the
+    demo's draws) is read from here, so none can drift from what the phone offers."""
+    for s in _parsed(form_id)["sections"]:
+        if s["key"] == section:
+            for f in s["fields"]:
+                if f["key"] == field:
+                    return tuple(o if isinstance(o, str) else o["value"] for o in f["options"])
+    raise KeyError(f"{form_id}: {section}.{field}")
