@@ -161,13 +161,20 @@ function refreshDerived() {
 function refreshMessages() {
   const all = validate(S.def, S.doc, { required: S.required }).concat((S.h.rejected || []).map((e) => ({ ...e, server: true })));
   const by = new Map();
-  const perSec = {};
+  // One count, "处" = a place to fix: a field (or a section) with at least one error, counted once
+  // however many messages it has; the section badges and the toast both use it.
+  const places = new Map();
   for (const m of all) {
     if (!by.has(m.path)) by.set(m.path, []);
     by.get(m.path).push(m);
-    if (m.severity === 'error') { const k = m.path.split('.')[0]; perSec[k] = (perSec[k] || 0) + 1; }
+    if (m.severity === 'error') {
+      const k = m.path.split('.')[0];
+      if (!places.has(k)) places.set(k, new Set());
+      places.get(k).add(m.path);
+    }
   }
   S.errors = all.filter((m) => m.severity === 'error');
+  S.places = [...places.values()].reduce((n, set) => n + set.size, 0);
   for (const el of S.view.querySelectorAll('.field[data-p]')) {
     const p = el.dataset.p;
     const ms = (by.get(p) || []).filter((m) => m.severity === 'warning' || S.showAll || m.server || S.touched.has(p));
@@ -182,7 +189,7 @@ function refreshMessages() {
     el.textContent = (by.get(el.dataset.secmsg) || []).map((m) => m.message).join('；');
   }
   for (const d of S.view.querySelectorAll('details.sec')) {
-    const n = perSec[d.dataset.sec] || 0;
+    const n = (places.get(d.dataset.sec) || new Set()).size;
     d.querySelector('.cnt').innerHTML = n ? html`<span class="tag rejected">${n} 处待填/需改</span>` : html`<span class="tag ok">✓</span>`;
   }
 }
@@ -345,7 +352,7 @@ async function submitForm(forReview) {
     refreshDerived();
     const first = S.view.querySelector('.field.bad, [data-secmsg]:not(:empty)');
     if (first) first.scrollIntoView({ block: 'center' });
-    S.toast(`还有 ${S.errors.length} 处需要填写或修改`);
+    S.toast(`还有 ${S.places} 处需要填写或修改`);
     return;
   }
   await persist();
