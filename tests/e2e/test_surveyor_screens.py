@@ -6,7 +6,13 @@ import re
 from server.domain import idcard
 
 from .conftest import shot
-from .helpers import login_and_download, open_household, visited_households, wait_synced
+from .helpers import (
+    login_and_download,
+    open_household,
+    open_section,
+    visited_households,
+    wait_synced,
+)
 
 SIZES = ((390, 844), (360, 740))
 
@@ -51,3 +57,36 @@ def test_a_sex_contradicting_the_id_number_gives_one_message_and_one_count(
     assert counted == toast, (badges, toast)
     page.eval_on_selector(f".field[data-p='members.{row}.sex']", "e => e.scrollIntoView()")
     shots(page, "20-one-message-for-sex-and-id")
+
+
+def test_the_verdict_is_said_in_words_and_a_bad_amount_does_not_count(server, new_context, api):
+    page = new_context().new_page()
+    login_and_download(page, server)
+    wait_synced(page)
+    open_household(page, server, visited_households(api)[0])
+    open_section(page, "income")
+    says = page.eval_on_selector_all("#verdict .say", "ps => ps.map((p) => p.textContent)")
+    assert len(says) == 2, says
+    exit_words = r"(超过|未超过)退出标准 4000 元"
+    assert re.fullmatch(rf"人均纯收入 [\d,]+\.\d\d 元，{exit_words}", says[0]), says
+    assert re.fullmatch(
+        r"人均纯收入 [\d,]+\.\d\d 元，(在监测标准 5000 元以下|超过监测标准 5000 元)", says[1]
+    )
+    assert "（以下" not in page.inner_text("main") and "（超过" not in page.inner_text("main")
+    page.eval_on_selector("#verdict", "e => e.scrollIntoView({block: 'end'})")
+    shots(page, "21-verdict-in-words")
+
+    before = page.inner_text("#sumbar [data-pci]")
+    empty = page.eval_on_selector_all(
+        "input[name^='income.']", "is => is.filter((i) => !i.value).map((i) => i.name)"
+    )[0]
+    page.fill(f"input[name='{empty}']", "12.345")
+    page.dispatch_event(f"input[name='{empty}']", "change")
+    page.wait_for_selector("#sumbar [data-uncounted]")
+    assert page.inner_text("#sumbar [data-pci]") == before
+    assert "两位小数" in page.inner_text(f".field[data-p='{empty}'] .msg")
+    page.fill(f"input[name='{empty}']", "12.34")
+    page.dispatch_event(f"input[name='{empty}']", "change")
+    page.wait_for_function(
+        "b => document.querySelector('#sumbar [data-pci]').textContent !== b", arg=before
+    )

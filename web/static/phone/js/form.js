@@ -4,7 +4,7 @@
 import { get } from './db.js';
 import { saveDraft, submit } from './outbox.js';
 import { validate, holds } from './validate.js';
-import { summarize, normalizeMoney, guarantees } from './income.js';
+import { summarize, normalizeMoney, guarantees, linePhrase, yuan } from './income.js';
 import { linesFor } from './records.js';
 import { uuid } from './auth.js';
 import { clone } from './paths.js';
@@ -136,18 +136,30 @@ function headerHTML() {
 }
 
 // ---- live updates ----------------------------------------------------------------------------
+const MONEY_OK = /^\d+\.\d\d$/;
+/** The document as the income counts it: an amount typed wrong ("12.345") is left out until fixed. */
+function countable(doc) {
+  const bad = Object.entries(doc.income || {}).filter(([, v]) => typeof v === 'string' && !MONEY_OK.test(v));
+  if (!bad.length) return { doc, bad: 0 };
+  const income = { ...doc.income };
+  for (const [k] of bad) delete income[k];
+  return { doc: { ...doc, income }, bad: bad.length };
+}
+
 function refreshDerived() {
-  const s = summarize(S.doc, S.lines);
-  const flags = S.lines.filter((l) => l.purpose !== 'exit' && s.lines[l.key]).map((l) => html`<span class="tag line">${l.label}${l.comparison}</span>`);
+  const counted = countable(S.doc);
+  const s = summarize(counted.doc, S.lines);
+  const flags = S.lines.filter((l) => l.purpose !== 'exit' && s.lines[l.key]).map((l) => html`<span class="tag line">${linePhrase(l, true)}</span>`);
   S.view.querySelector('#sumbar').innerHTML = html`家庭人口 <b>${s.household_size}</b> 人 · 人均纯收入 <b data-pci>${s.per_capita_net_income ?? '—'}</b> 元
-    ${s.exit_eligible ? html`<span class="tag ok">达到退出标准</span>` : ''}${s.monitoring_type ? html`<span class="tag returned">${s.monitoring_type}</span>` : ''}${flags}`;
+    ${counted.bad ? html`<span class="tag rejected" data-uncounted>${counted.bad} 项金额有误，未计入</span>` : ''}${s.exit_eligible ? html`<span class="tag ok">达到退出标准</span>` : ''}${s.monitoring_type ? html`<span class="tag returned">${s.monitoring_type}</span>` : ''}${flags}`;
   const v = S.view.querySelector('#verdict');
   if (v) {
     const row = (k, x) => html`<div>${k}</div><div>${x}</div>`;
     v.innerHTML = html`<div class="verdict">${row('工资性收入', s.wage_income)}${row('生产经营性收入', s.business_income)}${row('财产性收入', s.property_income)}${row('转移性收入', s.transfer_income)}${row('年收入', s.annual_income)}${row('生产经营性支出', s.business_cost)}${row('家庭纯收入', s.net_income)}${row('家庭人口', `${s.household_size} 人`)}
       <div class="big">人均纯收入</div><div class="big" data-pci>${s.per_capita_net_income ?? '—'}</div>
-      ${S.lines.map((l) => row(`${l.label}（${l.comparison}${l.amount}元）`, s.lines[l.key] ? (l.purpose === 'exit' ? '已超过' : '是') : (l.purpose === 'exit' ? '未超过' : '否')))}
-      ${row('两不愁三保障', s.guarantees_met ? '已达标' : `未达标 ${s.unmet_guarantees.length} 项`)}${row('退出', s.exit_eligible ? '符合' : '不符合')}${row('监测类型', s.monitoring_type || '无')}</div>`;
+      ${row('两不愁三保障', s.guarantees_met ? '已达标' : `未达标 ${s.unmet_guarantees.length} 项`)}${row('退出', s.exit_eligible ? '符合' : '不符合')}${row('监测类型', s.monitoring_type || '无')}</div>
+      ${s.per_capita_net_income === null ? html`<p class="say">没有计入家庭人口的成员，算不出人均纯收入</p>`
+    : S.lines.map((l) => html`<p class="say" data-line="${l.key}">人均纯收入 ${yuan(s.per_capita_net_income)} 元，${linePhrase(l, s.lines[l.key])}</p>`)}`;
   }
   const g = guarantees(S.doc);
   for (const el of S.view.querySelectorAll('[data-computed]')) el.textContent = g.unmet.includes(el.dataset.computed) ? '否（自动计算）' : '是（自动计算）';
