@@ -10,6 +10,7 @@ from .helpers import (
     login_and_download,
     open_household,
     open_section,
+    township_review,
     visited_households,
     wait_synced,
 )
@@ -90,3 +91,119 @@ def test_the_verdict_is_said_in_words_and_a_bad_amount_does_not_count(server, ne
     page.wait_for_function(
         "b => document.querySelector('#sumbar [data-pci]').textContent !== b", arg=before
     )
+
+
+def _fits(page, selector):
+    """Every element matched shows all of its text: nothing cut or pushed out of its row."""
+    return page.eval_on_selector_all(
+        selector,
+        """els => els.filter((e) => e.offsetParent).map((e) => {
+             const r = e.getBoundingClientRect();
+             const box = (e.closest('a') || e.parentElement).getBoundingClientRect();
+             return e.scrollWidth <= e.clientWidth + 1 && r.right <= box.right + 1
+               && r.right <= innerWidth;
+           }).every(Boolean)""",
+    )
+
+
+def test_the_list_shows_each_review_state_and_filters_by_it(server, new_context, api):
+    records = api.get(f"{api.base}/api/sync/pull?limit=500", timeout=10).json()["records"]
+    submitted = sum(1 for r in records if r["review_state"] == "submitted")
+    reviewed = sum(1 for r in records if r["review_state"] in ("approved", "accepted"))
+    assert submitted and reviewed, "the demo county has submitted and reviewed households"
+    page = new_context().new_page()
+    login_and_download(page, server)
+    wait_synced(page)
+    page.click("[data-f=all]")
+    page.click(".villages button[data-v='']")
+    for width, height in SIZES:
+        page.set_viewport_size({"width": width, "height": height})
+        assert page.eval_on_selector_all("#hh li .state", "s => s.length") > 5
+        assert _fits(page, "#hh li .state"), f"a review state is cut at {width} px"
+    page.set_viewport_size({"width": 390, "height": 844})
+    shots(page, "22-list-review-state")
+
+    page.click("[data-f=submitted]")
+    page.wait_for_function(
+        "n => document.querySelectorAll('#hh li a').length === Math.min(n, 40)", arg=submitted
+    )
+    states = page.eval_on_selector_all("#hh li .state", "s => s.map((e) => e.textContent)")
+    assert set(states) == {"已提交"}
+    assert f"显示 {submitted} 户" in page.inner_text("#count")
+    page.click("[data-f=reviewed]")
+    page.wait_for_function(
+        "n => document.querySelector('#count').textContent.includes(`显示 ${n} 户`)", arg=reviewed
+    )
+    states = page.eval_on_selector_all("#hh li .state", "s => s.map((e) => e.textContent)")
+    assert set(states) <= {"乡镇已审核", "县级已确认"} and states
+    shots(page, "23-list-reviewed-filter")
+
+
+def test_a_section_jumped_to_is_not_under_the_summary_bar(server, new_context, api):
+    page = new_context().new_page()
+    login_and_download(page, server)
+    wait_synced(page)
+    open_household(page, server, visited_households(api)[0])
+    for key in ("household", "income", "signoff"):
+        open_section(page, key)
+        gap = page.evaluate(
+            """key => {
+                 const d = document.querySelector(`details.sec[data-sec=${key}]`);
+                 d.scrollIntoView({block: 'start'});
+                 return d.querySelector('summary').getBoundingClientRect().top
+                   - document.querySelector('#sumbar').getBoundingClientRect().bottom;
+               }""",
+            key,
+        )
+        assert gap >= 0, f"the {key} heading is {-gap} px under the summary bar"
+    shots(page, "24-section-below-summary-bar")
+
+
+def test_the_sync_badge_tells_of_refused_edits_and_a_locked_record_looks_read_only(
+    server, new_context, api
+):
+    """The township approves (and so locks) a household the phone edits offline: the badge fits
+    at 360 px and, tapped, says what to do; the locked record is read-only before one tries."""
+    records = api.get(f"{api.base}/api/sync/pull?limit=500", timeout=10).json()["records"]
+    submitted = sorted(
+        r["id"] for r in records if r["review_state"] == "submitted" and not r["conflict_open"]
+    )
+    hid = submitted[len(submitted) // 2]  # other stories take the first and the last
+    ctx = new_context()
+    page = ctx.new_page()
+    login_and_download(page, server)
+    wait_synced(page)
+    ctx.set_offline(True)
+    open_household(page, server, hid)
+    page.fill("input[name='household.phone']", "13600002222")
+    page.dispatch_event("input[name='household.phone']", "change")
+    page.wait_for_function("() => document.querySelector('#saved').textContent.includes('已保存')")
+    page.click("#save")
+    page.wait_for_selector("#hh", state="attached")
+    township_review(server, hid, "approve")
+    ctx.set_offline(False)
+    page.click("#sync-now")
+    wait_synced(page)
+    page.wait_for_function(
+        "() => document.querySelector('#sync-badge').textContent.includes('待改')"
+    )
+    for width, height in SIZES:
+        page.set_viewport_size({"width": width, "height": height})
+        cut = page.eval_on_selector(
+            "#sync-badge",
+            "b => b.scrollWidth > b.clientWidth + 1 || b.scrollHeight > b.clientHeight + 1"
+            " || b.getBoundingClientRect().right > innerWidth",
+        )
+        assert not cut, f"the sync badge is cut at {width} px"
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.click("#sync-badge")
+    told = page.inner_text("#banner")
+    assert "服务器未接受" in told and "待修改" in told, told
+    shots(page, "25-sync-badge-told")
+
+    open_household(page, server, hid)
+    assert "只读" in page.inner_text("#locked")
+    assert page.is_disabled("input[name='household.phone']")
+    assert page.input_value("input[name='household.phone']") == "13600002222"
+    assert page.query_selector("#submit") is None
+    shots(page, "26-locked-read-only")

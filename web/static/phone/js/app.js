@@ -50,8 +50,14 @@ function paintBadge(s) {
   else if (s.state === 'offline') { text = s.pending ? `离线 · 待同步 ${s.pending}` : '离线'; cls = s.pending ? 'wait' : ''; }
   else if (s.pending) { text = `待同步 ${s.pending}`; cls = 'wait'; }
   else { text = s.lastSync ? `已同步 ${hhmm(s.lastSync)}` : '未同步'; cls = 'ok'; }
-  if (s.state !== 'syncing' && (s.rejected || s.conflicts)) { text += ` · ${s.rejected ? `${s.rejected}户待改 ` : ''}${s.conflicts ? `${s.conflicts}冲突` : ''}`; cls = 'err'; }
-  badge.textContent = text;
+  const more = [];
+  if (s.state !== 'syncing' && (s.rejected || s.conflicts)) {
+    if (s.rejected) more.push(` · ${s.rejected}户待改`);
+    if (s.conflicts) more.push(` · ${s.conflicts}户冲突`);
+    cls = 'err';
+  }
+  // Pieces that never break inside: on a narrow phone the badge wraps between them.
+  badge.innerHTML = html`<span>${text}</span>${more.map((m) => html`<span>${m}</span>`)}`;
   badge.className = `badge ${cls}`;
   badge.dataset.pending = String(s.pending);
   badge.dataset.state = s.state;
@@ -66,7 +72,13 @@ sync.events.addEventListener('status', (e) => {
 });
 badge.addEventListener('click', () => {
   const s = sync.getStatus();
-  toast(`${s.pending ? `${s.pending} 条修改等待同步。` : '没有待同步的修改。'}${s.lastSync ? `上次同步：${hhmm(s.lastSync)}。` : ''}${s.error ? `错误：${s.error}` : ''}`);
+  toast([
+    s.pending ? `${s.pending} 条修改等待同步。` : '没有待同步的修改。',
+    s.rejected ? `${s.rejected} 户的修改服务器未接受，请在列表中点“待修改”查看原因并改正。` : '',
+    s.conflicts ? `${s.conflicts} 户与他人的修改有冲突，已交审核员处理，可在列表中点“有冲突”查看。` : '',
+    s.lastSync ? `上次同步：${hhmm(s.lastSync)}。` : '',
+    s.error ? `错误：${s.error}` : '',
+  ].join(''));
 });
 document.getElementById('sync-now').addEventListener('click', async () => {
   sync.resetBackoff();

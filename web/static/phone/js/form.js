@@ -131,7 +131,7 @@ function headerHTML() {
     out.push(html`<div class="note err"><b>服务器未接受这次修改：</b>${h.rejected.map(line)}</div>`);
   }
   if (h.pending) out.push(html`<div class="note info">已保存，等待同步到服务器。</div>`);
-  if (LOCKED_STATES.includes(h.review_state)) out.push(html`<div class="note ok">已审核通过并锁定；如需修改请联系县级重新打开。</div>`);
+  if (LOCKED_STATES.includes(h.review_state)) out.push(html`<div class="note ok" id="locked"><b>只读：</b>这一户${STATE_LABELS[h.review_state]}，已锁定，不能修改；如需修改请联系县级重新打开。</div>`);
   return html`${out}`;
 }
 
@@ -248,7 +248,7 @@ function readValue(el, f) {
 function onInput(e) {
   if (!S) return;
   const el = e.target;
-  if (!el.name || !el.dataset.t) return;
+  if (!el.name || !el.dataset.t || LOCKED_STATES.includes(S.h.review_state)) return;
   const { f, sec, rowId } = fieldAt(el.name);
   if (!f) return;
   setValue(el.name, readValue(el, f));
@@ -262,12 +262,19 @@ function onInput(e) {
 }
 
 // ---- rendering ---------------------------------------------------------------------------------
+/** A locked record shows its answers as read-only before anyone tries to change them. */
+function lockInputs(root) {
+  if (!LOCKED_STATES.includes(S.h.review_state)) return;
+  for (const el of root.querySelectorAll('input, select, textarea, button')) el.disabled = true;
+}
+
 function openSection(d) {
   const body = d.querySelector(':scope > .body');
   if (body.dataset.done) return;
   body.innerHTML = sectionBody(S.def.sections.find((s) => s.key === d.dataset.sec));
   body.dataset.done = '1';
   wireWidgets(body);
+  lockInputs(body);
 }
 
 function rerender() {
@@ -277,7 +284,6 @@ function rerender() {
     ${S.def.sections.map((sec) => html`<details class="sec" data-sec="${sec.key}"${open.includes(sec.key) ? html` open` : ''}><summary>${sec.title} <span class="cnt"></span></summary><div class="body"></div></details>`)}
     <div class="actions"><a class="btn btn-ghost" href="#/list">返回</a>${locked ? '' : html`<button class="btn btn-ghost" type="button" id="save">存草稿</button><button class="btn" type="button" id="submit">提交审核</button>`}</div>
     <div class="saved" id="saved" aria-live="polite"></div>`;
-  if (locked) for (const b of S.view.querySelectorAll('details.sec > .body')) b.inert = true;
   for (const d of S.view.querySelectorAll('details.sec[open]')) openSection(d);
   refreshDerived();
 }
@@ -379,6 +385,7 @@ function fillRow(item) {
   if (body.innerHTML) return;
   const sec = S.def.sections.find((s) => s.key === item.dataset.sec);
   body.innerHTML = rowBody(sec, localOf(sec, item.dataset.row));
+  lockInputs(body);
 }
 
 let formCache = null;

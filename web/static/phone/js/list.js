@@ -4,7 +4,7 @@ import { getAll, getKV, setKV } from './db.js';
 import { campaign, rowsGeneration } from './records.js';
 import { linePhrase } from './income.js';
 import { html } from '../../shared/html.js';
-import { STATE_LABELS } from '../../shared/labels.js';
+import { STATE_LABELS, LOCKED_STATES } from '../../shared/labels.js';
 
 export const FILTERS = [
   ['all', '全部', () => true],
@@ -14,6 +14,8 @@ export const FILTERS = [
   ['returned', STATE_LABELS.returned, (r) => r.review_state === 'returned'],
   ['conflict', '有冲突', (r) => r.conflict],
   ['rejected', '待修改', (r) => r.rejected],
+  ['submitted', STATE_LABELS.submitted, (r) => r.review_state === 'submitted'],
+  ['reviewed', '已审核', (r) => LOCKED_STATES.includes(r.review_state)],
 ];
 
 const ui = { village: null, filter: 'all', line: '', q: '', restored: false };
@@ -35,7 +37,7 @@ export function itemsHTML(rows, lines, chunk = false) {
   const items = rows.map((r) => {
     const m = r.meta;
     const name = html`<div class="name">${m.head || '（未填户主）'}${tags(r, lines)}</div>`;
-    const sub = html`<div class="sub">${m.group} · 户号 ${m.no || '—'} · ${m.size}人 · ${STATE_LABELS[r.review_state] || ''}</div>`;
+    const sub = html`<div class="sub"><span>${m.group} · 户号 ${m.no || '—'}</span><span>${m.size}人 · <span class="state">${STATE_LABELS[r.review_state] || ''}</span></span></div>`;
     return html`<li><a href="#/h/${r.id}"><div class="who">${name}${sub}</div><div class="pci">${m.pci === null ? '—' : m.pci}</div></a></li>`;
   });
   if (items.length || chunk) return html`${items}`;
