@@ -207,3 +207,36 @@ def test_the_sync_badge_tells_of_refused_edits_and_a_locked_record_looks_read_on
     assert page.input_value("input[name='household.phone']") == "13600002222"
     assert page.query_selector("#submit") is None
     shots(page, "26-locked-read-only")
+
+
+def test_new_household_and_income_table_from_every_village_view(server, new_context, api):
+    records = api.get(f"{api.base}/api/sync/pull?limit=500", timeout=10).json()["records"]
+    page = new_context().new_page()
+    login_and_download(page, server)
+    wait_synced(page)
+    page.click(".villages button[data-v='']")
+    page.click("[data-f=all]")
+    page.click("button.fab[data-pick=new]")
+    page.wait_for_selector("#pick:not([hidden]) a[data-village]")
+    shots(page, "27-new-household-asks-the-village")
+    village = int(page.get_attribute("#pick a[data-village]", "data-village"))
+    page.click(f"#pick a[data-village='{village}']")
+    page.wait_for_selector("details.sec[data-sec=household] .field")
+    numbers = [
+        int(r["document"]["household"]["household_no"])
+        for r in records
+        if r["village_id"] == village and r["document"]["household"]["household_no"].isdigit()
+    ]
+    filled = page.input_value("input[name='household.household_no']")
+    assert filled == str(max(numbers) + 1).zfill(16), filled
+    shots(page, "28-new-household-number-filled")
+    page.fill("input[name='household.household_no']", "NEW-7")  # the surveyor can change it
+    page.dispatch_event("input[name='household.household_no']", "change")
+    assert page.input_value("input[name='household.household_no']") == "NEW-7"
+
+    page.goto(server + "/#/list")
+    page.click(".villages button[data-v='']")
+    page.click("[data-pick=table]")
+    page.click(f"#pick a[data-village='{village}']")
+    page.wait_for_selector("table.grid tbody tr")
+    assert page.evaluate("location.hash") == f"#/table/{village}"

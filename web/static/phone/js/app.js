@@ -228,12 +228,25 @@ async function settingsScreen() {
   });
 }
 
+/**
+ * The next free 户编号 of a village: its numbers are the village's code and a sequence, so the
+ * highest one on the phone plus one, as wide ("…0016" -> "…0017"); "" when it has none.
+ */
+async function nextHouseholdNo(villageId) {
+  const nos = (await db.getAll('rows')).filter((r) => r.village_id === villageId)
+    .map((r) => r.meta.no).filter((no) => /^\d+$/.test(no));
+  if (!nos.length) return '';
+  const top = nos.reduce((a, b) => (BigInt(b) > BigInt(a) ? b : a));
+  return String(BigInt(top) + 1n).padStart(top.length, '0');
+}
+
 async function newHousehold(villageId) {
   const user = await auth.currentUser();
   const campaigns = [...(await loadCampaigns()).values()];
   const c = campaigns.find((x) => x.active) || campaigns[0];
   if (!c) { toast('请先下载调查轮次'); location.hash = '#/list'; return; }
   const doc = emptyDocument();
+  doc.household.household_no = await nextHouseholdNo(villageId);
   doc.members.push({ id: auth.uuid(), relation: '户主' });
   doc.signoff.surveyor = user ? user.name || user.username : '';
   const h = await createHousehold({ villageId, campaignId: c.id, doc });

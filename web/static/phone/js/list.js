@@ -113,8 +113,24 @@ export async function renderList(view, { villageNames }) {
       <select id="line" aria-label="低于某条线"><option value="">按收入线…</option>${lines.filter((l) => l.purpose !== 'exit').map((l) => html`<option value="${l.key}" ${ui.line === l.key ? 'selected' : ''}>${linePhrase(l, true)}</option>`)}</select></div>
     <div class="vprog" id="count"></div></div>
     <ul class="hh" id="hh"></ul>
-    <div class="row gap-top">${ui.village !== null ? html`<a class="btn btn-ghost" href="#/table/${ui.village}">收入统计表</a>` : ''}</div>
-    ${ui.village !== null ? html`<a class="btn fab" href="#/new?village=${ui.village}">＋ 新增户</a>` : ''}`;
+    <div id="acts"><div class="row gap-top">${ui.village !== null ? html`<a class="btn btn-ghost" href="#/table/${ui.village}">收入统计表</a>`
+    : html`<button type="button" class="btn btn-ghost" data-pick="table">收入统计表</button>`}</div>
+    ${ui.village !== null ? html`<a class="btn fab" href="#/new?village=${ui.village}">＋ 新增户</a>`
+    : html`<button type="button" class="btn fab" data-pick="new">＋ 新增户</button>`}
+    <div class="card pick" id="pick" role="dialog" aria-labelledby="pick-title" hidden></div></div>`;
+  // With every village shown, the two actions first ask which village they are for.
+  const pick = view.querySelector('#pick');
+  view.querySelector('#acts').addEventListener('click', (e) => {
+    const b = e.target.closest('[data-pick]');
+    if (b) {
+      const to = (id) => (b.dataset.pick === 'new' ? `#/new?village=${id}` : `#/table/${id}`);
+      pick.innerHTML = html`<p id="pick-title"><b>${b.dataset.pick === 'new' ? '新增户' : '收入统计表'}：请选择村</b></p>
+        <div class="row stack">${villages.map((v) => html`<a class="btn btn-ghost" href="${to(v.id)}" data-village="${v.id}">${v.name}</a>`)}
+        <button type="button" class="btn btn-ghost" data-unpick>取消</button></div>`;
+      pick.hidden = false;
+      pick.scrollIntoView({ block: 'nearest' });
+    } else if (e.target.closest('[data-unpick]')) pick.hidden = true;
+  });
   const count = view.querySelector('#count');
   const list = view.querySelector('#hh');
   fill(list, shown, lines);
