@@ -240,3 +240,25 @@ def test_new_household_and_income_table_from_every_village_view(server, new_cont
     page.click(f"#pick a[data-village='{village}']")
     page.wait_for_selector("table.grid tbody tr")
     assert page.evaluate("location.hash") == f"#/table/{village}"
+
+
+def test_the_storage_advice_is_in_the_surveyors_words(server, new_context):
+    """Headless Chromium does not keep the site's data for good, and the app is not installed: the
+    surveyor is told, once, in plain words, to add the app to the home screen."""
+    page = new_context().new_page()
+    login_and_download(page, server)
+    page.goto(server + "/#/list")
+    page.wait_for_selector("#hh li a", state="attached")
+    persisted = page.evaluate("navigator.storage.persisted()")
+    advice = page.locator("#keep-advice")
+    if persisted:
+        assert advice.count() == 0
+        return
+    assert "添加到主屏幕" in advice.inner_text()
+    assert "持久存储" not in page.inner_text("body")
+    shots(page, "29-storage-advice")
+    page.goto(server + "/#/settings")
+    page.wait_for_selector("#keep-note")
+    assert "添加到主屏幕" in page.inner_text("#keep-note")
+    assert "持久存储" not in page.inner_text("body")
+    shots(page, "30-settings-storage-advice")

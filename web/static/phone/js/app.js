@@ -201,7 +201,7 @@ async function settingsScreen() {
   view.innerHTML = html`<h1>设置</h1>
     <div class="card"><p><b>${user ? user.name || user.username : '未登录'}</b> ${user ? user.username : ''} ${user ? ROLE_LABELS[user.role] || '' : ''}</p>
     <p>待同步：<b id="set-pending">${pending}</b> 条 · ${usage}</p>
-    <p class="note ${persisted ? 'ok' : ''}">${persisted ? '本机已授予持久存储，数据不会被浏览器自动清理。' : '浏览器未授予持久存储：请不要清理浏览器数据，并尽快同步。'}</p></div>
+    <p class="note ${persisted ? 'ok' : ''}" id="keep-note">${persisted ? '本机的调查数据会一直保留，不会被浏览器自动清理。' : KEEP_ADVICE}</p></div>
     <div class="row stack">
       <a class="btn btn-ghost" href="#/download">选择/更新下载的村</a>
       <button class="btn btn-ghost" id="logout" type="button">退出登录（保留本机数据）</button>
@@ -323,14 +323,22 @@ if ('serviceWorker' in navigator) {
   });
 }
 
+const KEEP_ADVICE = '手机空间不足时，浏览器可能清理本机保存的调查数据。请把入户通“添加到主屏幕”'
+  + '（浏览器菜单里），以后从桌面图标打开；并且有网络时及时同步。';
+const installed = () => matchMedia('(display-mode: standalone)').matches || navigator.standalone === true;
+
+/**
+ * Ask the browser to keep the data. Only when it may still clear them (not granted, and the app
+ * not opened from the home screen) is the surveyor told, once, in their words, what to do.
+ */
 async function requestPersistence() {
   if (!navigator.storage || !navigator.storage.persist) return;
   if (await navigator.storage.persisted()) return;
   const ok = await navigator.storage.persist();
   await db.setKV('persist_refused', !ok);
-  if (!ok && !(await db.getKV('persist_warned'))) {
+  if (!ok && !installed() && !(await db.getKV('persist_warned'))) {
     await db.setKV('persist_warned', true);
-    toast('浏览器未授予持久存储：请勿清理浏览器数据，并尽快同步（可在“设置”中查看）');
+    showBanner(html`<span id="keep-advice">${KEEP_ADVICE}</span> <button class="btn btn-small btn-ghost" data-close>知道了</button>`, null, 'info');
   }
 }
 
