@@ -262,3 +262,26 @@ def test_the_storage_advice_is_in_the_surveyors_words(server, new_context):
     assert "添加到主屏幕" in page.inner_text("#keep-note")
     assert "持久存储" not in page.inner_text("body")
     shots(page, "30-settings-storage-advice")
+
+
+def test_search_finds_a_household_by_pinyin_initials_and_full_pinyin(server, new_context):
+    from server.households.derived import search_keys
+
+    page = new_context().new_page()
+    login_and_download(page, server)
+    page.click("[data-f=all]")
+    page.click(".villages button[data-v='']")
+    heads = page.eval_on_selector_all(
+        "#hh li .name", "ns => ns.map((n) => n.firstChild.textContent)"
+    )
+    head = heads[3]
+    full, initials = search_keys([{"name": head, "relation": "户主"}]).split()
+    for typed in (initials, full, initials.upper()):
+        page.fill("#q", typed)
+        page.wait_for_function(
+            "h => [...document.querySelectorAll('#hh li .name')].some((n) =>"
+            " n.firstChild.textContent === h) && document.querySelectorAll('#hh li a').length < 16",
+            arg=head,
+        )
+    page.fill("#q", initials)
+    shots(page, "31-pinyin-search")

@@ -108,7 +108,7 @@ export async function renderList(view, { villageNames }) {
   const shown = apply(rows);
   view.innerHTML = html`<div class="tools">
     <div class="villages" role="group" aria-label="村">${villages.length > 1 ? html`<button type="button" data-v="" aria-pressed="${ui.village === null}">全部 ${prog(null)}</button>` : ''}${villages.map((v) => html`<button type="button" data-v="${v.id}" aria-pressed="${ui.village === v.id}">${v.name} ${prog(v.id)}</button>`)}</div>
-    <input type="search" id="q" placeholder="搜索户主姓名、身份证号、户编号" value="${ui.q}" aria-label="搜索" enterkeyhint="search">
+    <input type="search" id="q" placeholder="搜索姓名（可用拼音或首字母）、身份证号、户编号" value="${ui.q}" aria-label="搜索" enterkeyhint="search">
     <div class="filters" role="group" aria-label="筛选">${FILTERS.map(([k, label]) => html`<button type="button" data-f="${k}" aria-pressed="${ui.filter === k}">${label} <span data-n="${k}"></span></button>`)}
       <select id="line" aria-label="低于某条线"><option value="">按收入线…</option>${lines.filter((l) => l.purpose !== 'exit').map((l) => html`<option value="${l.key}" ${ui.line === l.key ? 'selected' : ''}>${linePhrase(l, true)}</option>`)}</select></div>
     <div class="vprog" id="count"></div></div>

@@ -41,6 +41,7 @@ function rebase(h, rec, ops) {
     version: rec.version, village_id: rec.village_id, campaign_id: rec.campaign_id,
     review_state: rec.review_state, review_note: rec.review_note || '',
     conflict_open: !!rec.conflict_open, updated_at: rec.updated_at, pending: ops.length,
+    search_keys: rec.search_keys || '',
   });
   if (!rec.conflict_open) h.conflicts = [];
   return refresh(h);
