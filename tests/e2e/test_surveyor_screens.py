@@ -285,3 +285,32 @@ def test_search_finds_a_household_by_pinyin_initials_and_full_pinyin(server, new
         )
     page.fill("#q", initials)
     shots(page, "31-pinyin-search")
+
+
+def test_the_income_table_totals_match_the_server_and_errors_are_words(server, new_context, api):
+    from decimal import ROUND_HALF_UP, Decimal
+
+    page = new_context().new_page()
+    login_and_download(page, server)
+    wait_synced(page)
+    page.click(".villages button[data-v]:not([data-v=''])")
+    village = int(page.get_attribute(".villages button[aria-pressed=true]", "data-v"))
+    page.goto(f"{server}/#/table/{village}")
+    page.wait_for_selector("table.grid tfoot tr.total")
+    records = api.get(f"{api.base}/api/sync/pull?limit=500", timeout=10).json()["records"]
+    mine = [r for r in records if r["village_id"] == village]
+    people = sum(r["summary"]["household_size"] for r in mine)
+    net = sum(Decimal(r["summary"]["net_income"]) for r in mine)
+    wages = sum(Decimal(r["document"]["income"].get("wage_migrant") or 0) for r in mine)
+    pci = (net / people).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    foot = page.locator("table.grid tfoot")
+    assert foot.locator("[data-households]").inner_text() == str(len(mine))
+    assert foot.locator("[data-people]").inner_text() == str(people)
+    assert foot.locator("[data-total=wage_migrant]").inner_text() == f"{wages:,.2f}"
+    assert foot.locator("[data-village-pci]").inner_text() == f"{pci:,.2f}"
+
+    cell = page.locator("table.grid tbody tr").first.locator("input[data-k=wage_local]")
+    cell.fill("12.345")
+    page.wait_for_selector("#terr li")
+    assert "两位小数" in page.inner_text("#terr")
+    shots(page, "33-income-table-totals-and-errors")
