@@ -147,6 +147,8 @@ class Household(db.Model):
     # Aggregated by the county: written from the document on every change, never edited directly.
     household_no: Mapped[str | None] = mapped_column(String(40))
     head_name: Mapped[str | None] = mapped_column(String(60))
+    # The members' names in pinyin, full and initials (households/derived.py): the phone's search.
+    search_keys: Mapped[str | None] = mapped_column(String(400))
     head_id_number: Mapped[str | None] = mapped_column(String(18))
     status: Mapped[str | None] = mapped_column(String(20))
     poverty_attribute: Mapped[str | None] = mapped_column(String(20))

@@ -134,20 +134,25 @@ def _member_row(m: dict, number, born, sex, counted: bool, today, check_required
 
     born and sex are what its ID number says (the typed sex when there is no number).
     """
+    sex_contradicted = False  # the typed sex and the number disagree: that one message only
     if number:
         if born > today:
             out.append(_error(f"members.{m['id']}.id_number", "身份证号中的出生日期晚于调查日期"))
         typed = m.get("sex")
         if typed and typed != sex:
-            out.append(_error(f"members.{m['id']}.sex", f"性别与身份证号不符（身份证号为{sex}性）"))
+            sex_contradicted = True
+            text = f"性别与身份证号不符（身份证号为{sex}性），请核对性别或身份证号"
+            out.append(_error(f"members.{m['id']}.sex", text))
         given = m.get("birth_date")
         if given and given != born:
             text = f"出生日期与身份证号不符（身份证号为{born.isoformat()}）"
             out.append(_error(f"members.{m['id']}.birth_date", text))
     relation = m.get("relation")
-    if sex == "女" and relation in MALE_RELATIONS:
+    if sex_contradicted:
+        pass  # which sex is right is unknown until the sex or the number is corrected
+    elif sex == "女" and relation in MALE_RELATIONS:
         out.append(_error(f"members.{m['id']}.relation", f"与户主关系“{relation}”应为男性"))
-    if sex == "男" and relation in FEMALE_RELATIONS:
+    elif sex == "男" and relation in FEMALE_RELATIONS:
         out.append(_error(f"members.{m['id']}.relation", f"与户主关系“{relation}”应为女性"))
     invalid = m.get(INVALID, ())  # has(), inline: a filled field, valid or not
     education = "education" in m or "education" in invalid

@@ -6,6 +6,8 @@ writer stores them from the same functions, and so does the demo seeder.
 
 from datetime import UTC, datetime
 
+from pypinyin import Style, lazy_pinyin
+
 from server.domain.income import is_counted
 from server.domain.summary import summarize
 
@@ -38,6 +40,27 @@ def member_rows(members: list[dict]) -> list[dict]:
     ]
 
 
+SEARCH_KEYS_MAX = 400  # the column's width: a large household's names are cut, the head's kept
+
+
+def search_keys(members: list[dict]) -> str:
+    """The members' names as typed on a pinyin keyboard: full pinyin and initials, head first
+    ("杨明亮" -> "yangmingliang yml"), so the phone finds a household by either. pypinyin knows
+    the readings (surnames included); the phone only matches the text."""
+    names = [m.get("name") for m in sorted(members, key=lambda m: m.get("relation") != "户主")]
+    keys = []
+    for name in names:
+        if not isinstance(name, str) or not name.strip():
+            continue
+        full = "".join(lazy_pinyin(name, errors="ignore")).lower()
+        initials = "".join(lazy_pinyin(name, style=Style.FIRST_LETTER, errors="ignore")).lower()
+        for key in (full, initials):
+            if key and key not in keys:
+                keys.append(key)
+    text = " ".join(keys)
+    return text[:SEARCH_KEYS_MAX].rsplit(" ", 1)[0] if len(text) > SEARCH_KEYS_MAX else text
+
+
 def derived_columns(document: dict, lines: list[dict]) -> dict:
     """Every household column computed from the document: what the county adds up in SQL."""
     summary = summarize(document, lines or [])
@@ -47,6 +70,7 @@ def derived_columns(document: dict, lines: list[dict]) -> dict:
         "summary": summary,
         "household_no": section.get("household_no"),
         "head_name": head.get("name"),
+        "search_keys": search_keys(document.get("members") or []),
         "head_id_number": head.get("id_number") or None,
         "status": section.get("status"),
         "poverty_attribute": section.get("attribute"),

@@ -17,6 +17,7 @@ META = (
     "parallel_note",
     "household_no",
     "head_name",
+    "search_keys",
     "household_size",
     "per_capita_net_income",
     "monitoring_type",

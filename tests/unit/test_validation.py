@@ -271,7 +271,7 @@ def test_typed_sex_and_birth_date_must_match_the_id_number(doc):
     son["birth_date"] = "2004-09-22"
     messages = check(doc)
     assert at(messages, f"members.{SON_ID}.sex") == [
-        ("error", "性别与身份证号不符（身份证号为男性）")
+        ("error", "性别与身份证号不符（身份证号为男性），请核对性别或身份证号")
     ]
     assert at(messages, f"members.{SON_ID}.birth_date") == [
         ("error", "出生日期与身份证号不符（身份证号为2004-09-21）")
@@ -279,6 +279,20 @@ def test_typed_sex_and_birth_date_must_match_the_id_number(doc):
     son["sex"] = "男"
     son["birth_date"] = "2004-09-21"
     assert check(doc) == []
+
+
+def test_a_sex_that_contradicts_the_id_number_gives_one_message(doc):
+    """A man's number with 女 and 之女 chosen: the sex disagrees with the number, and that is the
+    one thing to fix; the relation fits the sex the surveyor chose, so it is not blamed too."""
+    son = member(doc, SON_ID)  # a man's ID number
+    son["sex"] = "女"
+    son["relation"] = "之女"
+    messages = [m for m in check(doc) if m["path"].startswith(f"members.{SON_ID}.")]
+    assert [(m["path"], m["message"]) for m in messages] == [
+        (f"members.{SON_ID}.sex", "性别与身份证号不符（身份证号为男性），请核对性别或身份证号")
+    ]
+    son["sex"] = "男"  # the sex now agrees with the number: the relation is what is wrong
+    assert at(check(doc), f"members.{SON_ID}.relation") == [("error", "与户主关系“之女”应为女性")]
 
 
 def test_birth_after_the_reference_date(doc):

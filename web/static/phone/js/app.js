@@ -50,8 +50,14 @@ function paintBadge(s) {
   else if (s.state === 'offline') { text = s.pending ? `离线 · 待同步 ${s.pending}` : '离线'; cls = s.pending ? 'wait' : ''; }
   else if (s.pending) { text = `待同步 ${s.pending}`; cls = 'wait'; }
   else { text = s.lastSync ? `已同步 ${hhmm(s.lastSync)}` : '未同步'; cls = 'ok'; }
-  if (s.state !== 'syncing' && (s.rejected || s.conflicts)) { text += ` · ${s.rejected ? `${s.rejected}户待改 ` : ''}${s.conflicts ? `${s.conflicts}冲突` : ''}`; cls = 'err'; }
-  badge.textContent = text;
+  const more = [];
+  if (s.state !== 'syncing' && (s.rejected || s.conflicts)) {
+    if (s.rejected) more.push(` · ${s.rejected}户待改`);
+    if (s.conflicts) more.push(` · ${s.conflicts}户冲突`);
+    cls = 'err';
+  }
+  // Pieces that never break inside: on a narrow phone the badge wraps between them.
+  badge.innerHTML = html`<span>${text}</span>${more.map((m) => html`<span>${m}</span>`)}`;
   badge.className = `badge ${cls}`;
   badge.dataset.pending = String(s.pending);
   badge.dataset.state = s.state;
@@ -66,7 +72,13 @@ sync.events.addEventListener('status', (e) => {
 });
 badge.addEventListener('click', () => {
   const s = sync.getStatus();
-  toast(`${s.pending ? `${s.pending} 条修改等待同步。` : '没有待同步的修改。'}${s.lastSync ? `上次同步：${hhmm(s.lastSync)}。` : ''}${s.error ? `错误：${s.error}` : ''}`);
+  toast([
+    s.pending ? `${s.pending} 条修改等待同步。` : '没有待同步的修改。',
+    s.rejected ? `${s.rejected} 户的修改服务器未接受，请在列表中点“待修改”查看原因并改正。` : '',
+    s.conflicts ? `${s.conflicts} 户与他人的修改有冲突，已交审核员处理，可在列表中点“有冲突”查看。` : '',
+    s.lastSync ? `上次同步：${hhmm(s.lastSync)}。` : '',
+    s.error ? `错误：${s.error}` : '',
+  ].join(''));
 });
 document.getElementById('sync-now').addEventListener('click', async () => {
   sync.resetBackoff();
@@ -189,7 +201,7 @@ async function settingsScreen() {
   view.innerHTML = html`<h1>设置</h1>
     <div class="card"><p><b>${user ? user.name || user.username : '未登录'}</b> ${user ? user.username : ''} ${user ? ROLE_LABELS[user.role] || '' : ''}</p>
     <p>待同步：<b id="set-pending">${pending}</b> 条 · ${usage}</p>
-    <p class="note ${persisted ? 'ok' : ''}">${persisted ? '本机已授予持久存储，数据不会被浏览器自动清理。' : '浏览器未授予持久存储：请不要清理浏览器数据，并尽快同步。'}</p></div>
+    <p class="note ${persisted ? 'ok' : ''}" id="keep-note">${persisted ? '本机的调查数据会一直保留，不会被浏览器自动清理。' : KEEP_ADVICE}</p></div>
     <div class="row stack">
       <a class="btn btn-ghost" href="#/download">选择/更新下载的村</a>
       <button class="btn btn-ghost" id="logout" type="button">退出登录（保留本机数据）</button>
@@ -216,12 +228,25 @@ async function settingsScreen() {
   });
 }
 
+/**
+ * The next free 户编号 of a village: its numbers are the village's code and a sequence, so the
+ * highest one on the phone plus one, as wide ("…0016" -> "…0017"); "" when it has none.
+ */
+async function nextHouseholdNo(villageId) {
+  const nos = (await db.getAll('rows')).filter((r) => r.village_id === villageId)
+    .map((r) => r.meta.no).filter((no) => /^\d+$/.test(no));
+  if (!nos.length) return '';
+  const top = nos.reduce((a, b) => (BigInt(b) > BigInt(a) ? b : a));
+  return String(BigInt(top) + 1n).padStart(top.length, '0');
+}
+
 async function newHousehold(villageId) {
   const user = await auth.currentUser();
   const campaigns = [...(await loadCampaigns()).values()];
   const c = campaigns.find((x) => x.active) || campaigns[0];
   if (!c) { toast('请先下载调查轮次'); location.hash = '#/list'; return; }
   const doc = emptyDocument();
+  doc.household.household_no = await nextHouseholdNo(villageId);
   doc.members.push({ id: auth.uuid(), relation: '户主' });
   doc.signoff.surveyor = user ? user.name || user.username : '';
   const h = await createHousehold({ villageId, campaignId: c.id, doc });
@@ -298,14 +323,22 @@ if ('serviceWorker' in navigator) {
   });
 }
 
+const KEEP_ADVICE = '手机空间不足时，浏览器可能清理本机保存的调查数据。请把入户通“添加到主屏幕”'
+  + '（浏览器菜单里），以后从桌面图标打开；并且有网络时及时同步。';
+const installed = () => matchMedia('(display-mode: standalone)').matches || navigator.standalone === true;
+
+/**
+ * Ask the browser to keep the data. Only when it may still clear them (not granted, and the app
+ * not opened from the home screen) is the surveyor told, once, in their words, what to do.
+ */
 async function requestPersistence() {
   if (!navigator.storage || !navigator.storage.persist) return;
   if (await navigator.storage.persisted()) return;
   const ok = await navigator.storage.persist();
   await db.setKV('persist_refused', !ok);
-  if (!ok && !(await db.getKV('persist_warned'))) {
+  if (!ok && !installed() && !(await db.getKV('persist_warned'))) {
     await db.setKV('persist_warned', true);
-    toast('浏览器未授予持久存储：请勿清理浏览器数据，并尽快同步（可在“设置”中查看）');
+    showBanner(html`<span id="keep-advice">${KEEP_ADVICE}</span> <button class="btn btn-small btn-ghost" data-close>知道了</button>`, null, 'info');
   }
 }
 

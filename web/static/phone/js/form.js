@@ -4,7 +4,7 @@
 import { get } from './db.js';
 import { saveDraft, submit } from './outbox.js';
 import { validate, holds } from './validate.js';
-import { summarize, normalizeMoney, guarantees } from './income.js';
+import { summarize, normalizeMoney, guarantees, linePhrase, yuan } from './income.js';
 import { linesFor } from './records.js';
 import { uuid } from './auth.js';
 import { clone } from './paths.js';
@@ -131,23 +131,35 @@ function headerHTML() {
     out.push(html`<div class="note err"><b>服务器未接受这次修改：</b>${h.rejected.map(line)}</div>`);
   }
   if (h.pending) out.push(html`<div class="note info">已保存，等待同步到服务器。</div>`);
-  if (LOCKED_STATES.includes(h.review_state)) out.push(html`<div class="note ok">已审核通过并锁定；如需修改请联系县级重新打开。</div>`);
+  if (LOCKED_STATES.includes(h.review_state)) out.push(html`<div class="note ok" id="locked"><b>只读：</b>这一户${STATE_LABELS[h.review_state]}，已锁定，不能修改；如需修改请联系县级重新打开。</div>`);
   return html`${out}`;
 }
 
 // ---- live updates ----------------------------------------------------------------------------
+const MONEY_OK = /^\d+\.\d\d$/;
+/** The document as the income counts it: an amount typed wrong ("12.345") is left out until fixed. */
+function countable(doc) {
+  const bad = Object.entries(doc.income || {}).filter(([, v]) => typeof v === 'string' && !MONEY_OK.test(v));
+  if (!bad.length) return { doc, bad: 0 };
+  const income = { ...doc.income };
+  for (const [k] of bad) delete income[k];
+  return { doc: { ...doc, income }, bad: bad.length };
+}
+
 function refreshDerived() {
-  const s = summarize(S.doc, S.lines);
-  const flags = S.lines.filter((l) => l.purpose !== 'exit' && s.lines[l.key]).map((l) => html`<span class="tag line">${l.label}${l.comparison}</span>`);
+  const counted = countable(S.doc);
+  const s = summarize(counted.doc, S.lines);
+  const flags = S.lines.filter((l) => l.purpose !== 'exit' && s.lines[l.key]).map((l) => html`<span class="tag line">${linePhrase(l, true)}</span>`);
   S.view.querySelector('#sumbar').innerHTML = html`家庭人口 <b>${s.household_size}</b> 人 · 人均纯收入 <b data-pci>${s.per_capita_net_income ?? '—'}</b> 元
-    ${s.exit_eligible ? html`<span class="tag ok">达到退出标准</span>` : ''}${s.monitoring_type ? html`<span class="tag returned">${s.monitoring_type}</span>` : ''}${flags}`;
+    ${counted.bad ? html`<span class="tag rejected" data-uncounted>${counted.bad} 项金额有误，未计入</span>` : ''}${s.exit_eligible ? html`<span class="tag ok">达到退出标准</span>` : ''}${s.monitoring_type ? html`<span class="tag returned">${s.monitoring_type}</span>` : ''}${flags}`;
   const v = S.view.querySelector('#verdict');
   if (v) {
     const row = (k, x) => html`<div>${k}</div><div>${x}</div>`;
     v.innerHTML = html`<div class="verdict">${row('工资性收入', s.wage_income)}${row('生产经营性收入', s.business_income)}${row('财产性收入', s.property_income)}${row('转移性收入', s.transfer_income)}${row('年收入', s.annual_income)}${row('生产经营性支出', s.business_cost)}${row('家庭纯收入', s.net_income)}${row('家庭人口', `${s.household_size} 人`)}
       <div class="big">人均纯收入</div><div class="big" data-pci>${s.per_capita_net_income ?? '—'}</div>
-      ${S.lines.map((l) => row(`${l.label}（${l.comparison}${l.amount}元）`, s.lines[l.key] ? (l.purpose === 'exit' ? '已超过' : '是') : (l.purpose === 'exit' ? '未超过' : '否')))}
-      ${row('两不愁三保障', s.guarantees_met ? '已达标' : `未达标 ${s.unmet_guarantees.length} 项`)}${row('退出', s.exit_eligible ? '符合' : '不符合')}${row('监测类型', s.monitoring_type || '无')}</div>`;
+      ${row('两不愁三保障', s.guarantees_met ? '已达标' : `未达标 ${s.unmet_guarantees.length} 项`)}${row('退出', s.exit_eligible ? '符合' : '不符合')}${row('监测类型', s.monitoring_type || '无')}</div>
+      ${s.per_capita_net_income === null ? html`<p class="say">没有计入家庭人口的成员，算不出人均纯收入</p>`
+    : S.lines.map((l) => html`<p class="say" data-line="${l.key}">人均纯收入 ${yuan(s.per_capita_net_income)} 元，${linePhrase(l, s.lines[l.key])}</p>`)}`;
   }
   const g = guarantees(S.doc);
   for (const el of S.view.querySelectorAll('[data-computed]')) el.textContent = g.unmet.includes(el.dataset.computed) ? '否（自动计算）' : '是（自动计算）';
@@ -161,13 +173,20 @@ function refreshDerived() {
 function refreshMessages() {
   const all = validate(S.def, S.doc, { required: S.required }).concat((S.h.rejected || []).map((e) => ({ ...e, server: true })));
   const by = new Map();
-  const perSec = {};
+  // One count, "处" = a place to fix: a field (or a section) with at least one error, counted once
+  // however many messages it has; the section badges and the toast both use it.
+  const places = new Map();
   for (const m of all) {
     if (!by.has(m.path)) by.set(m.path, []);
     by.get(m.path).push(m);
-    if (m.severity === 'error') { const k = m.path.split('.')[0]; perSec[k] = (perSec[k] || 0) + 1; }
+    if (m.severity === 'error') {
+      const k = m.path.split('.')[0];
+      if (!places.has(k)) places.set(k, new Set());
+      places.get(k).add(m.path);
+    }
   }
   S.errors = all.filter((m) => m.severity === 'error');
+  S.places = [...places.values()].reduce((n, set) => n + set.size, 0);
   for (const el of S.view.querySelectorAll('.field[data-p]')) {
     const p = el.dataset.p;
     const ms = (by.get(p) || []).filter((m) => m.severity === 'warning' || S.showAll || m.server || S.touched.has(p));
@@ -182,7 +201,7 @@ function refreshMessages() {
     el.textContent = (by.get(el.dataset.secmsg) || []).map((m) => m.message).join('；');
   }
   for (const d of S.view.querySelectorAll('details.sec')) {
-    const n = perSec[d.dataset.sec] || 0;
+    const n = (places.get(d.dataset.sec) || new Set()).size;
     d.querySelector('.cnt').innerHTML = n ? html`<span class="tag rejected">${n} 处待填/需改</span>` : html`<span class="tag ok">✓</span>`;
   }
 }
@@ -229,7 +248,7 @@ function readValue(el, f) {
 function onInput(e) {
   if (!S) return;
   const el = e.target;
-  if (!el.name || !el.dataset.t) return;
+  if (!el.name || !el.dataset.t || LOCKED_STATES.includes(S.h.review_state)) return;
   const { f, sec, rowId } = fieldAt(el.name);
   if (!f) return;
   setValue(el.name, readValue(el, f));
@@ -243,12 +262,19 @@ function onInput(e) {
 }
 
 // ---- rendering ---------------------------------------------------------------------------------
+/** A locked record shows its answers as read-only before anyone tries to change them. */
+function lockInputs(root) {
+  if (!LOCKED_STATES.includes(S.h.review_state)) return;
+  for (const el of root.querySelectorAll('input, select, textarea, button')) el.disabled = true;
+}
+
 function openSection(d) {
   const body = d.querySelector(':scope > .body');
   if (body.dataset.done) return;
   body.innerHTML = sectionBody(S.def.sections.find((s) => s.key === d.dataset.sec));
   body.dataset.done = '1';
   wireWidgets(body);
+  lockInputs(body);
 }
 
 function rerender() {
@@ -258,7 +284,6 @@ function rerender() {
     ${S.def.sections.map((sec) => html`<details class="sec" data-sec="${sec.key}"${open.includes(sec.key) ? html` open` : ''}><summary>${sec.title} <span class="cnt"></span></summary><div class="body"></div></details>`)}
     <div class="actions"><a class="btn btn-ghost" href="#/list">返回</a>${locked ? '' : html`<button class="btn btn-ghost" type="button" id="save">存草稿</button><button class="btn" type="button" id="submit">提交审核</button>`}</div>
     <div class="saved" id="saved" aria-live="polite"></div>`;
-  if (locked) for (const b of S.view.querySelectorAll('details.sec > .body')) b.inert = true;
   for (const d of S.view.querySelectorAll('details.sec[open]')) openSection(d);
   refreshDerived();
 }
@@ -345,7 +370,7 @@ async function submitForm(forReview) {
     refreshDerived();
     const first = S.view.querySelector('.field.bad, [data-secmsg]:not(:empty)');
     if (first) first.scrollIntoView({ block: 'center' });
-    S.toast(`还有 ${S.errors.length} 处需要填写或修改`);
+    S.toast(`还有 ${S.places} 处需要填写或修改`);
     return;
   }
   await persist();
@@ -360,6 +385,7 @@ function fillRow(item) {
   if (body.innerHTML) return;
   const sec = S.def.sections.find((s) => s.key === item.dataset.sec);
   body.innerHTML = rowBody(sec, localOf(sec, item.dataset.row));
+  lockInputs(body);
 }
 
 let formCache = null;

@@ -140,3 +140,38 @@ export function summarize(doc, lines) {
     lines: flags,
   };
 }
+
+// ---- the verdict in words: "人均纯收入 4,210.50 元，超过退出标准 4000 元" ----------------------
+// Each comparison word says its side as a person would, and the other side in the word that
+// denies it: 以下 / 以上 / 以内 follow the amount ("在…以下"), the others precede it.
+const SAYING = {
+  超过: [(x) => `超过${x}`, (x) => `未超过${x}`],
+  低于: [(x) => `低于${x}`, (x) => `不低于${x}`],
+  不满: [(x) => `不满${x}`, (x) => `已满${x}`],
+  以上: [(x) => `在${x}以上`, (x) => `低于${x}`],
+  以下: [(x) => `在${x}以下`, (x) => `超过${x}`],
+  以内: [(x) => `在${x}以内`, (x) => `超过${x}`],
+};
+
+/** "4210.5" -> "4,210.50" (a money string as a person reads it); "—" when there is none. */
+export function yuan(v) {
+  const m = parseMoney(v);
+  if (m === null) return '—';
+  const [whole, frac] = formatMoney(m).split('.');
+  return `${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${frac}`;
+}
+
+/** A line's name and amount as said aloud: "退出标准 4000 元" (its label without the amount). */
+export function lineName(line) {
+  const amount = formatMoney(parseMoney(line.amount) ?? 0n).replace(/\.00$/, '');
+  let name = String(line.label || '').replace(/\s*[\d,.]+\s*元?$/, '');
+  if (Object.hasOwn(COMPARISONS, name)) name = ''; // a label that is only "低于4500元"
+  return `${name}${name ? ' ' : ''}${amount} 元`;
+}
+
+/** Where the income stands against the line, in the line's own word: "低于监测标准 5000 元". */
+export function linePhrase(line, isOnSide) {
+  const say = SAYING[line.comparison];
+  if (!say) return `${line.label}：${isOnSide ? '是' : '否'}`;
+  return say[isOnSide ? 0 : 1](lineName(line));
+}

@@ -2,8 +2,9 @@
 // and builds the whole list as one HTML string (500 households render in one go).
 import { getAll, getKV, setKV } from './db.js';
 import { campaign, rowsGeneration } from './records.js';
+import { linePhrase } from './income.js';
 import { html } from '../../shared/html.js';
-import { STATE_LABELS } from '../../shared/labels.js';
+import { STATE_LABELS, LOCKED_STATES } from '../../shared/labels.js';
 
 export const FILTERS = [
   ['all', '全部', () => true],
@@ -13,6 +14,8 @@ export const FILTERS = [
   ['returned', STATE_LABELS.returned, (r) => r.review_state === 'returned'],
   ['conflict', '有冲突', (r) => r.conflict],
   ['rejected', '待修改', (r) => r.rejected],
+  ['submitted', STATE_LABELS.submitted, (r) => r.review_state === 'submitted'],
+  ['reviewed', '已审核', (r) => LOCKED_STATES.includes(r.review_state)],
 ];
 
 const ui = { village: null, filter: 'all', line: '', q: '', restored: false };
@@ -34,7 +37,7 @@ export function itemsHTML(rows, lines, chunk = false) {
   const items = rows.map((r) => {
     const m = r.meta;
     const name = html`<div class="name">${m.head || '（未填户主）'}${tags(r, lines)}</div>`;
-    const sub = html`<div class="sub">${m.group} · 户号 ${m.no || '—'} · ${m.size}人 · ${STATE_LABELS[r.review_state] || ''}</div>`;
+    const sub = html`<div class="sub"><span>${m.group} · 户号 ${m.no || '—'}</span><span>${m.size}人 · <span class="state">${STATE_LABELS[r.review_state] || ''}</span></span></div>`;
     return html`<li><a href="#/h/${r.id}"><div class="who">${name}${sub}</div><div class="pci">${m.pci === null ? '—' : m.pci}</div></a></li>`;
   });
   if (items.length || chunk) return html`${items}`;
@@ -105,13 +108,29 @@ export async function renderList(view, { villageNames }) {
   const shown = apply(rows);
   view.innerHTML = html`<div class="tools">
     <div class="villages" role="group" aria-label="村">${villages.length > 1 ? html`<button type="button" data-v="" aria-pressed="${ui.village === null}">全部 ${prog(null)}</button>` : ''}${villages.map((v) => html`<button type="button" data-v="${v.id}" aria-pressed="${ui.village === v.id}">${v.name} ${prog(v.id)}</button>`)}</div>
-    <input type="search" id="q" placeholder="搜索户主姓名、身份证号、户编号" value="${ui.q}" aria-label="搜索" enterkeyhint="search">
+    <input type="search" id="q" placeholder="搜索姓名（可用拼音或首字母）、身份证号、户编号" value="${ui.q}" aria-label="搜索" enterkeyhint="search">
     <div class="filters" role="group" aria-label="筛选">${FILTERS.map(([k, label]) => html`<button type="button" data-f="${k}" aria-pressed="${ui.filter === k}">${label} <span data-n="${k}"></span></button>`)}
-      <select id="line" aria-label="低于某条线"><option value="">按收入线…</option>${lines.filter((l) => l.purpose !== 'exit').map((l) => html`<option value="${l.key}" ${ui.line === l.key ? 'selected' : ''}>${l.label}${l.comparison}</option>`)}</select></div>
+      <select id="line" aria-label="低于某条线"><option value="">按收入线…</option>${lines.filter((l) => l.purpose !== 'exit').map((l) => html`<option value="${l.key}" ${ui.line === l.key ? 'selected' : ''}>${linePhrase(l, true)}</option>`)}</select></div>
     <div class="vprog" id="count"></div></div>
     <ul class="hh" id="hh"></ul>
-    <div class="row gap-top">${ui.village !== null ? html`<a class="btn btn-ghost" href="#/table/${ui.village}">收入统计表</a>` : ''}</div>
-    ${ui.village !== null ? html`<a class="btn fab" href="#/new?village=${ui.village}">＋ 新增户</a>` : ''}`;
+    <div id="acts"><div class="row gap-top">${ui.village !== null ? html`<a class="btn btn-ghost" href="#/table/${ui.village}">收入统计表</a>`
+    : html`<button type="button" class="btn btn-ghost" data-pick="table">收入统计表</button>`}</div>
+    ${ui.village !== null ? html`<a class="btn fab" href="#/new?village=${ui.village}">＋ 新增户</a>`
+    : html`<button type="button" class="btn fab" data-pick="new">＋ 新增户</button>`}
+    <div class="card pick" id="pick" role="dialog" aria-labelledby="pick-title" hidden></div></div>`;
+  // With every village shown, the two actions first ask which village they are for.
+  const pick = view.querySelector('#pick');
+  view.querySelector('#acts').addEventListener('click', (e) => {
+    const b = e.target.closest('[data-pick]');
+    if (b) {
+      const to = (id) => (b.dataset.pick === 'new' ? `#/new?village=${id}` : `#/table/${id}`);
+      pick.innerHTML = html`<p id="pick-title"><b>${b.dataset.pick === 'new' ? '新增户' : '收入统计表'}：请选择村</b></p>
+        <div class="row stack">${villages.map((v) => html`<a class="btn btn-ghost" href="${to(v.id)}" data-village="${v.id}">${v.name}</a>`)}
+        <button type="button" class="btn btn-ghost" data-unpick>取消</button></div>`;
+      pick.hidden = false;
+      pick.scrollIntoView({ block: 'nearest' });
+    } else if (e.target.closest('[data-unpick]')) pick.hidden = true;
+  });
   const count = view.querySelector('#count');
   const list = view.querySelector('#hh');
   fill(list, shown, lines);

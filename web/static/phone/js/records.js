@@ -54,7 +54,7 @@ export function computeMeta(h) {
     lines: s.lines,
     exit: s.exit_eligible,
     monitoring: s.monitoring_type,
-    search: `${head ? head.name : ''} ${hh.household_no || ''} ${ids} ${(doc.members || []).map((m) => m.name || '').join(' ')}`.toLowerCase(),
+    search: `${h.search_keys || ''} ${head ? head.name : ''} ${hh.household_no || ''} ${ids} ${(doc.members || []).map((m) => m.name || '').join(' ')}`.toLowerCase(),
   };
 }
 
@@ -70,7 +70,7 @@ export function fromServer(rec) {
   return refresh({
     id: rec.id, village_id: rec.village_id, campaign_id: rec.campaign_id, version: rec.version,
     review_state: rec.review_state, review_note: rec.review_note || '',
-    conflict_open: !!rec.conflict_open, updated_at: rec.updated_at,
+    conflict_open: !!rec.conflict_open, updated_at: rec.updated_at, search_keys: rec.search_keys || '',
     server: clone(doc), base: clone(doc), doc: clone(doc),
     pending: 0, rejected: null, conflicts: [],
   });

@@ -1,7 +1,7 @@
 // Sync: drain the outbox (push), then fetch what changed (pull). Free of DOM/UI: the app listens
 // to `events` ('status') and calls start()/syncNow()/download().
 import * as api from './api.js';
-import { tx, req, getKV, setKV, put } from './db.js';
+import { tx, req, getKV, setKV, put, count } from './db.js';
 import { apply, diff, clone, keepOrphanRows } from './paths.js';
 import { fromServer, refresh, loadCampaigns, putHousehold, deleteHousehold } from './records.js';
 
@@ -41,6 +41,7 @@ function rebase(h, rec, ops) {
     version: rec.version, village_id: rec.village_id, campaign_id: rec.campaign_id,
     review_state: rec.review_state, review_note: rec.review_note || '',
     conflict_open: !!rec.conflict_open, updated_at: rec.updated_at, pending: ops.length,
+    search_keys: rec.search_keys || '',
   });
   if (!rec.conflict_open) h.conflicts = [];
   return refresh(h);
@@ -70,8 +71,22 @@ export async function storeRecords(records, tombstones = [], villages = null) {
   });
 }
 
-/** Pull every change since the stored cursor, page by page. */
-export async function pull(onProgress) {
+// One pull at a time: the background sync and a download never fetch the same pages side by
+// side. `exclusive` runs its function after the one before it has finished.
+let lock = Promise.resolve();
+let pulling = 0;
+function exclusive(fn) {
+  pulling += 1;
+  const run = lock.then(fn, fn).finally(() => { pulling -= 1; });
+  lock = run.catch(() => {});
+  return run;
+}
+
+/** Pull every change since the stored cursor, page by page, after any pull already running. */
+export function pull(onProgress) { return exclusive(() => pullPages(onProgress)); }
+
+/** Each page's cursor is stored with its records, so a dropped connection resumes there. */
+async function pullPages(onProgress) {
   const villages = (await getKV('villages')) || null;
   let cursor = await getKV('cursor');
   let received = 0;
@@ -112,20 +127,27 @@ export async function fetchAreas() {
 
 /** The first (or a later) download of the chosen villages, with progress. */
 export async function download(villageIds, onProgress) {
-  const prev = await getKV('villages');
-  const added = !prev || villageIds.some((v) => !prev.includes(v));
-  await setKV('villages', villageIds);
-  if (added) await setKV('cursor', null);
   if (onProgress) onProgress({ phase: 'reference', done: 0 });
   await fetchReference();
-  let total = 0;
-  if (added) {
-    for (const v of villageIds) {
-      const p = await api.getJSON(`/api/households?village=${v}&page=1&per_page=1`);
-      total += p.total || 0;
+  await exclusive(async () => {
+    const prev = await getKV('villages');
+    const added = !prev || villageIds.some((v) => !prev.includes(v));
+    // A download that stopped (dropped connection) resumes from its stored cursor: the villages
+    // are already saved, so it is not "added" again, and what it already received is kept.
+    if (added) {
+      let total = 0;
+      for (const v of villageIds) {
+        const p = await api.getJSON(`/api/households?village=${v}&page=1&per_page=1`);
+        total += p.total || 0;
+      }
+      await setKV('download_total', total);
+      await setKV('villages', villageIds);
+      await setKV('cursor', null);
     }
-  }
-  await pull((p) => onProgress && onProgress({ ...p, total }));
+    const total = (await getKV('download_total')) || 0;
+    const before = await count('rows');
+    await pullPages((p) => onProgress && onProgress({ ...p, done: added ? p.done : before + p.done, total }));
+  });
   await tx(['households', 'rows'], 'readwrite', async (s) => {
     for (const r of await req(s.rows.getAll())) {
       if (!villageIds.includes(r.village_id) && !r.pending && !r.dirty) deleteHousehold(s, r.id);
@@ -217,7 +239,9 @@ export function syncNow() {
     emit({ state: 'syncing', error: null });
     try {
       while (await pushOnce()) { /* next batch */ }
-      await pull();
+      // Nothing to pull before villages are chosen (the download pulls them), and a pull already
+      // running (a download) brings the same pages.
+      if (!pulling && await getKV('villages')) await pull();
       await setKV('last_sync', new Date().toISOString());
       failures = 0;
       emit({ state: 'idle', error: null });

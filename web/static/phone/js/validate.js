@@ -245,14 +245,17 @@ function crosschecks(clean, today, required) {
     const path = `members.${m.id}`;
     const n = m.id_number;
     const sex = memberSex(m);
+    // The typed sex and the number disagree: that one message, not the relation's too (which
+    // sex is right is unknown until one of them is corrected); server/domain/crosschecks.py.
+    const contradicted = !!(n && m.sex && m.sex !== sex);
     if (n) {
       const born = idBirthDate(n);
       if (born > ymd(today)) out.push(msg(`${path}.id_number`, '身份证号中的出生日期晚于调查日期'));
-      if (m.sex && m.sex !== sex) out.push(msg(`${path}.sex`, `性别与身份证号不符（身份证号为${sex}性）`));
+      if (contradicted) out.push(msg(`${path}.sex`, `性别与身份证号不符（身份证号为${sex}性），请核对性别或身份证号`));
       if (m.birth_date && m.birth_date !== born) out.push(msg(`${path}.birth_date`, `出生日期与身份证号不符（身份证号为${born}）`));
     }
-    if (sex === '女' && MALE.includes(m.relation)) out.push(msg(`${path}.relation`, `与户主关系“${m.relation}”应为男性`));
-    if (sex === '男' && FEMALE.includes(m.relation)) out.push(msg(`${path}.relation`, `与户主关系“${m.relation}”应为女性`));
+    if (contradicted) { /* one message: the sex's */ } else if (sex === '女' && MALE.includes(m.relation)) out.push(msg(`${path}.relation`, `与户主关系“${m.relation}”应为男性`));
+    else if (sex === '男' && FEMALE.includes(m.relation)) out.push(msg(`${path}.relation`, `与户主关系“${m.relation}”应为女性`));
     const school = has(m, 'school_status');
     if (has(m, 'education') && school) out.push(msg(`${path}.school_status`, '文化程度与在校生状况只能填写一项'));
     else if (required && !has(m, 'education') && !school) out.push(msg(`${path}.education`, '请填写文化程度或在校生状况'));
