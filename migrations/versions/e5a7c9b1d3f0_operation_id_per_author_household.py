@@ -3,18 +3,11 @@
 A retry of an operation is the same person's, on the same household: looked up by all three, an
 id someone else sent (or one reused on another household) is another operation, and its answer
 is never replayed to them. Downgrading fails if two such operations now share an id.
-
-Revision ID: e5a7c9b1d3f0
-Revises: e5a7c9d1f3b8
-Create Date: 2026-11-24
-
 """
 from alembic import op
 
 revision = 'e5a7c9b1d3f0'
 down_revision = 'e5a7c9d1f3b8'
-branch_labels = None
-depends_on = None
 
 
 def upgrade():

@@ -4,19 +4,12 @@ refresh tokens can rotate; login attempts kept per address as well as per userna
 Each refresh token issued before this becomes a sign-in whose id is its jti, so phones in the
 field keep working: their next refresh gets tokens of the new kind. Successful attempts are no
 longer stored (a right password deletes its address's failures).
-
-Revision ID: e5a7c9d1f3b8
-Revises: d7e8f9a0b1c2
-Create Date: 2026-11-24
-
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = 'e5a7c9d1f3b8'
 down_revision = 'd7e8f9a0b1c2'
-branch_labels = None
-depends_on = None
 
 
 def _create_device_login_table(name, key, *own_columns):

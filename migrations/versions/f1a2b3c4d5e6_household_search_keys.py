@@ -2,19 +2,12 @@
 
 Filled by the household writer's derived columns on every write; existing households are filled
 here, from their documents.
-
-Revision ID: f1a2b3c4d5e6
-Revises: e5a7c9b1d3f0
-Create Date: 2026-12-05
-
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = 'f1a2b3c4d5e6'
 down_revision = 'e5a7c9b1d3f0'
-branch_labels = None
-depends_on = None
 
 
 def upgrade():
