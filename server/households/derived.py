@@ -5,8 +5,9 @@ writer stores them from the same functions, and so does the demo seeder.
 """
 
 from datetime import UTC, datetime
+from functools import lru_cache
 
-from pypinyin import Style, lazy_pinyin
+from pypinyin import Style, lazy_pinyin, pinyin
 
 from server.domain.income import is_counted
 from server.domain.summary import summarize
@@ -43,6 +44,32 @@ def member_rows(members: list[dict]) -> list[dict]:
 SEARCH_KEYS_MAX = 400  # the column's width: a large household's names are cut, the head's kept
 
 
+@lru_cache(maxsize=65536)
+def _reading(char: str) -> tuple[str, str, bool]:
+    """(full pinyin, initial, whether it has more than one reading) of one character."""
+    full = "".join(lazy_pinyin(char, errors="ignore")).lower()
+    initial = "".join(lazy_pinyin(char, style=Style.FIRST_LETTER, errors="ignore")).lower()
+    readings = pinyin(char, style=Style.NORMAL, heteronym=True, errors="ignore")
+    return full, initial, bool(readings) and len(readings[0]) > 1
+
+
+@lru_cache(maxsize=16384)
+def _in_context(name: str) -> tuple[str, str]:
+    full = "".join(lazy_pinyin(name, errors="ignore")).lower()
+    return full, "".join(lazy_pinyin(name, style=Style.FIRST_LETTER, errors="ignore")).lower()
+
+
+def _pinyin_of(name: str) -> tuple[str, str]:
+    """(full pinyin, initials) of a name. Read character by character, each remembered (a county's
+    names use a few thousand): asking pypinyin for every name of every pushed household cost ten
+    times the rest of the derived columns (bench/summary_speed.py). A name with a character of
+    several readings (朝阳, 行会) is read whole, so pypinyin's phrases choose the reading."""
+    readings = [_reading(c) for c in name]
+    if any(r[2] for r in readings):
+        return _in_context(name)
+    return "".join(r[0] for r in readings), "".join(r[1] for r in readings)
+
+
 def search_keys(members: list[dict]) -> str:
     """The members' names as typed on a pinyin keyboard: full pinyin and initials, head first
     ("杨明亮" -> "yangmingliang yml"), so the phone finds a household by either. pypinyin knows
@@ -52,8 +79,7 @@ def search_keys(members: list[dict]) -> str:
     for name in names:
         if not isinstance(name, str) or not name.strip():
             continue
-        full = "".join(lazy_pinyin(name, errors="ignore")).lower()
-        initials = "".join(lazy_pinyin(name, style=Style.FIRST_LETTER, errors="ignore")).lower()
+        full, initials = _pinyin_of(name)
         for key in (full, initials):
             if key and key not in keys:
                 keys.append(key)
