@@ -11,17 +11,8 @@ Run: .venv/bin/python bench/shell_render.py [--runs 9]
 
 import argparse
 import statistics
-import sys
-import tempfile
-from pathlib import Path
 
-from playwright.sync_api import sync_playwright
-
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from tests.live import LiveServer  # noqa: E402
+from phone import phone
 
 # Resolves after the screen is in the DOM and the following frame has been produced.
 MEASURE = """async ([hash, ready]) => {
@@ -40,47 +31,34 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=9)
     runs = ap.parse_args().runs
-    with (
-        tempfile.TemporaryDirectory() as tmp,
-        LiveServer(Path(tmp), workers=2, households=10000) as live,
-    ):
-        base = live.prepare().start().base
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            ctx = browser.new_context(
-                viewport={"width": 390, "height": 844}, service_workers="allow"
-            )
-            page = ctx.new_page()
-            page.goto(base + "/")
-            page.fill("#u", "demo-surveyor")
-            page.fill("#p", "demo12345")
-            page.click("#login button[type=submit]")
-            page.click("#dl button[type=submit]")
-            page.wait_for_selector("#hh li a", state="attached", timeout=120000)
-            count = page.evaluate("window.ruhu.db.count('rows')")
-            page.evaluate(
-                "window.ruhu.db.setKV('list_ui', {village: null, filter: 'all', line: ''})"
-            )
-            page.reload()
-            page.wait_for_selector("#hh li a", state="attached")
-            ids = page.eval_on_selector_all("#hh li a", "as => as.map((a) => a.hash)")
-            cdp = ctx.new_cdp_session(page)
-            cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
-            firsts, lists, forms = [], [], []
-            for i in range(runs + 1):  # the first run of each warms the module caches
-                page.evaluate("location.hash = '#/settings'")
-                page.wait_for_selector("#wipe")
-                t1 = page.evaluate(MEASURE, ["#/list", f"#hh li:nth-child({min(count, 40)})"])
-                page.evaluate("location.hash = '#/settings'")
-                page.wait_for_selector("#wipe")
-                t = page.evaluate(MEASURE, ["#/list", f"#hh li:nth-child({count})"])
-                t2 = page.evaluate(MEASURE, [ids[(i * 37) % len(ids)], "details.sec[open] .field"])
-                if i:
-                    firsts.append(t1)
-                    lists.append(t)
-                    forms.append(t2)
-            cdp.send("Emulation.setCPUThrottlingRate", {"rate": 1})
-            browser.close()
+    with phone(households=10000) as (base, ctx, page):
+        page.goto(base + "/")
+        page.fill("#u", "demo-surveyor")
+        page.fill("#p", "demo12345")
+        page.click("#login button[type=submit]")
+        page.click("#dl button[type=submit]")
+        page.wait_for_selector("#hh li a", state="attached", timeout=120000)
+        count = page.evaluate("window.ruhu.db.count('rows')")
+        page.evaluate("window.ruhu.db.setKV('list_ui', {village: null, filter: 'all', line: ''})")
+        page.reload()
+        page.wait_for_selector("#hh li a", state="attached")
+        ids = page.eval_on_selector_all("#hh li a", "as => as.map((a) => a.hash)")
+        cdp = ctx.new_cdp_session(page)
+        cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
+        firsts, lists, forms = [], [], []
+        for i in range(runs + 1):  # the first run of each warms the module caches
+            page.evaluate("location.hash = '#/settings'")
+            page.wait_for_selector("#wipe")
+            t1 = page.evaluate(MEASURE, ["#/list", f"#hh li:nth-child({min(count, 40)})"])
+            page.evaluate("location.hash = '#/settings'")
+            page.wait_for_selector("#wipe")
+            t = page.evaluate(MEASURE, ["#/list", f"#hh li:nth-child({count})"])
+            t2 = page.evaluate(MEASURE, [ids[(i * 37) % len(ids)], "details.sec[open] .field"])
+            if i:
+                firsts.append(t1)
+                lists.append(t)
+                forms.append(t2)
+        cdp.send("Emulation.setCPUThrottlingRate", {"rate": 1})
     fmt = ", ".join
     print(f"households on the phone: {count}; CPU throttling 4x; {runs} runs each")
     print(

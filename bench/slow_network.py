@@ -10,18 +10,9 @@ then hold 150 each), serves it with gunicorn, and measures once (each run takes 
 Run: .venv/bin/python bench/slow_network.py
 """
 
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-from playwright.sync_api import sync_playwright
-
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from tests.live import LiveServer  # noqa: E402
+from phone import phone
 
 RTT_MS = 2000
 KBIT = 400
@@ -30,51 +21,40 @@ LOGIN_TARGET_S, DOWNLOAD_TARGET_S = 5, 10
 
 
 def main() -> None:
-    with (
-        tempfile.TemporaryDirectory() as tmp,
-        LiveServer(Path(tmp), workers=2, households=6000) as live,
-    ):
-        base = live.prepare().start().base
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            ctx = browser.new_context(
-                viewport={"width": 390, "height": 844}, service_workers="allow"
-            )
-            page = ctx.new_page()
-            cdp = ctx.new_cdp_session(page)
-            cdp.send("Network.enable")
-            cdp.send(
-                "Network.emulateNetworkConditions",
-                {
-                    "offline": False,
-                    "latency": RTT_MS,
-                    "downloadThroughput": KBIT * 1000 / 8,
-                    "uploadThroughput": KBIT * 1000 / 8,
-                },
-            )
-            cdp.send("Emulation.setCPUThrottlingRate", {"rate": CPU})
-            moved = {"bytes": 0}
-            cdp.on(
-                "Network.loadingFinished",
-                lambda e: moved.__setitem__("bytes", moved["bytes"] + e["encodedDataLength"]),
-            )
+    with phone(households=6000) as (base, ctx, page):
+        cdp = ctx.new_cdp_session(page)
+        cdp.send("Network.enable")
+        cdp.send(
+            "Network.emulateNetworkConditions",
+            {
+                "offline": False,
+                "latency": RTT_MS,
+                "downloadThroughput": KBIT * 1000 / 8,
+                "uploadThroughput": KBIT * 1000 / 8,
+            },
+        )
+        cdp.send("Emulation.setCPUThrottlingRate", {"rate": CPU})
+        moved = {"bytes": 0}
+        cdp.on(
+            "Network.loadingFinished",
+            lambda e: moved.__setitem__("bytes", moved["bytes"] + e["encodedDataLength"]),
+        )
 
-            t0 = time.perf_counter()
-            page.goto(base + "/", wait_until="commit", timeout=120000)
-            page.wait_for_selector("#login", timeout=120000)
-            login_s = time.perf_counter() - t0
-            page.fill("#u", "demo-surveyor")
-            page.fill("#p", "demo12345")
-            page.click("#login button[type=submit]")
-            page.wait_for_selector("#dl button[type=submit]", timeout=120000)
-            before = moved["bytes"]
-            t1 = time.perf_counter()
-            page.click("#dl button[type=submit]")
-            page.wait_for_selector("#hh li a", state="attached", timeout=300000)
-            download_s = time.perf_counter() - t1
-            households = page.evaluate("window.ruhu.db.count('rows')")
-            during = moved["bytes"] - before
-            browser.close()
+        t0 = time.perf_counter()
+        page.goto(base + "/", wait_until="commit", timeout=120000)
+        page.wait_for_selector("#login", timeout=120000)
+        login_s = time.perf_counter() - t0
+        page.fill("#u", "demo-surveyor")
+        page.fill("#p", "demo12345")
+        page.click("#login button[type=submit]")
+        page.wait_for_selector("#dl button[type=submit]", timeout=120000)
+        before = moved["bytes"]
+        t1 = time.perf_counter()
+        page.click("#dl button[type=submit]")
+        page.wait_for_selector("#hh li a", state="attached", timeout=300000)
+        download_s = time.perf_counter() - t1
+        households = page.evaluate("window.ruhu.db.count('rows')")
+        during = moved["bytes"] - before
     verdict = lambda s, target: "OK" if s < target else "over"  # noqa: E731
     print(f"network: {RTT_MS} ms round trip, {KBIT} kbit/s; CPU slowdown {CPU}x; a fresh phone")
     print(
