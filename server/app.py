@@ -49,6 +49,9 @@ def register_blueprints(app: Flask) -> None:
         webapp = None
     if webapp is not None:
         app.register_blueprint(webapp)
+    from server.desk import bp as desk
+
+    app.register_blueprint(desk)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -53,7 +53,20 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         ),
         # Long enough to keep a phone working through a week or more without signal.
         "JWT_REFRESH_TOKEN_EXPIRES": timedelta(days=int(os.environ.get("RUHU_REFRESH_DAYS", 30))),
-        "JWT_TOKEN_LOCATION": ["headers"],
+        # Phones send a bearer header; the desk's browser session rides in cookies, with the CSRF
+        # token of flask-jwt-extended's double submit in every form and every script's request.
+        "JWT_TOKEN_LOCATION": ["headers", "cookies"],
+        "JWT_COOKIE_CSRF_PROTECT": True,
+        "JWT_CSRF_CHECK_FORM": True,
+        "JWT_ACCESS_COOKIE_PATH": "/",
+        "JWT_COOKIE_SAMESITE": "Lax",
+        "JWT_SESSION_COOKIE": True,
+        # Behind TLS (the nginx example) set RUHU_SECURE_COOKIES=1 so the cookies never go in clear.
+        "JWT_COOKIE_SECURE": os.environ.get("RUHU_SECURE_COOKIES") == "1",
+        "SESSION_COOKIE_SECURE": os.environ.get("RUHU_SECURE_COOKIES") == "1",
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        # How long a desk session lasts without a request; each page renews it.
+        "RUHU_DESK_IDLE_MINUTES": int(os.environ.get("RUHU_DESK_IDLE_MINUTES", 60)),
         "JSON_SORT_KEYS": False,
         "SQLALCHEMY_ENGINE_OPTIONS": {
             "json_serializer": json_dumps,

@@ -108,3 +108,19 @@ def township_review(base, household_id, action, note=""):
         timeout=10,
     )
     assert r.status_code == 200, r.text
+
+
+DESK_VIEWPORT = {"width": 1366, "height": 768}
+
+
+def desk_page(new_context, base, username="demo-reviewer", password="demo12345"):
+    """A desk-sized page signed in to the desk as `username` (through the login form)."""
+    ctx = new_context(service_workers="block")
+    page = ctx.new_page()
+    page.set_viewport_size(DESK_VIEWPORT)
+    page.goto(base + "/desk/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_selector("header.top")
+    return page
