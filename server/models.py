@@ -136,6 +136,8 @@ class Household(db.Model):
     document: Mapped[dict] = mapped_column(JSON)
     review_state: Mapped[str] = mapped_column(String(20), default="draft")
     review_note: Mapped[str | None] = mapped_column(Text)
+    # The reviewer's comments on single fields when returning a record: {change path: comment}.
+    review_comments: Mapped[dict | None] = mapped_column(JSON)
     conflict_open: Mapped[bool] = mapped_column(Boolean, default=False)
     parallel_note: Mapped[bool] = mapped_column(Boolean, default=False)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)

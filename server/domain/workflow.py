@@ -6,12 +6,13 @@ so every change after review leaves a trace in the state history.
 
 from server.domain.roles import COUNTY, REVIEWER, ROLE_LABELS, ROLES, SURVEYOR
 
-STATES = ("draft", "submitted", "returned", "approved", "accepted")
+STATES = ("draft", "submitted", "held", "returned", "approved", "accepted")
 # A record not yet sent for review is 未提交: the phone calls its unsynced local edits 草稿, and
 # one row could otherwise carry the word twice with two meanings.
 STATE_LABELS = {
     "draft": "未提交",
     "submitted": "已提交",
+    "held": "存疑待核实",
     "returned": "已退回",
     "approved": "乡镇已审核",
     "accepted": "县级已确认",
@@ -21,8 +22,10 @@ LOCKED_STATES = frozenset({"approved", "accepted"})
 # action -> (roles allowed, states it starts from, state it leads to)
 ACTIONS = {
     "submit": ({SURVEYOR}, {"draft", "returned"}, "submitted"),
-    "return": ({REVIEWER, COUNTY}, {"submitted", "approved"}, "returned"),
-    "approve": ({REVIEWER}, {"submitted"}, "approved"),
+    "return": ({REVIEWER, COUNTY}, {"submitted", "held", "approved"}, "returned"),
+    # The reviewer doubts a record and checks it (a visit, a call) before deciding.
+    "hold": ({REVIEWER, COUNTY}, {"submitted"}, "held"),
+    "approve": ({REVIEWER}, {"submitted", "held"}, "approved"),
     "accept": ({COUNTY}, {"approved"}, "accepted"),
     "reopen": ({COUNTY}, {"approved", "accepted"}, "returned"),
     # The county sends a confirmed record back to township review without asking for edits.
@@ -31,6 +34,7 @@ ACTIONS = {
 ACTION_LABELS = {
     "submit": "提交",
     "return": "退回",
+    "hold": "存疑待核实",
     "approve": "审核通过",
     "accept": "确认",
     "reopen": "重新打开",

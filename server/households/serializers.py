@@ -13,6 +13,7 @@ META = (
     "version",
     "review_state",
     "review_note",
+    "review_comments",
     "conflict_open",
     "parallel_note",
     "household_no",

@@ -63,6 +63,8 @@ def test_reviewed_records_are_locked():
 def test_labels_and_actions_for_a_role():
     assert workflow.STATE_LABELS["approved"] == "乡镇已审核"
     assert workflow.STATE_LABELS["accepted"] == "县级已确认"
-    assert workflow.actions_for("reviewer", "submitted") == ["return", "approve"]
+    assert workflow.actions_for("reviewer", "submitted") == ["return", "hold", "approve"]
+    assert workflow.actions_for("reviewer", "held") == ["return", "approve"]
+    assert workflow.STATE_LABELS["held"] == "存疑待核实"
     assert workflow.actions_for("surveyor", "approved") == []
     assert workflow.ROLES == ("surveyor", "reviewer", "county", "admin")
