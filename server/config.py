@@ -65,6 +65,8 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "JWT_COOKIE_SECURE": os.environ.get("RUHU_SECURE_COOKIES") == "1",
         "SESSION_COOKIE_SECURE": os.environ.get("RUHU_SECURE_COOKIES") == "1",
         "SESSION_COOKIE_SAMESITE": "Lax",
+        # The clock the desk shows times in (stored times are UTC).
+        "RUHU_TIMEZONE": os.environ.get("RUHU_TIMEZONE", "Asia/Shanghai"),
         # How long a desk session lasts without a request; each page renews it.
         "RUHU_DESK_IDLE_MINUTES": int(os.environ.get("RUHU_DESK_IDLE_MINUTES", 60)),
         "JSON_SORT_KEYS": False,

@@ -93,7 +93,25 @@ class SignIn(db.Model):
     created_at: Mapped[datetime] = mapped_column(Stamp, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(Stamp)
     last_used_at: Mapped[datetime | None] = mapped_column(Stamp)  # the last login or refresh
+    # The last push or pull made with it (kept to the minute: a pull does not write every time).
+    last_sync_at: Mapped[datetime | None] = mapped_column(Stamp)
     revoked_at: Mapped[datetime | None] = mapped_column(Stamp)
+    revoked_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+
+class AuditEvent(db.Model):
+    """Something done to an account or a sign-in: a login, a logout, a revoke, an account created,
+    changed, disabled or given a new password. Review decisions are not copied here: the audit
+    log reads them from the revisions, which already say who, when and from which device."""
+
+    __tablename__ = "audit_event"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(Stamp, default=utcnow, index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    device_label: Mapped[str | None] = mapped_column(String(120))
+    detail: Mapped[str | None] = mapped_column(String(200))
 
 
 class LoginAttempt(db.Model):

@@ -3,12 +3,15 @@
 An administrator manages accounts, not records: these routes are all an administrator sees.
 """
 
-from flask import g, jsonify
+from zoneinfo import ZoneInfo
+
+from flask import current_app, g, jsonify, request
 
 from server.api import api
+from server.api.admin_schemas import AuditQuery, PasswordReset, UserUpdate
 from server.api.schemas import Revoke, UserCreate, load_json
 from server.domain.roles import ADMIN
-from server.identity import accounts
+from server.identity import accounts, audit
 from server.identity.access import whole_tree
 from server.identity.serializers import user_out
 from server.identity.tokens import roles_required
@@ -32,7 +35,13 @@ def list_all_areas():
 def create_user():
     data = load_json(UserCreate())
     user = accounts.create_user(
-        data["username"], data["name"], data["role"], data["password"], data["area_ids"]
+        data["username"],
+        data["name"],
+        data["role"],
+        data["password"],
+        data["area_ids"],
+        phone=data["phone"],
+        actor_id=g.user.id,
     )
     return jsonify(user_out(user)), 201
 
@@ -47,5 +56,49 @@ def list_devices(user_id: int):
 @roles_required(ADMIN)
 def revoke_devices(user_id: int):
     data = load_json(Revoke())
-    admin = g.user.username
-    return jsonify({"revoked": accounts.revoke(user_id, data["device_id"]), "by": admin})
+    revoked = accounts.revoke(user_id, data["device_id"], g.user.id)
+    return jsonify({"revoked": revoked, "by": g.user.username})
+
+
+@api.patch("/admin/users/<int:user_id>")
+@roles_required(ADMIN)
+def update_user(user_id: int):
+    data = load_json(UserUpdate())
+    accounts.update_user(
+        g.user.id,
+        user_id,
+        name=data["name"],
+        role=data["role"],
+        phone=data["phone"],
+        area_ids=data["area_ids"],
+    )
+    if data.get("active") is not None:
+        accounts.set_active(g.user.id, user_id, data["active"])
+    return jsonify(user_out(accounts.get_user(user_id)))
+
+
+@api.post("/admin/users/<int:user_id>/password")
+@roles_required(ADMIN)
+def reset_password(user_id: int):
+    data = load_json(PasswordReset())
+    accounts.reset_password(g.user.id, user_id, data["password"])
+    return "", 204
+
+
+@api.post("/admin/sign-ins/<sign_in_id>/revoke")
+@roles_required(ADMIN)
+def revoke_sign_in(sign_in_id: str):
+    sign_in = accounts.revoke_sign_in(g.user.id, sign_in_id)
+    return jsonify({"id": sign_in.id, "revoked": True})
+
+
+@api.get("/admin/audit")
+@roles_required(ADMIN)
+def audit_log():
+    args = AuditQuery().load(request.args)
+    zone = ZoneInfo(current_app.config["RUHU_TIMEZONE"])
+    filters = audit.Filters(args["user_id"], args["since"], args["until"], args["kind"], zone)
+    items, total = audit.events(filters, args["page"], args["per_page"])
+    for item in items:
+        item["at"] = item["at"].isoformat()
+    return jsonify({"items": items, "total": total, "page": args["page"]})

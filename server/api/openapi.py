@@ -4,7 +4,7 @@ from flask import current_app, jsonify
 from marshmallow import EXCLUDE, Schema, fields, validate
 from werkzeug.routing import IntegerConverter
 
-from server.api import api, schemas
+from server.api import admin_schemas, api, schemas
 from server.models import INT_MAX
 from server.sync.pull import CURSOR_PATTERN
 from server.sync.schema import Operation
@@ -19,10 +19,13 @@ BODIES = {
     "api.review_household": schemas.ReviewAction,
     "api.create_user": schemas.UserCreate,
     "api.revoke_devices": schemas.Revoke,
+    "api.update_user": admin_schemas.UserUpdate,
+    "api.reset_password": admin_schemas.PasswordReset,
 }
 QUERIES = {
     "api.list_households": schemas.Paging,
     "api.pull": schemas.Pull,
+    "api.audit_log": admin_schemas.AuditQuery,
 }
 PUBLIC = {"api.login", "api.openapi"}
 
@@ -30,6 +33,7 @@ _TYPES = {
     fields.String: {"type": "string"},
     fields.Integer: {"type": "integer"},
     fields.Boolean: {"type": "boolean"},
+    fields.Date: {"type": "string", "format": "date"},
     fields.UUID: {"type": "string", "format": "uuid"},
     fields.Dict: {"type": "object"},
     fields.Raw: {},

@@ -136,6 +136,9 @@ class UserCreate(Schema):
         load_default=list,
         validate=validate.Length(max=1000),
     )
+    phone = fields.String(
+        load_default=None, allow_none=True, validate=validate.Regexp(r"^[0-9+\- ]{5,20}$")
+    )
 
 
 class Revoke(Schema):

@@ -1,13 +1,14 @@
 """Push a batch of device operations; pull the changes since a cursor."""
 
 from flask import current_app, g, request
+from flask_jwt_extended import get_jwt
 
 from server.api import api
 from server.api.errors import ApiError
 from server.api.schemas import Pull, Push
 from server.core import jsontext
 from server.domain.roles import EDITORS
-from server.identity.tokens import login_required, roles_required
+from server.identity.tokens import login_required, note_sync, roles_required
 from server.sync.pull import pull as pull_changes
 from server.sync.push import push as push_ops
 
@@ -38,6 +39,7 @@ def push():
             limit_ops=cfg["RUHU_PUSH_MAX_OPS"],
         )
     results = push_ops(g.user, data["device_id"], data["ops"])
+    note_sync(get_jwt())
     return current_app.response_class(
         jsontext.dumps({"results": results}), mimetype="application/json"
     )
@@ -48,4 +50,5 @@ def push():
 def pull():
     args = Pull().load(request.args)
     body = pull_changes(g.user, args["since"], min(args["limit"], 500))
+    note_sync(get_jwt())
     return current_app.response_class(body, mimetype="application/json")

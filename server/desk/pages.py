@@ -9,6 +9,7 @@ saying so, never a JSON error.
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import wraps
+from zoneinfo import ZoneInfo
 
 import jwt as pyjwt
 from flask import current_app, g, redirect, render_template, request, url_for
@@ -20,11 +21,15 @@ from flask_jwt_extended import (
     verify_jwt_in_request,
 )
 from flask_jwt_extended.exceptions import CSRFError, JWTExtendedException
+from marshmallow import Schema, ValidationError
 
+from server.core.errors import flatten_messages
 from server.domain import workflow
 from server.domain.roles import ADMIN, COUNTY, REVIEWER
 
 DESK_ROLES = (REVIEWER, COUNTY, ADMIN)
+# Where `page()` leaves the id of the user whose desk session this request carried.
+SESSION_KEY = "ruhu.desk_user"
 
 
 @dataclass(frozen=True)
@@ -80,6 +85,7 @@ def page(*roles: str):
             if user is None:
                 raise DeskRefusal(_to_login())
             g.user = user
+            request.environ[SESSION_KEY] = user.id
             if user.role not in allowed:
                 raise DeskRefusal((render_template("desk/refused.html", reason="role"), 403))
             return view(*args, **kwargs)
@@ -104,19 +110,42 @@ def access_token(user_id: int, sign_in_id: str) -> str:
 
 def renew(response):
     """Give an active session a fresh access token once half of its idle time has passed."""
-    user = getattr(g, "user", None)
-    if user is None or response.status_code >= 400 or getattr(g, "desk_logged_out", False):
+    user_id = request.environ.get(SESSION_KEY)  # this request's, checked by `page()`
+    if user_id is None or response.status_code >= 400 or request.endpoint == "desk.logout":
         return response
     claims = get_jwt()
     idle = timedelta(minutes=current_app.config["RUHU_DESK_IDLE_MINUTES"])
     left = datetime.fromtimestamp(claims["exp"], UTC) - datetime.now(UTC)
     if left < idle / 2:
-        set_access_cookies(response, access_token(user.id, claims["sid"]), max_age=None)
+        set_access_cookies(response, access_token(user_id, claims["sid"]), max_age=None)
     return response
 
 
 def render(template: str, **context):
     return render_template(template, **context)
+
+
+def load_form(schema: Schema, data: dict) -> tuple[dict | None, dict]:
+    """A form's values through a marshmallow schema: (values, {}) or (None, {field: [message]})
+    in Chinese, for the page to show beside what the user typed."""
+    try:
+        return schema.load(data), {}
+    except ValidationError as e:
+        messages = e.messages if isinstance(e.messages, dict) else {"_": e.messages}
+        return None, flatten_messages(messages)
+
+
+def when(stamp, pattern: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored moment (UTC; SQLite gives it back without its zone) as the county's clock shows
+    it: Beijing time unless `RUHU_TIMEZONE` names another."""
+    if not stamp:
+        return ""
+    if isinstance(stamp, str):
+        stamp = datetime.fromisoformat(stamp)
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=UTC)
+    zone = ZoneInfo(current_app.config.get("RUHU_TIMEZONE", "Asia/Shanghai"))
+    return stamp.astimezone(zone).strftime(pattern)
 
 
 def template_globals() -> dict:

@@ -7,7 +7,7 @@ is renewed while the user keeps working; the sign-in's row decides on every requ
 still counts. Surveyors work on the phone: the desk sends them there rather than open a session.
 """
 
-from flask import g, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_jwt_extended import (
     decode_token,
     get_jwt,
@@ -18,7 +18,7 @@ from flask_jwt_extended import (
 from server.core.database import write_transaction
 from server.core.errors import ApiError
 from server.desk import bp
-from server.desk.pages import DeskRefusal, access_token, page, renew, template_globals
+from server.desk.pages import DeskRefusal, access_token, page, renew, template_globals, when
 from server.domain.roles import SURVEYOR
 from server.identity.logins import client_address, count_attempt, forget_failures
 from server.identity.tokens import check_credentials, end_sign_in, open_sign_in
@@ -27,6 +27,7 @@ DEVICE_LABEL = "电脑浏览器（工作台）"
 MAX_USERNAME, MAX_PASSWORD = 60, 200
 
 bp.context_processor(template_globals)
+bp.add_app_template_filter(when, "when")
 bp.after_request(renew)
 
 
@@ -109,7 +110,6 @@ def login_submit():
 @page()
 def logout():
     end_sign_in(get_jwt())
-    g.desk_logged_out = True
     response = redirect(url_for("desk.login"), 303)
     unset_jwt_cookies(response)
     return response

@@ -8,6 +8,6 @@ def area_out(a) -> dict:
 
 
 def user_out(user) -> dict:
-    return pick(user, ("id", "username", "name", "role")) | {
+    return pick(user, ("id", "username", "name", "role", "phone", "active")) | {
         "areas": [area_out(a) for a in user.areas]
     }

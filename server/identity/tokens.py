@@ -22,6 +22,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from server.core.database import write_transaction
 from server.core.errors import ApiError
 from server.extensions import db, jwt
+from server.identity import audit
 from server.models import SignIn, User
 
 # What an unknown username's password is checked against, so that it costs the same scrypt as a
@@ -112,6 +113,7 @@ def open_sign_in(
         expires_at=now + current_app.config["JWT_REFRESH_TOKEN_EXPIRES"],
     )
     db.session.add(sign_in)
+    audit.record("login", actor_id=user_id, user_id=user_id, device_label=device_label or device_id)
     return _tokens(user_id, sign_in, now)
 
 
@@ -158,24 +160,54 @@ def rotate(payload: dict) -> dict:
 
 def end_sign_in(payload: dict) -> None:
     """Logout: the sign-in of this refresh token ends, with every token it issued."""
+    user_id = int(payload["sub"])
     with write_transaction():
-        db.session.execute(
+        ended = db.session.execute(
             update(SignIn)
             .where(SignIn.id == _sign_in_id(payload), SignIn.revoked_at.is_(None))
-            .values(revoked_at=_now())
-        )
+            .values(revoked_at=_now(), revoked_by=user_id)
+        ).rowcount
+        if ended:
+            audit.record("logout", actor_id=user_id, user_id=user_id)
 
 
-def revoke_user_tokens(user_id: int, device_id: str | None = None) -> int:
+def revoke_user_tokens(
+    user_id: int, device_id: str | None = None, actor_id: int | None = None
+) -> int:
     """End a user's sign-ins (one device's, or all); call inside a write transaction."""
     query = (
         update(SignIn)
         .where(SignIn.user_id == user_id, SignIn.revoked_at.is_(None))
-        .values(revoked_at=_now())
+        .values(revoked_at=_now(), revoked_by=actor_id)
     )
     if device_id:
         query = query.where(SignIn.device_id == device_id)
     return db.session.execute(query).rowcount
+
+
+SYNC_STAMP_EVERY = timedelta(minutes=1)
+
+
+def note_sync(payload: dict) -> None:
+    """Remember when this sign-in's device last pushed or pulled, to the minute: the desk's
+    device list shows it, and a pull writes at most once a minute for it."""
+    sid = _sign_in_id(payload)
+    # The request's token check loaded this row already: reading it again costs no query.
+    sign_in = db.session.get(SignIn, sid) if sid else None
+    now = _now()
+    if sign_in is None or (
+        sign_in.last_sync_at is not None and now - _aware(sign_in.last_sync_at) < SYNC_STAMP_EVERY
+    ):
+        return
+    with write_transaction():
+        db.session.execute(
+            update(SignIn)
+            .where(
+                SignIn.id == sid,
+                (SignIn.last_sync_at.is_(None)) | (SignIn.last_sync_at < now - SYNC_STAMP_EVERY),
+            )
+            .values(last_sync_at=now)
+        )
 
 
 def roles_required(*roles: str):

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import pytest
+from flask_jwt_extended import decode_token
 from sqlalchemy import func, select
 
 from server.extensions import db
@@ -54,6 +55,7 @@ class Target:
     attachment_id: str
     user_id: int  # the user the admin routes act on
     document: dict
+    sign_in_id: str = ""  # a sign-in of that user, for the routes that end one
 
 
 @dataclass
@@ -173,6 +175,13 @@ MATRIX = [
         ADMIN_ONLY),
     Row("POST", "/api/admin/users/<int:user_id>/revoke", "/api/admin/users/{user}/revoke",
         ADMIN_ONLY, body={}),
+    Row("PATCH", "/api/admin/users/<int:user_id>", "/api/admin/users/{user}", ADMIN_ONLY,
+        body={"name": "改过的名字", "role": "surveyor", "phone": "13800000000", "area_ids": []}),
+    Row("POST", "/api/admin/users/<int:user_id>/password", "/api/admin/users/{user}/password",
+        ADMIN_ONLY | {"admin": 204}, body={"password": "another-long-one"}),
+    Row("POST", "/api/admin/sign-ins/<sign_in_id>/revoke", "/api/admin/sign-ins/{sign_in}/revoke",
+        ADMIN_ONLY, body={}),
+    Row("GET", "/api/admin/audit", "/api/admin/audit", ADMIN_ONLY),
 ]
 # fmt: on
 
@@ -270,6 +279,8 @@ def _target(village_id: int) -> Target:
         household_id, number, village_id, village.parent_id, attachment_id, surveyor.id, document
     )
     db.session.commit()
+    access = issue_tokens(surveyor, device_id="matrix-target")["access_token"]
+    target.sign_in_id = decode_token(access)["sid"]
     return target
 
 
@@ -317,6 +328,7 @@ def test_access(app, world, index, role, scope, expected):
         attachment=target.attachment_id,
         no=target.household_no,
         user=target.user_id,
+        sign_in=target.sign_in_id,
         new=uuid.uuid4(),
     )
     body = row.body(target) if callable(row.body) else row.body
