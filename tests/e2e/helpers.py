@@ -12,7 +12,13 @@ def login_and_download(page, base, username=USER):
     page.fill("#u", username)
     page.fill("#p", PASSWORD)
     page.click("#login button[type=submit]")
-    page.wait_for_selector("#dl")
+    page.wait_for_selector("#dl, #offer-desk")
+    if page.query_selector("#offer-desk"):  # a township or county account: pick villages
+        page.click("#stay-phone")
+        page.wait_for_selector("#dl")
+        page.locator("#dl input[name=v]").evaluate_all(
+            "(boxes) => boxes.forEach((b) => { b.checked = true; })"
+        )
     page.click("#dl button[type=submit]")
     page.wait_for_selector("#hh li a", state="attached", timeout=30000)
     page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=15000)

@@ -1,10 +1,10 @@
 """The phone's side of sign-ins: it names itself at login (so an administrator can revoke this
 phone alone), keeps each new refresh token, never lets a logout fail silently, and tells an
-administrator that the phone app has no villages for them."""
+administrator that the phone app has no villages for them, and offers the desk to offices."""
 
 import requests
 
-from .conftest import PASSWORD
+from .conftest import PASSWORD, shot
 from .helpers import login_and_download, office_session, sync_now, wait_synced
 
 
@@ -77,5 +77,28 @@ def test_an_administrator_is_told_the_phone_app_has_no_villages_for_them(server,
     page.fill("#p", PASSWORD)
     page.click("#login button[type=submit]")
     page.wait_for_selector("#no-villages")
-    assert "管理员账号用于管理用户和设备" in page.inner_text("#no-villages")
+    assert "管理员账号用于管理账号和设备，不下载住户" in page.inner_text("#no-villages")
     assert page.query_selector("#dl") is None
+    assert page.get_attribute("#to-desk", "href") == "/desk/"
+
+
+def test_a_reviewer_on_a_phone_is_offered_the_desk_and_downloads_only_what_they_pick(
+    server, new_context
+):
+    page = new_context().new_page()
+    page.goto(server + "/")
+    page.wait_for_selector("#login")
+    page.fill("#u", "demo-reviewer")
+    page.fill("#p", PASSWORD)
+    page.click("#login button[type=submit]")
+    page.wait_for_selector("#offer-desk")
+    shot(page, "phone-reviewer-offered-desk")
+    assert page.get_attribute("#to-desk", "href") == "/desk/"
+    page.click("#stay-phone")
+    page.wait_for_selector("#dl")
+    assert page.locator("#dl input[name=v]").count() > 1
+    assert page.locator("#dl input[name=v]:checked").count() == 0
+    page.click("#dl button[type=submit]")
+    assert page.inner_text("#dl-msg") == "请至少选择一个村"
+    page.goto(server + "/desk/")
+    assert "/desk/login" in page.url  # the desk has its own sign-in, in cookies

@@ -152,15 +152,31 @@ async function downloadScreen() {
   }
   const chosen = (await db.getKV('villages')) || null;
   const vs = villagesOf(areas);
+  const me = await auth.currentUser();
   if (!vs.length) {
-    const me = await auth.currentUser();
     view.innerHTML = html`<h1>下载我的村</h1><p class="note" id="no-villages">${me && me.role === 'admin'
-      ? '管理员账号用于管理用户和设备，没有负责的村，不能下载住户。请用调查员或审核员账号登录手机。'
-      : '您的账号还没有分配负责的村，请联系管理员。'}</p><a class="btn btn-ghost" href="#/settings">设置</a>`;
+      ? '管理员账号用于管理账号和设备，不下载住户。请在电脑上打开工作台。'
+      : '您的账号还没有分配负责的村，请联系管理员。'}</p>
+      ${me && me.role === 'admin' ? html`<a class="btn btn-block" id="to-desk" href="/desk/">打开工作台</a>` : ''}
+      <a class="btn btn-ghost" href="#/settings">设置</a>`;
+    return;
+  }
+  // Review, returns, conflicts and tables are the desk's work: a township or county account is
+  // offered it first, and downloads to the phone only villages it picks itself.
+  const office = me && (me.role === 'reviewer' || me.role === 'county');
+  if (office && !chosen && !(await db.getKV('office_on_phone'))) {
+    view.innerHTML = html`<h1>${ROLE_LABELS[me.role]}</h1>
+      <div class="card" id="offer-desk"><p>审核、退回、冲突处理和统计报表请在电脑上的<b>工作台</b>完成，不必把整个${me.role === 'county' ? '县' : '乡镇'}的住户下载到手机。</p>
+      <a class="btn btn-block" id="to-desk" href="/desk/">打开工作台</a>
+      <button class="btn btn-ghost btn-block" id="stay-phone" type="button">仍在手机上入户调查</button></div>`;
+    view.querySelector('#stay-phone').addEventListener('click', async () => {
+      await db.setKV('office_on_phone', true);
+      downloadScreen();
+    });
     return;
   }
   view.innerHTML = html`<h1>下载我的村</h1><p>选择要下载到本机的村（默认全部），下载后没有网络也能工作。</p>
-    <form id="dl" class="card">${vs.map((v) => html`<div class="chips"><label><input type="checkbox" name="v" value="${v.id}" ${!chosen || chosen.includes(v.id) ? 'checked' : ''}> ${v.path} ${v.name}</label></div>`)}
+    <form id="dl" class="card">${vs.map((v) => html`<div class="chips"><label><input type="checkbox" name="v" value="${v.id}" ${chosen ? (chosen.includes(v.id) ? 'checked' : '') : (office ? '' : 'checked')}> ${v.path} ${v.name}</label></div>`)}
     <div class="progress spaced" role="progressbar" aria-label="下载进度"><div></div></div>
     <p id="dl-msg" aria-live="polite"></p>
     <button class="btn btn-block" type="submit">下载</button></form>`;
