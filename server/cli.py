@@ -17,7 +17,12 @@ def init_app(app: Flask) -> None:
 
 
 @click.command("seed-demo")
-@click.option("--households", default=12000, show_default=True, help="How many households.")
+@click.option(
+    "--households",
+    default=12000,
+    show_default=True,
+    help="How many families (each in the exit review and the look-back).",
+)
 @click.option(
     "--seed",
     "random_seed",
@@ -36,7 +41,8 @@ def seed_demo(households: int, random_seed: int, if_empty: bool) -> None:
     stats = make_county(households=households, random_seed=random_seed)
     click.echo(
         f"Seeded {stats['townships']} townships, {stats['villages']} villages, "
-        f"{stats['households']} households, {stats['members']} members in {stats['seconds']:.1f} s."
+        f"{stats['households']} households (and {stats['lookback_households']} in the 2019 "
+        f"look-back), {stats['members']} members in {stats['seconds']:.1f} s."
     )
 
 

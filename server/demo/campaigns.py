@@ -1,7 +1,8 @@
 """The demo county's two campaigns and the accounts that work on them.
 
-The exit inspection is the active survey the phones fill in; the look-back is an older campaign
-with statistical lines, so that a campaign's lines are seen to differ from one campaign to another.
+The exit inspection is the active survey the phones fill in, near its end; the look-back of 2019 is
+a closed campaign with statistical lines (the same families, a year earlier), so that a campaign's
+lines are seen to differ from one campaign to another and both have tables to print.
 """
 
 from datetime import date
@@ -53,6 +54,7 @@ LOOKBACK_LINES = [
 ]
 
 EXIT_CAMPAIGN_ID = 1
+LOOKBACK_CAMPAIGN_ID = 2
 
 
 def _campaign(
@@ -63,8 +65,9 @@ def _campaign(
     period: tuple[date, date],
     lines: list[dict],
     stages: list[tuple[str, str]],
+    active: bool = True,
 ) -> dict:
-    """A row of the campaign table: the whole county, on the annex-1 form, open."""
+    """A row of the campaign table: the whole county, on the annex-1 form."""
     return {
         "id": campaign_id,
         "name": name,
@@ -75,7 +78,7 @@ def _campaign(
         "period_end": period[1],
         "lines": lines,
         "form_id": "annex1",
-        "active": True,
+        "active": active,
         "stages": [{"name": stage, "due": due} for stage, due in stages],
     }
 
@@ -91,7 +94,7 @@ CAMPAIGNS = [
         [("入户调查", "2020-10-20"), ("乡镇审核", "2020-10-31"), ("县级验收", "2020-11-15")],
     ),
     _campaign(
-        2,
+        LOOKBACK_CAMPAIGN_ID,
         "2019年脱贫质量“回头看”",
         "回头看",
         2019,
@@ -103,6 +106,7 @@ CAMPAIGNS = [
             ("部门比对", "2019-05-20"),
             ("区级审定", "2019-05-31"),
         ],
+        active=False,  # closed: its records stay for the tables, the phones no longer get them
     ),
 ]
 

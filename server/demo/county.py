@@ -13,7 +13,8 @@ from datetime import UTC, datetime
 from sqlalchemy import insert, text
 
 from server.demo.areas import area_rows
-from server.demo.campaigns import CAMPAIGNS, PASSWORD, accounts
+from server.demo.campaigns import CAMPAIGNS, EXIT_CAMPAIGN_ID, PASSWORD, accounts
+from server.demo.progress import village_paces
 from server.demo.rows import CHUNK, chunk_rows, raw, stamp
 from server.extensions import db
 from server.identity.tokens import hash_password
@@ -21,7 +22,11 @@ from server.models import Area, Campaign, Counter, Household, Member, Revision, 
 
 
 def seed(households: int = 12000, random_seed: int = 2020) -> dict:
-    """Write the county into an empty database and commit; the same seed gives the same rows."""
+    """Write the county into an empty database and commit; the same seed gives the same rows.
+
+    `households` families, each with its record in the exit review and (all but the few new
+    since) in the 2019 look-back.
+    """
     started = time.perf_counter()
     rows, tree = area_rows()
     conn = db.session
@@ -31,21 +36,25 @@ def seed(households: int = 12000, random_seed: int = 2020) -> dict:
     townships = list(tree)
     villages = [v for t in townships for v in tree[t]]
     township_of = {vid: t for t in townships for vid, _ in tree[t]}
+    surveyor_villages = next(areas for name, *_, areas in accounts(tree) if name == "demo-surveyor")
+    paces = village_paces(tree, surveyor_villages)
     now = stamp(datetime.now(UTC), db.engine.dialect.name)
     chunks = [
-        (random_seed, k, CHUNK, households, villages, township_of, now)
+        (random_seed, k, CHUNK, households, villages, township_of, paces, now)
         for k in range(-(-households // CHUNK))
     ]
-    counts = {"households": 0, "members": 0}
+    counts = {"households": 0, "lookback_households": 0, "members": 0}
     with _pool(len(chunks)) as pool:
         results = pool.imap(chunk_rows, chunks) if pool else map(chunk_rows, chunks)
         for hh_rows, member_rows, revision_rows in results:
             conn.execute(insert(raw(Household)), hh_rows)
             conn.execute(insert(raw(Member)), member_rows)
             conn.execute(insert(raw(Revision)), revision_rows)
-            counts["households"] += len(hh_rows)
+            exit_review = sum(1 for row in hh_rows if row["campaign_id"] == EXIT_CAMPAIGN_ID)
+            counts["households"] += exit_review
+            counts["lookback_households"] += len(hh_rows) - exit_review
             counts["members"] += len(member_rows)
-    conn.execute(insert(Counter.__table__).values(name="change_seq", value=households))
+    conn.execute(insert(Counter.__table__).values(name="change_seq", value=2 * households))
     _advance_sequences()
     db.session.commit()
     return {

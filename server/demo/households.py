@@ -41,8 +41,12 @@ def household(
         ["已脱贫", "未脱贫", "脱贫不稳定户", "边缘易致贫户", "非建档立卡户"], [60, 4, 5, 6, 25]
     )[0]
     size = sum(1 for m in members if is_counted(m))
-    # Per-capita net income spread around the lines: most above, a tail below 4000–5000.
-    per_capita = max(800.0, rng.lognormvariate(8.95, 0.42))
+    # Per-capita net income spread around the lines: most above, a tail below 4000–5000; a
+    # household still to exit is below the exit line.
+    if status == "未脱贫":
+        per_capita = rng.uniform(2400, 3990)
+    else:
+        per_capita = max(800.0, rng.lognormvariate(8.95, 0.42))
     net = per_capita * size
     migrants = sum(1 for m in members if m.get("migrant_place"))
     wage = net * (0.55 if migrants else 0.15) * rng.uniform(0.8, 1.2)
@@ -154,6 +158,10 @@ def _section(
         section["exit_year"] = rng.randint(2014, 2019)
     if status == "未脱贫":
         section["planned_exit_year"] = 2020
+        # Taken into the register this year: found outside it, or fallen back after an exit.
+        change = rng.choices(["", "新识别", "返贫"], [55, 30, 15])[0]
+        if change:
+            section["register_change"] = change
     return section
 
 

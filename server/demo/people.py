@@ -25,6 +25,17 @@ def full_name(rng: random.Random, surname: str | None = None) -> str:
     return (surname or rng.choice(SURNAMES)) + given
 
 
+def school_status(age: int) -> str:
+    """A child's school year by age (every demo child of 6–17 is in school)."""
+    if age < 6:
+        return "学龄前儿童"
+    if age <= 11:
+        return f"小学{'一二三四五六'[age - 6]}年级"
+    if age <= 14:
+        return f"{'七八九'[age - 12]}年级"
+    return f"高中{'一二三'[age - 15]}年级"
+
+
 class People:
     """Members made by one chunk of households.
 
@@ -75,14 +86,8 @@ class People:
             row["disability_kind"] = rng.choice(["视力", "听力", "肢体", "智力", "精神"])
             row["disability_grade"] = rng.randint(1, 4)
         row["health"] = [health]
-        if age < 6:
-            row["school_status"] = "学龄前儿童"
-        elif age <= 11:
-            row["school_status"] = f"小学{'一二三四五六'[age - 6]}年级"
-        elif age <= 14:
-            row["school_status"] = f"{'七八九'[age - 12]}年级"
-        elif age <= 17:
-            row["school_status"] = f"高中{'一二三'[age - 15]}年级"
+        if age <= 17:
+            row["school_status"] = school_status(age)
         else:
             row["education"] = rng.choice(["文盲或半文盲", "小学", "初中", "初中", "高中"])
         if age < 16 or age > 75:

@@ -1,4 +1,4 @@
-"""The household, member and revision rows of one chunk of the demo county.
+"""The household, member and revision rows of one chunk of the demo county's families.
 
 Chunks are made in worker processes while the parent writes, so each is a function of (seed, chunk
 number) alone, and hands over its JSON already serialised and its timestamps already formatted:
@@ -12,9 +12,16 @@ from sqlalchemy import column, table
 from sqlalchemy.sql.expression import TableClause
 
 from server.core.jsontext import dumps as json_dumps
-from server.demo.campaigns import EXIT_CAMPAIGN_ID, EXIT_CAMPAIGN_LINES
+from server.demo.campaigns import (
+    EXIT_CAMPAIGN_ID,
+    EXIT_CAMPAIGN_LINES,
+    LOOKBACK_CAMPAIGN_ID,
+    LOOKBACK_LINES,
+)
 from server.demo.households import household
+from server.demo.lookback import last_year
 from server.demo.people import People, new_uuid
+from server.demo.progress import exit_review_state, lookback_state
 from server.households.derived import derived_columns
 from server.households.derived import member_rows as member_rows_of
 
@@ -35,57 +42,80 @@ def stamp(moment: datetime, dialect: str) -> str:
 
 
 def chunk_rows(task) -> tuple[list, list, list]:
-    """Rows for households [k·CHUNK, (k+1)·CHUNK): deterministic from (seed, k) alone."""
-    random_seed, k, size, total, villages, township_of, now = task
+    """Rows for the families [k·CHUNK, (k+1)·CHUNK): deterministic from (seed, k) alone.
+
+    Each family has its exit-review record and, unless it is new since, its look-back record.
+    """
+    random_seed, k, size, total, villages, township_of, paces, now = task
     rng = random.Random(random_seed * 100003 + k)
-    as_json = json_dumps
+    earlier = random.Random(f"lookback-{random_seed}-{k}")
     people = People(rng, chunk=k, stride=-(-total // size))
-    hh_rows, member_rows, revision_rows = [], [], []
+    rows = ([], [], [])
     for n in range(k * size, min(total, (k + 1) * size)):
         vid, vcode = villages[n % len(villages)]
-        state = rng.choices(["draft", "submitted", "approved"], [50, 30, 20])[0]
-        visited = state != "draft" or rng.random() < 0.3
-        document = household(rng, people, vcode, n // len(villages) + 1, SURVEY, visited)
-        hid = new_uuid(rng)
-        derived = derived_columns(document, EXIT_CAMPAIGN_LINES)
-        document_json = as_json(document)  # once, for the household and its first revision
-        hh_rows.append(
-            {
-                "id": hid,
-                "village_id": vid,
-                "township_id": township_of[vid],
-                "campaign_id": EXIT_CAMPAIGN_ID,
-                "version": 1,
-                "document": document_json,
-                "review_state": state,
-                "review_note": None,
-                "conflict_open": False,
-                "parallel_note": False,
-                "deleted": False,
-                "change_seq": n + 1,
-                "created_at": now,
-                "updated_at": now,
-                "updated_by": None,
-                **derived,
-                "summary": as_json(derived["summary"]),
-                "line_flags": as_json(derived["line_flags"]),
-            }
+        place = (vid, township_of[vid])
+        index = n // len(villages)
+        state, visited, note = exit_review_state(rng, paces[vid], index)
+        document = household(rng, people, vcode, index + 1, SURVEY, visited)
+        before = last_year(earlier, document)
+        if before is not None:
+            lookback = (LOOKBACK_CAMPAIGN_ID, LOOKBACK_LINES, lookback_state(earlier), None)
+            _add(rows, earlier, place, lookback, before, total + n + 1, now)
+        _add(
+            rows,
+            rng,
+            place,
+            (EXIT_CAMPAIGN_ID, EXIT_CAMPAIGN_LINES, state, note),
+            document,
+            n + 1,
+            now,
         )
-        member_rows += [dict(m, household_id=hid) for m in member_rows_of(document["members"])]
-        revision_rows.append(
-            {
-                "household_id": hid,
-                "version": 1,
-                "base_version": 0,
-                "kind": "create",
-                "author_id": None,
-                "device_id": None,
-                "op_id": None,
-                "changes": "{}",
-                "document": document_json,
-                "result": None,
-                "note": "演示数据",
-                "created_at": now,
-            }
-        )
-    return hh_rows, member_rows, revision_rows
+    return rows
+
+
+def _add(rows, rng, place, record, document, change_seq, now) -> None:
+    """Append one household's row, its members and its first revision to `rows`."""
+    hh_rows, member_rows, revision_rows = rows
+    (village_id, township_id), (campaign_id, lines, state, note) = place, record
+    hid = new_uuid(rng)
+    derived = derived_columns(document, lines)
+    document_json = json_dumps(document)  # once, for the household and its first revision
+    hh_rows.append(
+        {
+            "id": hid,
+            "village_id": village_id,
+            "township_id": township_id,
+            "campaign_id": campaign_id,
+            "version": 1,
+            "document": document_json,
+            "review_state": state,
+            "review_note": note,
+            "conflict_open": False,
+            "parallel_note": False,
+            "deleted": False,
+            "change_seq": change_seq,
+            "created_at": now,
+            "updated_at": now,
+            "updated_by": None,
+            **derived,
+            "summary": json_dumps(derived["summary"]),
+            "line_flags": json_dumps(derived["line_flags"]),
+        }
+    )
+    member_rows += [dict(m, household_id=hid) for m in member_rows_of(document["members"])]
+    revision_rows.append(
+        {
+            "household_id": hid,
+            "version": 1,
+            "base_version": 0,
+            "kind": "create",
+            "author_id": None,
+            "device_id": None,
+            "op_id": None,
+            "changes": "{}",
+            "document": document_json,
+            "result": None,
+            "note": "演示数据",
+            "created_at": now,
+        }
+    )

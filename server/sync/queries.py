@@ -8,7 +8,7 @@ from sqlalchemy import Text, bindparam, cast, select
 from server.core.bulk import Parsed, among
 from server.extensions import db
 from server.households.serializers import PULL_COLUMNS
-from server.models import Household, Revision
+from server.models import Campaign, Household, Revision
 
 _HH = Household.__table__
 _REV = Revision.__table__
@@ -70,8 +70,10 @@ def base_documents(wanted: list[tuple[str, int]]) -> dict[tuple[str, int], dict]
 
 
 def changed_since(seq: int, village_ids: Iterable[int], limit: int) -> list:
-    """Households changed after `seq` (deleted ones too: they become tombstones), as rows whose
-    `document_json` and `summary_json` are the stored JSON text, passed on without re-parsing."""
+    """Households of the active campaigns changed after `seq` (deleted ones too: they become
+    tombstones), as rows whose `document_json` and `summary_json` are the stored JSON text, passed
+    on without re-parsing. A closed campaign's records stay on the server: a phone works this
+    year's survey, and last year's copy of every family would stand beside it."""
     h = Household.__table__
     columns = [h.c[name] for name in PULL_COLUMNS]
     return db.session.execute(
@@ -80,7 +82,11 @@ def changed_since(seq: int, village_ids: Iterable[int], limit: int) -> list:
             cast(h.c.document, Text).label("document_json"),
             cast(h.c.summary, Text).label("summary_json"),
         )
-        .where(h.c.change_seq > seq, h.c.village_id.in_(list(village_ids)))
+        .where(
+            h.c.change_seq > seq,
+            h.c.village_id.in_(list(village_ids)),
+            h.c.campaign_id.in_(select(Campaign.id).where(Campaign.active.is_(True))),
+        )
         .order_by(h.c.change_seq)
         .limit(limit)
     ).all()

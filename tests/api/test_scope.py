@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from server.extensions import db
-from server.models import Area, Household
+from server.models import Area, Campaign, Household
 
 from .conftest import bearer, fresh_document, login
 
@@ -79,10 +79,18 @@ def test_the_administrator_sees_accounts_not_households(client):
 
 
 def test_the_demo_county_office_sees_its_whole_county(client):
+    """Every household listed; on a phone, those of the active campaign (the closed look-back
+    stays on the server)."""
     headers = bearer(login(client, "demo-county").get_json()["access_token"])
     total = db.session.scalar(select(func.count()).select_from(Household))
+    active = db.session.scalar(
+        select(func.count())
+        .select_from(Household)
+        .join(Campaign, Campaign.id == Household.campaign_id)
+        .where(Campaign.active.is_(True))
+    )
     county = db.session.scalar(select(Area).where(Area.level == "county"))
     db.session.rollback()
     seen = sees(client, headers)
-    assert seen["listed"] == seen["pulled"] == total > 0
+    assert seen["listed"] == total > seen["pulled"] == active > 0
     assert [a["id"] for a in seen["areas"]] == [county.id]

@@ -69,6 +69,13 @@ def visited_households(api):
     return _editable_households(api, visited=True)
 
 
+def submitted_households(api):
+    """Ids of the surveyor's households waiting for the township, in a stable order."""
+    r = api.get(f"{api.base}/api/sync/pull?limit=500", timeout=10)
+    r.raise_for_status()
+    return sorted(rec["id"] for rec in r.json()["records"] if rec["review_state"] == "submitted")
+
+
 def unvisited_households(api):
     """Ids of the surveyor's editable households not visited yet, in a stable order."""
     return _editable_households(api, visited=False)

@@ -12,9 +12,9 @@ from .helpers import (
     open_household,
     open_section,
     set_text,
+    submitted_households,
     sync_now,
     township_review,
-    visited_households,
     wait_synced,
 )
 
@@ -32,7 +32,7 @@ def test_returned_table_new_household_settings(server, new_context, api, tmp_pat
     wait_synced(page)
 
     # The township reviewer sends one household back with a note; the phone shows it.
-    hid = visited_households(api)[0]
+    hid = submitted_households(api)[0]
     township_review(server, hid, "return", "务工收入与村里台账不一致，请核实")
     sync_now(page)
     wait_synced(page)

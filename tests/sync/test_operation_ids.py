@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from server.core.database import write_transaction
 from server.extensions import db
 from server.models import Household, Revision
-from tests.api.conftest import demo_areas
+from tests.api.conftest import demo_areas, make_household
 
 from .conftest import Phone, delete_household, new_id
 
@@ -133,7 +133,7 @@ def test_another_users_operation_id_returns_nothing_of_theirs(
     [first] = surveyor.push(op)
     assert first["status"] == "conflict"
     sun = other_township_surveyor(client, auth)
-    theirs = client.get("/api/households", headers=sun.headers).json["items"][0]["id"]
+    theirs = make_household(demo_areas().township2_village)
     copy = sun.download(theirs)
 
     [result] = sun.push(sun.op(copy, {"income.wage_local": "4321.00"}) | {"op_id": op["op_id"]})

@@ -9,21 +9,26 @@ from sqlalchemy import delete, select
 
 from server.core.database import write_transaction
 from server.extensions import db
-from server.models import Household, User, UserArea
+from server.models import Campaign, Household, User, UserArea
 
 from .conftest import delete_household
 
 
-def my_households(username: str = "demo-surveyor") -> dict[str, int]:
-    """{household id: village id} of every live household in the villages assigned to the user,
-    read from the tables, not through the access rules the pull is tested against."""
+def my_households(username: str = "demo-surveyor", active: bool = True) -> dict[str, int]:
+    """{household id: village id} of every live household of the active campaigns (or, with
+    `active=False`, of the closed ones) in the villages assigned to the user, read from the
+    tables, not through the access rules the pull is tested against."""
     db.session.rollback()
     user = db.session.scalar(select(User).where(User.username == username))
     villages = [a.id for a in user.areas]
     assert villages and all(a.level == "village" for a in user.areas)
     rows = db.session.execute(
-        select(Household.id, Household.village_id).where(
-            Household.village_id.in_(villages), Household.deleted.is_(False)
+        select(Household.id, Household.village_id)
+        .join(Campaign, Campaign.id == Household.campaign_id)
+        .where(
+            Household.village_id.in_(villages),
+            Household.deleted.is_(False),
+            Campaign.active.is_(active),
         )
     ).all()
     db.session.rollback()
@@ -45,6 +50,19 @@ def test_pages_cover_my_villages_exactly_once(surveyor, client):
     assert all(p["has_more"] for p in pages[:-1])
     assert not any(p["reset"] or p["tombstones"] for p in pages)
     assert all(len(p["records"]) <= 2 for p in pages)
+
+
+def test_a_closed_campaign_stays_off_the_phone(surveyor, client):
+    """The 2019 look-back is closed: its records of her villages (the same families a year
+    earlier) stay on the server for the county's tables and never reach her phone, where they
+    would stand beside this year's as a second copy of every family."""
+    closed = my_households(active=False)
+    assert closed
+
+    pages, _ = surveyor.pull_all()
+
+    seen = {r["id"] for p in pages for r in p["records"]}
+    assert seen == set(my_households()) and not seen & set(closed)
 
 
 def test_a_change_after_my_cursor_comes_next_time(surveyor, reviewer, client):
