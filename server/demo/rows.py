@@ -15,6 +15,7 @@ from server.core.jsontext import dumps as json_dumps
 from server.demo.campaigns import EXIT_CAMPAIGN_ID, EXIT_CAMPAIGN_LINES
 from server.demo.households import household
 from server.demo.people import People, new_uuid
+from server.households.checks import quality
 from server.households.derived import derived_columns
 from server.households.derived import member_rows as member_rows_of
 
@@ -67,6 +68,7 @@ def chunk_rows(task) -> tuple[list, list, list]:
                 "updated_at": now,
                 "updated_by": None,
                 **derived,
+                **quality(document),
                 "summary": as_json(derived["summary"]),
                 "line_flags": as_json(derived["line_flags"]),
             }

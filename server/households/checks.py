@@ -31,6 +31,15 @@ def check(
     return errors, warnings
 
 
+def quality(document: dict, form_id: str = "annex1") -> dict:
+    """The columns a reviewer's lists read without opening a record: how many errors the document
+    has when checked as a submission is (complete: every required answer), and how many
+    plausibility warnings. The one writer stores them with every version, so a list of a
+    township is filtered and counted in SQL, never by checking documents at request time."""
+    errors, warnings = check(document, complete=True, form_id=form_id)
+    return {"error_count": len(errors), "warning_count": len(warnings)}
+
+
 @cache
 def _attachment_fields(form_id: str = "annex1") -> tuple[tuple[str, bool, str], ...]:
     """(section, is a repeat section, field) of every attachment field."""

@@ -204,12 +204,16 @@ def _by_id(members: list[dict]) -> dict:
 
 
 def _columns(document: dict, lines: list[dict], version: int, author_id: int, at) -> dict:
-    return derived_columns(document, lines or []) | {
-        "document": document,
-        "version": version,
-        "updated_at": at,
-        "updated_by": author_id,
-    }
+    return (
+        derived_columns(document, lines or [])
+        | checks.quality(document)
+        | {
+            "document": document,
+            "version": version,
+            "updated_at": at,
+            "updated_by": author_id,
+        }
+    )
 
 
 def _revision(household_id: str, version: int, at, **values) -> dict:
