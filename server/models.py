@@ -141,6 +141,7 @@ REVIEW_INDEX = (
     "group_name",
     "household_no",
     "head_name",
+    "search_keys",
     "updated_at",
     "id",
 )
@@ -216,7 +217,7 @@ class Member(db.Model):
         ForeignKey("household.id", ondelete="CASCADE"), primary_key=True
     )
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    name: Mapped[str | None] = mapped_column(String(60))
+    name: Mapped[str | None] = mapped_column(String(60), index=True)  # the desk's search
     id_number: Mapped[str | None] = mapped_column(String(18), index=True)
     sex: Mapped[str | None] = mapped_column(String(2))
     relation: Mapped[str | None] = mapped_column(String(10))

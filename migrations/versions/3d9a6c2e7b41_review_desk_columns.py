@@ -1,6 +1,6 @@
 """What the review desk filters and counts by: the village group, whether a visit is signed, the
 document's errors (checked as complete) and plausibility warnings; an index its lists and counts
-read alone, and one for the households a surveyor has written.
+read alone, one for the households a surveyor has written, and one to find a member by name.
 
 Filled by the household writer on every write; existing households are filled here, from their
 documents.
@@ -15,7 +15,7 @@ REVIEW_INDEX = [
     'campaign_id', 'village_id', 'review_state', 'visited', 'deleted', 'conflict_open',
     'parallel_note', 'error_count', 'warning_count', 'guarantees_met', 'exit_eligible',
     'monitoring_type', 'per_capita_net_income', 'group_name', 'household_no', 'head_name',
-    'updated_at', 'id',
+    'search_keys', 'updated_at', 'id',
 ]
 
 
@@ -36,6 +36,8 @@ def upgrade():
         batch_op.create_index('ix_household_review', REVIEW_INDEX, unique=False)
     with op.batch_alter_table('revision', schema=None) as batch_op:
         batch_op.create_index('ix_revision_author', ['author_id', 'household_id'], unique=False)
+    with op.batch_alter_table('member', schema=None) as batch_op:
+        batch_op.create_index('ix_member_name', ['name'], unique=False)
 
 
 def _fill():
@@ -92,6 +94,8 @@ def _fill():
 
 
 def downgrade():
+    with op.batch_alter_table('member', schema=None) as batch_op:
+        batch_op.drop_index('ix_member_name')
     with op.batch_alter_table('revision', schema=None) as batch_op:
         batch_op.drop_index('ix_revision_author')
     with op.batch_alter_table('household', schema=None) as batch_op:

@@ -4,7 +4,7 @@ from flask import current_app, jsonify
 from marshmallow import EXCLUDE, Schema, fields, validate
 from werkzeug.routing import IntegerConverter
 
-from server.api import api, schemas
+from server.api import api, review_schemas, schemas
 from server.models import INT_MAX
 from server.sync.pull import CURSOR_PATTERN
 from server.sync.schema import Operation
@@ -19,10 +19,13 @@ BODIES = {
     "api.review_household": schemas.ReviewAction,
     "api.create_user": schemas.UserCreate,
     "api.revoke_devices": schemas.Revoke,
+    "api.bulk_approve": review_schemas.BulkApprove,
 }
 QUERIES = {
     "api.list_households": schemas.Paging,
     "api.pull": schemas.Pull,
+    "api.review_queue": review_schemas.QueueQuery,
+    "api.review_dashboard": review_schemas.DashboardQuery,
 }
 PUBLIC = {"api.login", "api.openapi"}
 
@@ -281,6 +284,7 @@ def openapi():
         for name, cls in {
             **{c.__name__: c for c in BODIES.values()},
             "Resolve": schemas.Resolve,
+            "QueueFilter": review_schemas.QueueFilter,
         }.items()
     }
     components["Operation"] = schema_json(Operation())

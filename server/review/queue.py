@@ -8,19 +8,21 @@ household's place in the queue (`neighbours`) is found by its sort key, so the h
 previous / next costs two indexed lookups, not a walk through the pages before it.
 """
 
+import re
 from dataclasses import dataclass, field, fields
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import and_, case, exists, false, func, or_, select, true
+from sqlalchemy import and_, case, false, func, or_, select, true
 
 from server.campaigns import queries as campaigns
+from server.core.database import is_sqlite
 from server.core.errors import ApiError
 from server.domain import lines as line_rules
 from server.domain import money
 from server.domain.lines import COMPARISONS, UPPER_WORDS
 from server.domain.roles import SURVEYOR
 from server.domain.verdicts import MONITORING_TYPES
-from server.domain.workflow import STATES
+from server.domain.workflow import ACTIONS, STATE_LABELS, STATES
 from server.extensions import db
 from server.identity.access import require_village, visible_village_ids
 from server.models import Area, Campaign, Household, Member, Revision, User, UserArea
@@ -30,7 +32,7 @@ HH = Household.__table__
 
 # The queue's states: a draft is split in two, as the dashboard counts it (see `state_clause`).
 QUEUE_STATES = ("not_visited", *STATES)
-QUEUE_STATE_LABELS = {"not_visited": "未入户", "draft": "已入户未提交"}
+QUEUE_STATE_LABELS = STATE_LABELS | {"not_visited": "未入户", "draft": "已入户未提交"}
 EXIT_CHOICES = ("yes", "no")
 MONITORING_CHOICES = (*MONITORING_TYPES, "any")
 FLAGS = {
@@ -150,20 +152,22 @@ FLAG_CLAUSES = {
 
 
 def _search(text: str):
-    """Name (of any member), ID number or household number; names also as typed in pinyin."""
+    """A household number or a head's name containing the text, a member's whole name or ID
+    number, or the members' names in pinyin (full or initials) containing it. Every part reads an
+    index: the review index holds the numbers, heads and pinyin keys, the member projection's
+    indexes its names and ID numbers."""
     text = text.strip()
-    lowered = text.lower()
-    members = exists().where(
-        Member.household_id == HH.c.id,
-        or_(Member.name == text, Member.id_number == text.upper()),
+    members = select(Member.household_id).where(
+        or_(Member.name == text, Member.id_number == text.upper())
     )
-    return or_(
+    clauses = [
         HH.c.household_no.contains(text, autoescape=True),
         HH.c.head_name.contains(text, autoescape=True),
-        HH.c.head_id_number.startswith(text.upper(), autoescape=True),
-        HH.c.search_keys.contains(lowered, autoescape=True),
-        members,
-    )
+        HH.c.id.in_(members),
+    ]
+    if text.isascii() and text.isalpha():
+        clauses.append(HH.c.search_keys.contains(text.lower(), autoescape=True))
+    return or_(*clauses)
 
 
 @dataclass(frozen=True)
@@ -228,21 +232,33 @@ def where(user: User, filters: Filters) -> tuple[Scope, list]:
 _STATE_ORDER = case(
     {state: n for n, state in enumerate(STATES)}, value=HH.c.review_state, else_=len(STATES)
 )
-SORT_KEYS = {
-    "household_no": func.coalesce(HH.c.household_no, ""),
-    "head": func.coalesce(HH.c.head_name, ""),
-    "income": func.coalesce(HH.c.per_capita_net_income, -1),
-    "state": _STATE_ORDER,
-    "updated": HH.c.updated_at,
-}
+
+
+def _text_key(column):
+    """A text column as a sort key: absent as empty, compared by code point on either database
+    (PostgreSQL's language collations would skip spaces in the pinyin keys)."""
+    key = func.coalesce(column, "")
+    return key if is_sqlite() else key.collate("C")
 
 
 def _sort(sort: str | None) -> tuple:
     """(key expression, descending) of a sort choice ("income", "-updated"); by household number
-    when none is given."""
+    when none is given. Heads are sorted by their names in pinyin (the search keys begin with the
+    head's), as a Chinese register is."""
     sort = sort or "household_no"
     descending = sort.startswith("-")
-    return SORT_KEYS[sort.lstrip("-")], descending
+    name = sort.lstrip("-")
+    if name == "household_no":
+        key = _text_key(HH.c.household_no)
+    elif name == "head":
+        key = _text_key(HH.c.search_keys)
+    elif name == "income":
+        key = func.coalesce(HH.c.per_capita_net_income, -1)
+    elif name == "state":
+        key = _STATE_ORDER
+    else:
+        key = HH.c.updated_at
+    return key, descending
 
 
 def _order(key, descending: bool) -> list:
@@ -393,6 +409,25 @@ def neighbours(
     return first(before, True), first(after, False)
 
 
+APPROVE_STATES = tuple(s for s in STATES if s in ACTIONS["approve"][1])
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+def is_household_id(text: str) -> bool:
+    return bool(_UUID.match(text or ""))
+
+
+def approvable_count(user: User, filters: Filters) -> int:
+    """How many households the filters match that approval starts from and nothing blocks."""
+    _, clauses = where(user, filters)
+    clauses += [
+        HH.c.review_state.in_(APPROVE_STATES),
+        HH.c.conflict_open.is_(false()),
+        HH.c.error_count == 0,
+    ]
+    return db.session.scalar(select(func.count()).select_from(HH).where(*clauses)) or 0
+
+
 def matching(user: User, filters: Filters) -> list:
     """(id, review state, open conflict, error count) of every household the filters match,
     read from the review index: what a bulk decision classifies."""
@@ -418,29 +453,49 @@ def options(user: User, filters: Filters) -> dict:
             .where(Area.id.in_(sorted(villages)))
             .order_by(township.c.code, Area.code)
         ).all()
-    group_scope = [filters.village] if filters.village in villages else sorted(villages)
-    groups = []
-    if scope.campaign is not None and group_scope:
-        groups = list(
-            db.session.scalars(
-                select(HH.c.group_name)
-                .where(
-                    HH.c.campaign_id == scope.campaign.id,
-                    HH.c.village_id.in_(group_scope),
-                    HH.c.group_name.is_not(None),
-                )
-                .distinct()
-                .order_by(HH.c.group_name)
-            )
-        )
     return {
         "campaigns": campaigns.active_campaigns(),
         "campaign": scope.campaign,
         "villages": [{"id": v.id, "name": v.name, "township": v.township} for v in village_rows],
-        "groups": groups,
+        "groups": list(
+            dict.fromkeys(
+                [
+                    *groups(scope, filters.village if filters.village in villages else None),
+                    *([filters.group] if filters.group else []),
+                ]
+            )
+        ),
         "surveyors": surveyors(villages),
         "lines": scope.lines,
     }
+
+
+def groups(scope: Scope, village: int | None) -> list[str]:
+    """The group names to filter by: the groups of the area tree under the villages, and, for
+    one village, also those its households name (a group is typed on the phone)."""
+    villages = [village] if village is not None else sorted(scope.villages)
+    if not villages:
+        return []
+    names = list(
+        db.session.scalars(
+            select(Area.name)
+            .where(Area.level == "group", Area.parent_id.in_(villages))
+            .order_by(Area.code)
+        )
+    )
+    if village is not None and scope.campaign is not None:
+        typed = db.session.scalars(
+            select(HH.c.group_name)
+            .where(
+                HH.c.campaign_id == scope.campaign.id,
+                HH.c.village_id == village,
+                HH.c.group_name.is_not(None),
+            )
+            .distinct()
+            .order_by(HH.c.group_name)
+        )
+        names += list(typed)
+    return list(dict.fromkeys(names))
 
 
 def surveyors(villages: frozenset[int]) -> list[dict]:
