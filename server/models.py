@@ -188,8 +188,8 @@ class Household(db.Model):
     line_flags: Mapped[dict] = mapped_column(JSON, default=dict)
     summary: Mapped[dict] = mapped_column(JSON, default=dict)
     # What the review desk filters and counts by (households/derived.py, checks.quality): the
-    # village group, whether a visit is signed, and the document's errors (checked as complete)
-    # and plausibility warnings.
+    # village group, whether a visit is signed, and the document's errors (as its state checks
+    # it: complete while it waits for a decision) and plausibility warnings.
     group_name: Mapped[str | None] = mapped_column(String(30))
     visited: Mapped[bool] = mapped_column(Boolean, default=False)
     error_count: Mapped[int] = mapped_column(Integer, default=0)

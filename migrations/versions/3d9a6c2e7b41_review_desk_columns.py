@@ -1,5 +1,5 @@
 """What the review desk filters and counts by: the village group, whether a visit is signed, the
-document's errors (checked as complete) and plausibility warnings; an index its lists and counts
+document's errors (as its state checks it) and plausibility warnings; an index its lists and counts
 read alone, one for the households a surveyor has written, and one to find a member by name.
 
 Filled by the household writer on every write; existing households are filled here, from their
@@ -51,6 +51,7 @@ def _fill():
         'household',
         sa.column('id'),
         sa.column('document'),
+        sa.column('review_state'),
         sa.column('group_name'),
         sa.column('visited'),
         sa.column('error_count'),
@@ -69,7 +70,7 @@ def _fill():
     last = ''
     while True:
         rows = bind.execute(
-            sa.select(table.c.id, table.c.document)
+            sa.select(table.c.id, table.c.document, table.c.review_state)
             .where(table.c.id > last)
             .order_by(table.c.id)
             .limit(1000)
@@ -77,7 +78,7 @@ def _fill():
         if not rows:
             return
         values = []
-        for hid, stored in rows:
+        for hid, stored, state in rows:
             document = jsontext.loads_stored(stored) if isinstance(stored, str | bytes) else stored
             document = document if isinstance(document, dict) else {}
             derived = derived_columns(document, [])
@@ -86,7 +87,7 @@ def _fill():
                     'hid': hid,
                     'group_name': derived['group_name'],
                     'visited': derived['visited'],
-                    **quality(document),
+                    **quality(document, state),
                 }
             )
         bind.execute(update, values)

@@ -68,7 +68,7 @@ def chunk_rows(task) -> tuple[list, list, list]:
                 "updated_at": now,
                 "updated_by": None,
                 **derived,
-                **quality(document),
+                **quality(document, state),
                 "summary": as_json(derived["summary"]),
                 "line_flags": as_json(derived["line_flags"]),
             }

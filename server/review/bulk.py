@@ -18,7 +18,7 @@ from server.campaigns import queries as campaigns
 from server.core.database import write_transaction
 from server.core.errors import ApiError
 from server.domain.workflow import WorkflowError, transition
-from server.households import queries, writer
+from server.households import checks, queries, writer
 from server.identity.access import visible_village_ids
 from server.models import User
 from server.review import queries as review_queries
@@ -106,14 +106,15 @@ def _approve_chunk(user: User, ids: list[str], outcome: Outcome) -> None:
     with write_transaction():
         queries.lock_versions(ids)
         rows = queries.household_rows(ids)
-        errors = review_queries.error_counts(ids)
+        counts = review_queries.quality_counts(ids)
         writes = []
         for household_id in ids:
             row = rows.get(household_id)
             if row is None or row.deleted:
                 outcome.refused["not_found"] += 1
                 continue
-            why = reason(user.role, row.review_state, row.conflict_open, errors[household_id])
+            errors, warnings = counts[household_id]
+            why = reason(user.role, row.review_state, row.conflict_open, errors)
             if why:
                 outcome.refused[why] += 1
                 continue
@@ -129,6 +130,8 @@ def _approve_chunk(user: User, ids: list[str], outcome: Outcome) -> None:
                     changes={"review_state": [row.review_state, "approved"]},
                     base_version=row.version,
                     state={"review_state": "approved", "review_note": None},
+                    # The same document, without errors: its warnings are those stored.
+                    checked=checks.Checked(0, warnings, complete=False),
                 )
             )
         writer.write(writes)

@@ -48,8 +48,10 @@ def review_rows(household_ids: list[str], village_ids) -> list:
     return list(db.session.execute(query))
 
 
-def error_counts(household_ids: list[str]) -> dict[str, int]:
-    """{id: the stored error count} of these households."""
+def quality_counts(household_ids: list[str]) -> dict[str, tuple[int, int]]:
+    """{id: (the stored error count, warning count)} of these households."""
     hh = Household.__table__
-    query = select(hh.c.id, hh.c.error_count).where(among(hh.c.id, household_ids))
-    return dict(db.session.execute(query).all())
+    query = select(hh.c.id, hh.c.error_count, hh.c.warning_count).where(
+        among(hh.c.id, household_ids)
+    )
+    return {row.id: (row.error_count, row.warning_count) for row in db.session.execute(query)}
