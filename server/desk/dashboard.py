@@ -3,7 +3,7 @@ households below each line, and the campaign's running stage with the days left 
 
 from datetime import date
 
-from flask import g, request
+from flask import g, request, url_for
 
 from server.api.review_schemas import DashboardQuery
 from server.campaigns.queries import active_campaigns
@@ -30,4 +30,5 @@ def dashboard():
         states=QUEUE_STATES,
         state_labels=QUEUE_STATE_LABELS,
         goal_labels=GOAL_LABELS,
+        queue_url=url_for("desk.queue"),
     )

@@ -57,15 +57,18 @@ def _query(args: dict, **changes) -> dict:
 def queue_page():
     args = desk_args(QueueQuery(), request.args)
     filters = filters_of(args)
-    result = queue.page(g.user, filters, args["sort"], args["page"])
+    can_approve = g.user.role == REVIEWER
+    result = queue.page(g.user, filters, args["sort"], args["page"], approvable=can_approve)
+    options = queue.options(g.user, filters)
     here = _query(args)
     return render(
         "desk/queue.html",
         result=result,
         filters=filters,
         sort=args["sort"] or "household_no",
-        options=queue.options(g.user, filters),
-        approvable=queue.approvable_count(g.user, filters) if g.user.role == REVIEWER else 0,
+        options=options,
+        townships=len({v["township"] for v in options["villages"]}),
+        approvable=result.approvable,
         here=here,
         here_text=urlencode(here, doseq=True),
         query=_query,
@@ -75,7 +78,7 @@ def queue_page():
         state_labels=queue.QUEUE_STATE_LABELS,
         states=queue.QUEUE_STATES,
         monitoring_types=queue.MONITORING_CHOICES[:-1],
-        can_approve=g.user.role == REVIEWER,
+        can_approve=can_approve,
         approve_states=queue.APPROVE_STATES,
         return_states=ACTIONS["return"][1],
         per_page=queue.PER_PAGE,

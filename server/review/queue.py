@@ -229,6 +229,14 @@ def where(user: User, filters: Filters) -> tuple[Scope, list]:
 
 # --- sorting ----------------------------------------------------------------------------------
 
+APPROVE_STATES = tuple(s for s in STATES if s in ACTIONS["approve"][1])
+# What approval could take: its starting states, no open conflict, no errors.
+_APPROVABLE = and_(
+    HH.c.review_state.in_(APPROVE_STATES),
+    HH.c.conflict_open.is_(false()),
+    HH.c.error_count == 0,
+)
+
 _STATE_ORDER = case(
     {state: n for n, state in enumerate(STATES)}, value=HH.c.review_state, else_=len(STATES)
 )
@@ -276,12 +284,20 @@ class Page:
     pages: int
     campaign: Campaign | None
     lines: list[dict]
+    approvable: int = 0  # of `total`, those approval could take (when asked)
 
 
-def page(user: User, filters: Filters, sort: str | None, page_no: int) -> Page:
-    """One page of the filtered, sorted queue (PER_PAGE rows) and how many match in all."""
+def page(
+    user: User, filters: Filters, sort: str | None, page_no: int, *, approvable: bool = False
+) -> Page:
+    """One page of the filtered, sorted queue (PER_PAGE rows) and how many match in all;
+    `approvable`: also count those approval could take (in the same pass)."""
     scope, clauses = where(user, filters)
-    total = db.session.scalar(select(func.count()).select_from(HH).where(*clauses)) or 0
+    counted = [func.count()]
+    if approvable:
+        counted.append(func.sum(case((_APPROVABLE, 1), else_=0)))
+    counts = db.session.execute(select(*counted).select_from(HH).where(*clauses)).one()
+    total = counts[0] or 0
     pages = max(1, -(-total // PER_PAGE))
     page_no = max(1, page_no)
     key, descending = _sort(sort)
@@ -294,7 +310,9 @@ def page(user: User, filters: Filters, sort: str | None, page_no: int) -> Page:
             .offset((page_no - 1) * PER_PAGE)
         )
     )
-    return Page(rows_of(ids, scope.lines), total, page_no, pages, scope.campaign, scope.lines)
+    result = Page(rows_of(ids, scope.lines), total, page_no, pages, scope.campaign, scope.lines)
+    result.approvable = int(counts[1] or 0) if approvable else 0
+    return result
 
 
 _ROW_COLUMNS = (
@@ -332,10 +350,14 @@ def rows_of(ids: list[str], lines: list[dict]) -> list[dict]:
         .where(HH.c.id.in_(ids))
     )
     found = {row.id: row for row in db.session.execute(query)}
-    return [row_out(found[i], lines) for i in ids if i in found]
+    bounds = [line_rules.near_bounds(line) for line in lines]
+    return [row_out(found[i], lines, bounds) for i in ids if i in found]
 
 
-def row_out(row, lines: list[dict]) -> dict:
+def row_out(row, lines: list[dict], bounds: list[tuple] | None = None) -> dict:
+    """A queue row; `bounds`: the lines' near bounds, when the caller has them."""
+    if bounds is None:
+        bounds = [line_rules.near_bounds(line) for line in lines]
     income = row.per_capita_net_income
     income = None if income is None else money.quantize(Decimal(str(income)))
     flags = [
@@ -346,7 +368,7 @@ def row_out(row, lines: list[dict]) -> dict:
             ("warning", row.warning_count > 0),
             ("errors", row.error_count > 0),
             ("unmet", not row.guarantees_met),
-            ("near", income is not None and _near(income, lines)),
+            ("near", income is not None and any(low <= income <= high for low, high in bounds)),
         )
         if on
     ]
@@ -372,14 +394,6 @@ def row_out(row, lines: list[dict]) -> dict:
         "updated_at": row.updated_at.isoformat() if row.updated_at else None,
         "updated_by": row.updated_by_name,
     }
-
-
-def _near(income: Decimal, lines: list[dict]) -> bool:
-    for line in lines:
-        low, high = line_rules.near_bounds(line)
-        if low <= income <= high:
-            return True
-    return False
 
 
 def neighbours(
@@ -409,23 +423,11 @@ def neighbours(
     return first(before, True), first(after, False)
 
 
-APPROVE_STATES = tuple(s for s in STATES if s in ACTIONS["approve"][1])
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
 def is_household_id(text: str) -> bool:
     return bool(_UUID.match(text or ""))
-
-
-def approvable_count(user: User, filters: Filters) -> int:
-    """How many households the filters match that approval starts from and nothing blocks."""
-    _, clauses = where(user, filters)
-    clauses += [
-        HH.c.review_state.in_(APPROVE_STATES),
-        HH.c.conflict_open.is_(false()),
-        HH.c.error_count == 0,
-    ]
-    return db.session.scalar(select(func.count()).select_from(HH).where(*clauses)) or 0
 
 
 def matching(user: User, filters: Filters) -> list:
