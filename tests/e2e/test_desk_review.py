@@ -98,6 +98,10 @@ def test_dashboards_of_the_reviewer_and_the_county(server, new_context):
     page.locator("table.board tbody tr").first.locator("td.num a").first.click()
     page.wait_for_url("**/desk/queue?**")
     assert page.locator("table.queue tbody tr").count() >= 1
+    page.goto(server + "/desk/queue")  # the whole township, 50 a page
+    assert page.locator("table.queue tbody tr").count() == 50
+    assert page.locator(".pager a[rel=next]").count() == 1
+    shot(page, "queue-township")
 
 
 def test_the_reviewer_filters_moves_with_j_k_and_approves_with_a(server, new_context):
