@@ -2,10 +2,11 @@
 j / k / Enter / a / r from the keyboard; approval of a selection or of everything the filter
 matches, with what was skipped and why."""
 
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, quote, urlencode
 
 from flask import flash, g, redirect, request, url_for
 from marshmallow import Schema, ValidationError
+from werkzeug.datastructures import MultiDict
 
 from server.api.review_schemas import QueueQuery, filters_of
 from server.core.errors import ApiError, flatten_messages
@@ -110,3 +111,27 @@ def queue_approve():
     else:
         flash(f"没有户被审核通过；跳过：{skipped}", "error")
     return redirect(back, 303)
+
+
+def place_in_queue(household_id: str, from_text: str | None) -> dict:
+    """For the household page: the queue it was opened from (`from`, the queue's query string)
+    and the previous and next households of that queue, each as the desk's address of its
+    page (with the same `from`). A `from` that is not a queue's query is the whole queue."""
+    args = MultiDict(parse_qsl(from_text or "", keep_blank_values=True))
+    try:
+        data = desk_args(QueueQuery(), args)
+        filters = filters_of(data)
+        previous, following = queue.neighbours(g.user, filters, data["sort"], household_id)
+    except ApiError:
+        data = QueueQuery().load({})
+        previous, following = queue.neighbours(g.user, queue.Filters(), None, household_id)
+    here = urlencode(_query(data), doseq=True)
+
+    def page_of(other: str | None) -> str | None:
+        return None if other is None else f"/desk/households/{other}?from={quote(here)}"
+
+    return {
+        "queue": url_for("desk.queue", **_query(data)),
+        "previous": page_of(previous),
+        "next": page_of(following),
+    }

@@ -539,3 +539,31 @@ def test_the_writer_keeps_the_counts_a_fresh_check_gives(client, auth, areas):
         assert (stored.error_count, stored.warning_count) == (len(errors), len(warnings))
         assert stored.warning_count or stored.error_count
     assert household(cases[2][0]).error_count >= 1
+
+
+def test_the_household_page_finds_its_place_in_the_queue_it_came_from(
+    client, auth, areas, township
+):
+    from flask import g
+
+    from server.desk.queue import place_in_queue
+
+    headers = auth.headers(REVIEWER)
+    order = queue_ids(client, headers, state="submitted", sort="-income")
+    assert len(order) >= 3
+    reviewer = db.session.scalar(select(User).where(User.username == REVIEWER))
+    with client.application.test_request_context():
+        g.user = reviewer
+        place = place_in_queue(order[1], "state=submitted&sort=-income&village=")
+        assert place["queue"] == "/desk/queue?state=submitted&sort=-income"
+        assert place["previous"] == (
+            f"/desk/households/{order[0]}?from=state%3Dsubmitted%26sort%3D-income"
+        )
+        assert place["next"].startswith(f"/desk/households/{order[2]}?from=")
+        first = place_in_queue(order[0], "state=submitted&sort=-income")
+        assert first["previous"] is None
+        # Not a queue's query (or another township's village): the whole queue, in its order.
+        plain = place_in_queue(order[0], f"state=bogus&village={areas.township2_village}")
+        assert plain["queue"] == "/desk/queue"
+        assert plain["next"] is not None or plain["previous"] is not None
+    db.session.rollback()
