@@ -113,7 +113,7 @@ _ERROR_RESPONSE = {
     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
 }
 # What a few answers hold, beyond "OK": the sync's results are what a phone acts upon.
-RESPONSES = {"api.push": "PushResults"}
+RESPONSES = {"api.push": "PushResults", "api.bulk_approve": "BulkApproved"}
 # Headers a route reads, beside its body and its query.
 HEADERS = {
     "api.update_household": [
@@ -297,6 +297,7 @@ def openapi():
     }
     components["Error"] = ERROR
     components["PushResults"] = PUSH_RESULTS
+    components["BulkApproved"] = review_schemas.BULK_APPROVED
     return jsonify(
         {
             "openapi": "3.1.0",

@@ -57,6 +57,27 @@ class BulkApprove(Schema):
             raise ValidationError("请给出要通过的户（ids）或筛选条件（filter），二者选一", "_")
 
 
+# What a bulk approval answers: how many it approved, and how many it left, by reason.
+BULK_APPROVED = {
+    "type": "object",
+    "required": ["approved", "refused", "messages"],
+    "properties": {
+        "approved": {"type": "integer", "minimum": 0},
+        "refused": {
+            "type": "object",
+            "required": list(bulk.REASONS),
+            "properties": {reason: {"type": "integer", "minimum": 0} for reason in bulk.REASONS},
+            "additionalProperties": False,
+        },
+        "messages": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "每种原因一条，如“3 户有未处理的冲突”",
+        },
+    },
+}
+
+
 def query_args(schema: Schema) -> dict:
     """The request's query string through `schema`, repeated keys (flag=…&flag=…) as lists."""
     args = request.args.to_dict()
