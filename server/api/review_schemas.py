@@ -4,7 +4,7 @@ from flask import request
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from server.api.schemas import COUNT, ID
-from server.review import bulk, queue
+from server.review import bulk, filters
 
 
 class QueueFilter(Schema):
@@ -14,16 +14,18 @@ class QueueFilter(Schema):
     village = fields.Integer(load_default=None, validate=ID)
     group = fields.String(load_default=None, validate=validate.Length(max=30))
     surveyor = fields.Integer(load_default=None, validate=ID)
-    state = fields.String(load_default=None, validate=validate.OneOf(queue.QUEUE_STATES))
-    exit = fields.String(load_default=None, validate=validate.OneOf(queue.EXIT_CHOICES))
-    monitoring = fields.String(load_default=None, validate=validate.OneOf(queue.MONITORING_CHOICES))
-    below = fields.String(load_default=None, validate=validate.Regexp(queue.LINE_KEY_PATTERN))
-    flag = fields.List(
-        fields.String(validate=validate.OneOf(list(queue.FLAGS))),
-        load_default=list,
-        validate=validate.Length(max=len(queue.FLAGS)),
+    state = fields.String(load_default=None, validate=validate.OneOf(filters.QUEUE_STATES))
+    exit = fields.String(load_default=None, validate=validate.OneOf(filters.EXIT_CHOICES))
+    monitoring = fields.String(
+        load_default=None, validate=validate.OneOf(filters.MONITORING_CHOICES)
     )
-    q = fields.String(load_default=None, validate=validate.Length(max=queue.SEARCH_MAX))
+    below = fields.String(load_default=None, validate=validate.Regexp(filters.LINE_KEY_PATTERN))
+    flag = fields.List(
+        fields.String(validate=validate.OneOf(list(filters.FLAGS))),
+        load_default=list,
+        validate=validate.Length(max=len(filters.FLAGS)),
+    )
+    q = fields.String(load_default=None, validate=validate.Length(max=filters.SEARCH_MAX))
 
 
 class QueueQuery(QueueFilter):
@@ -32,7 +34,7 @@ class QueueQuery(QueueFilter):
     class Meta:
         unknown = EXCLUDE
 
-    sort = fields.String(load_default=None, validate=validate.OneOf(queue.SORT_CHOICES))
+    sort = fields.String(load_default=None, validate=validate.OneOf(filters.SORT_CHOICES))
     page = fields.Integer(load_default=1, validate=COUNT)
 
 
@@ -86,5 +88,5 @@ def query_args(schema: Schema) -> dict:
     return schema.load(args)
 
 
-def filters_of(data: dict) -> queue.Filters:
-    return queue.Filters.of(data | {"flags": data.get("flag")})
+def filters_of(data: dict) -> filters.Filters:
+    return filters.Filters.of(data | {"flags": data.get("flag")})

@@ -13,7 +13,7 @@ from server.desk.queue import desk_args
 from server.domain.roles import COUNTY, REVIEWER
 from server.domain.stages import GOAL_LABELS
 from server.review.dashboard import dashboard as build
-from server.review.queue import QUEUE_STATE_LABELS, QUEUE_STATES
+from server.review.filters import QUEUE_STATE_LABELS, QUEUE_STATES
 
 add_menu("进度总览", "desk.dashboard", (REVIEWER, COUNTY), 10)
 

@@ -13,8 +13,10 @@ from server.core.errors import ApiError, flatten_messages
 from server.desk import bp
 from server.desk.pages import add_menu, page, render
 from server.domain.roles import COUNTY, REVIEWER
+from server.domain.verdicts import MONITORING_TYPES
 from server.domain.workflow import ACTIONS
-from server.review import bulk, queue
+from server.review import bulk, options, queue
+from server.review.filters import FLAGS, QUEUE_STATE_LABELS, QUEUE_STATES
 
 add_menu("审核队列", "desk.queue", (REVIEWER, COUNTY), 20)
 
@@ -60,25 +62,25 @@ def queue_page():
     filters = filters_of(args)
     can_approve = g.user.role == REVIEWER
     result = queue.page(g.user, filters, args["sort"], args["page"], approvable=can_approve)
-    options = queue.options(g.user, filters)
+    choices = options.options(g.user, filters)
     here = _query(args)
     return render(
         "desk/queue.html",
         result=result,
         filters=filters,
         sort=args["sort"] or "household_no",
-        options=options,
-        townships=len({v["township"] for v in options["villages"]}),
+        options=choices,
+        townships=len({v["township"] for v in choices["villages"]}),
         approvable=result.approvable,
         here=here,
         here_text=urlencode(here, doseq=True),
         query=_query,
         args=args,
         sort_labels=SORT_LABELS,
-        flag_labels=queue.FLAGS,
-        state_labels=queue.QUEUE_STATE_LABELS,
-        states=queue.QUEUE_STATES,
-        monitoring_types=queue.MONITORING_CHOICES[:-1],
+        flag_labels=FLAGS,
+        state_labels=QUEUE_STATE_LABELS,
+        states=QUEUE_STATES,
+        monitoring_types=MONITORING_TYPES,
         can_approve=can_approve,
         approve_states=queue.APPROVE_STATES,
         return_states=ACTIONS["return"][1],

@@ -18,7 +18,7 @@ from server.domain import stages
 from server.extensions import db
 from server.identity.access import visible_village_ids
 from server.models import Area, Campaign, User
-from server.review.queue import HH, QUEUE_STATES, Filters, below_clause, scope_of
+from server.review.filters import HH, QUEUE_STATES, Filters, below_clause, scope_of
 
 COUNTS = (*QUEUE_STATES, "conflicts", "warnings", "errors")
 

@@ -149,7 +149,7 @@ def test_the_campaign_is_chosen_and_an_unknown_one_is_422(client, auth):
 @pytest.mark.parametrize("word", sorted(COMPARISONS))
 def test_below_a_line_in_sql_is_the_domain_rule(client, areas, word):
     """A household exactly at the line, one a cent under and one a cent over, for every word."""
-    from server.review.queue import HH, below_clause
+    from server.review.filters import HH, below_clause
 
     amount = "4100.00"
     made = {
