@@ -194,3 +194,18 @@ def test_an_administrator_has_no_dashboard(client, auth):
     assert client.get("/desk/").status_code == 200
     r = client.get("/api/review/dashboard", headers=auth.headers("demo-admin"))
     assert r.status_code == 403
+
+
+def test_a_reviewer_assigned_no_area_gets_empty_pages_not_errors(client, auth):
+    from server.identity.accounts import create_user
+
+    create_user("lonely-reviewer", "无区域", "reviewer", "demo12345", [])
+    desk_login(client, "lonely-reviewer")
+    board = client.get("/desk/dashboard")
+    assert board.status_code == 200 and "合计" in board.get_data(as_text=True)
+    page = client.get("/desk/queue")
+    assert page.status_code == 200 and "没有符合条件的户" in page.get_data(as_text=True)
+    r = client.get("/api/review/queue", headers=auth.headers("lonely-reviewer"))
+    assert r.status_code == 200 and r.get_json()["total"] == 0
+    r = client.get("/api/review/dashboard", headers=auth.headers("lonely-reviewer"))
+    assert r.get_json()["townships"] == [] and r.get_json()["total"]["total"] == 0
