@@ -20,15 +20,6 @@ from server.review.filters import FLAGS, QUEUE_STATE_LABELS, QUEUE_STATES
 
 add_menu("审核队列", "desk.queue", (REVIEWER, COUNTY), 20)
 
-SORT_LABELS = {
-    "household_no": "户编号",
-    "head": "户主",
-    "income": "人均纯收入",
-    "state": "状态",
-    "updated": "更新时间",
-}
-
-
 def desk_args(schema: Schema, args) -> dict:
     """A desk form's query through an API schema: empty fields are absent, flags repeat."""
     data = {k: v for k, v in args.to_dict().items() if v.strip()}
@@ -76,7 +67,6 @@ def queue_page():
         here_text=urlencode(here, doseq=True),
         query=_query,
         args=args,
-        sort_labels=SORT_LABELS,
         flag_labels=FLAGS,
         state_labels=QUEUE_STATE_LABELS,
         states=QUEUE_STATES,
