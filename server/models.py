@@ -142,6 +142,29 @@ class Campaign(db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
+REVIEW_INDEX = (
+    "campaign_id",
+    "village_id",
+    "review_state",
+    "visited",
+    "deleted",
+    "conflict_open",
+    "parallel_note",
+    "error_count",
+    "warning_count",
+    "guarantees_met",
+    "exit_eligible",
+    "monitoring_type",
+    "per_capita_net_income",
+    "group_name",
+    "household_no",
+    "head_name",
+    "search_keys",
+    "updated_at",
+    "id",
+)
+
+
 class Household(db.Model):
     """The questionnaire document, its version and review state, and the columns counties add up."""
 
@@ -182,12 +205,23 @@ class Household(db.Model):
     monitoring_type: Mapped[str | None] = mapped_column(String(20))
     line_flags: Mapped[dict] = mapped_column(JSON, default=dict)
     summary: Mapped[dict] = mapped_column(JSON, default=dict)
+    # What the review desk filters and counts by (households/derived.py, checks.quality): the
+    # village group, whether a visit is signed, and the document's errors (as its state checks
+    # it: complete while it waits for a decision) and plausibility warnings.
+    group_name: Mapped[str | None] = mapped_column(String(30))
+    visited: Mapped[bool] = mapped_column(Boolean, default=False)
+    error_count: Mapped[int] = mapped_column(Integer, default=0)
+    warning_count: Mapped[int] = mapped_column(Integer, default=0)
 
     __table_args__ = (
         Index("ix_household_village_no", "village_id", "household_no"),
         Index("ix_household_township_state", "township_id", "review_state"),
         Index("ix_household_change_seq", "change_seq"),
         Index("ix_household_campaign", "campaign_id"),
+        # The review desk's lists and counts of a township or a county, read from this index
+        # alone: a household row holds its document, and on SQLite reading any column stored
+        # after it means reading the whole document.
+        Index("ix_household_review", *REVIEW_INDEX),
     )
 
 
@@ -201,7 +235,7 @@ class Member(db.Model):
         ForeignKey("household.id", ondelete="CASCADE"), primary_key=True
     )
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    name: Mapped[str | None] = mapped_column(String(60))
+    name: Mapped[str | None] = mapped_column(String(60), index=True)  # the desk's search
     id_number: Mapped[str | None] = mapped_column(String(18), index=True)
     sex: Mapped[str | None] = mapped_column(String(2))
     relation: Mapped[str | None] = mapped_column(String(10))
@@ -234,6 +268,8 @@ class Revision(db.Model):
     __table_args__ = (
         UniqueConstraint("household_id", "version", name="uq_revision_household_version"),
         UniqueConstraint("op_id", "household_id", "author_id", name="uq_revision_operation"),
+        # The households a surveyor has written: the review queue's filter by surveyor.
+        Index("ix_revision_author", "author_id", "household_id"),
     )
 
 

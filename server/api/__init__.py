@@ -17,6 +17,7 @@ from server.api import (  # noqa: E402,F401  (the modules register their routes 
     households,
     openapi,
     review,
+    review_desk,
     sync,
 )
 from server.api.compress import gzip_response  # noqa: E402

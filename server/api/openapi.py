@@ -4,7 +4,7 @@ from flask import current_app, jsonify
 from marshmallow import EXCLUDE, Schema, fields, validate
 from werkzeug.routing import IntegerConverter
 
-from server.api import admin_schemas, api, schemas
+from server.api import admin_schemas, api, review_schemas, schemas
 from server.models import INT_MAX
 from server.sync.pull import CURSOR_PATTERN
 from server.sync.schema import Operation
@@ -21,11 +21,14 @@ BODIES = {
     "api.revoke_devices": schemas.Revoke,
     "api.update_user": admin_schemas.UserUpdate,
     "api.reset_password": admin_schemas.PasswordReset,
+    "api.bulk_approve": review_schemas.BulkApprove,
 }
 QUERIES = {
     "api.list_households": schemas.Paging,
     "api.pull": schemas.Pull,
     "api.audit_log": admin_schemas.AuditQuery,
+    "api.review_queue": review_schemas.QueueQuery,
+    "api.review_dashboard": review_schemas.DashboardQuery,
 }
 PUBLIC = {"api.login", "api.openapi"}
 
@@ -114,7 +117,7 @@ _ERROR_RESPONSE = {
     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
 }
 # What a few answers hold, beyond "OK": the sync's results are what a phone acts upon.
-RESPONSES = {"api.push": "PushResults"}
+RESPONSES = {"api.push": "PushResults", "api.bulk_approve": "BulkApproved"}
 # Headers a route reads, beside its body and its query.
 HEADERS = {
     "api.update_household": [
@@ -285,6 +288,7 @@ def openapi():
         for name, cls in {
             **{c.__name__: c for c in BODIES.values()},
             "Resolve": schemas.Resolve,
+            "QueueFilter": review_schemas.QueueFilter,
         }.items()
     }
     components["Operation"] = schema_json(Operation())
@@ -297,6 +301,7 @@ def openapi():
     }
     components["Error"] = ERROR
     components["PushResults"] = PUSH_RESULTS
+    components["BulkApproved"] = review_schemas.BULK_APPROVED
     return jsonify(
         {
             "openapi": "3.1.0",

@@ -22,6 +22,7 @@ from server.demo.households import household
 from server.demo.lookback import last_year
 from server.demo.people import People, new_uuid
 from server.demo.progress import exit_review_state, lookback_state
+from server.households.checks import quality
 from server.households.derived import derived_columns
 from server.households.derived import member_rows as member_rows_of
 
@@ -98,6 +99,7 @@ def _add(rows, rng, place, record, document, change_seq, now) -> None:
             "updated_at": now,
             "updated_by": None,
             **derived,
+            **quality(document, state),
             "summary": json_dumps(derived["summary"]),
             "line_flags": json_dumps(derived["line_flags"]),
         }

@@ -47,3 +47,27 @@ def by_purpose(lines: list[dict], purpose: str) -> dict | None:
         if line.get("purpose") == purpose:
             return line
     return None
+
+
+# The words whose side is above the amount: a household is below such a line when it is not on it.
+UPPER_WORDS = frozenset({"以上", "超过"})
+
+
+def below(amount, line: dict) -> bool:
+    """Whether a per-capita income is below a line, whichever way its word faces: on the side of
+    以下 / 以内 / 不满 / 低于, or off the side of 以上 / 超过 (4000.00 is below "超过4000元").
+    No income (nobody counts) is below no line."""
+    if amount is None:
+        return False
+    on_side = satisfies(amount, line)
+    return not on_side if line["comparison"] in UPPER_WORDS else on_side
+
+
+NEAR_SHARE = "0.10"  # "near a line": within a tenth of its amount, either side
+
+
+def near_bounds(line: dict) -> tuple:
+    """(lowest, highest) per-capita income within a tenth of the line's amount, both included."""
+    amount = money.parse(line["amount"])
+    margin = money.quantize(amount * money.parse(NEAR_SHARE))
+    return amount - margin, amount + margin

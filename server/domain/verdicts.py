@@ -20,6 +20,8 @@ DERIVED_GUARANTEES = ("medical_ok", "housing_ok")
 DANGEROUS_GRADES = frozenset({"C", "D"})
 EXITED_STATUSES = frozenset({"已脱贫", "脱贫不稳定户"})
 POOR_STATUS = "未脱贫"
+#: Every type `monitoring_type` gives (防返贫监测对象): what a list may be filtered by.
+MONITORING_TYPES = ("脱贫不稳定户", "边缘易致贫户", "突发严重困难户")
 
 
 def medical_ok(document: dict, counted: list[dict] | None = None) -> bool:

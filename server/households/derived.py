@@ -87,14 +87,26 @@ def search_keys(members: list[dict]) -> str:
     return text[:SEARCH_KEYS_MAX].rsplit(" ", 1)[0] if len(text) > SEARCH_KEYS_MAX else text
 
 
+GROUP_MAX = 30  # the column's width, as the form's field allows
+
+
+def _text(value, width: int) -> str | None:
+    return value[:width] if isinstance(value, str) and value else None
+
+
 def derived_columns(document: dict, lines: list[dict]) -> dict:
     """Every household column computed from the document: what the county adds up in SQL."""
     summary = summarize(document, lines or [])
     head = _head(document.get("members") or [])
     section = document.get("household") or {}
+    signoff = document.get("signoff") or {}
     return {
         "summary": summary,
         "household_no": section.get("household_no"),
+        "group_name": _text(section.get("group"), GROUP_MAX),
+        # The surveyor signs the visit with its date at the door (section G): a household without
+        # one has not been visited in this campaign, whatever else has been typed or carried over.
+        "visited": bool(signoff.get("visit_date")),
         "head_name": head.get("name"),
         "search_keys": search_keys(document.get("members") or []),
         "head_id_number": head.get("id_number") or None,

@@ -67,17 +67,22 @@ def new_version(
     note: str | None = None,
     state: dict | None = None,
     conflicts: list[dict] = (),
+    checked: checks.Checked | None = None,
 ) -> Write:
     """The next version of the stored household `row` (a `queries.household_row`), holding
-    `document`; `state` sets record columns beside it (review state, note, conflict flags)."""
+    `document`; `state` sets record columns beside it (review state, note, conflict flags);
+    `checked`: what the caller found checking `document` (checks.quality)."""
     version = row.version + 1
     at = now()
     written, gone = member_changes(row.document, document)
+    review_state = (state or {}).get("review_state", row.review_state)
     return Write(
         household_id=row.id,
         village_id=row.village_id,
         expected_version=row.version,
-        household=_columns(document, lines, version, author_id, at) | (state or {}),
+        household=_columns(document, lines, version, author_id, at)
+        | checks.quality(document, review_state, checked)
+        | (state or {}),
         revision=_revision(
             row.id,
             version,
@@ -128,21 +133,26 @@ def creation(
     device_id: str | None = None,
     op_id: str | None = None,
     result: dict | None = None,
+    checked: checks.Checked | None = None,
 ) -> Write:
     """Version 1 of a new household."""
     at = now()
-    household = _columns(document, lines, 1, author_id, at) | {
-        "id": household_id,
-        "village_id": village_id,
-        "township_id": township_id,
-        "campaign_id": campaign_id,
-        "review_state": review_state,
-        "review_note": None,
-        "conflict_open": False,
-        "parallel_note": False,
-        "deleted": False,
-        "created_at": at,
-    }
+    household = (
+        _columns(document, lines, 1, author_id, at)
+        | checks.quality(document, review_state, checked)
+        | {
+            "id": household_id,
+            "village_id": village_id,
+            "township_id": township_id,
+            "campaign_id": campaign_id,
+            "review_state": review_state,
+            "review_note": None,
+            "conflict_open": False,
+            "parallel_note": False,
+            "deleted": False,
+            "created_at": at,
+        }
+    )
     return Write(
         household_id=household_id,
         village_id=village_id,

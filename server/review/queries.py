@@ -1,9 +1,10 @@
-"""The queries of review: open conflicts. Nothing here commits."""
+"""The queries of review: open conflicts, what a bulk decision reads. Nothing here commits."""
 
 from collections.abc import Iterable
 
-from sqlalchemy import func, select
+from sqlalchemy import false, func, select
 
+from server.core.bulk import among
 from server.extensions import db
 from server.models import Conflict, Household
 
@@ -33,3 +34,24 @@ def count_open_conflicts(household_id: str) -> int:
         .select_from(Conflict)
         .where(Conflict.household_id == household_id, Conflict.resolved_at.is_(None))
     )
+
+
+def review_rows(household_ids: list[str], village_ids) -> list:
+    """(id, review state, open conflict, error count) of the live households among
+    `household_ids` in these villages: what a bulk decision classifies."""
+    hh = Household.__table__
+    query = select(hh.c.id, hh.c.review_state, hh.c.conflict_open, hh.c.error_count).where(
+        among(hh.c.id, household_ids),
+        hh.c.village_id.in_(sorted(village_ids)),
+        hh.c.deleted.is_(false()),
+    )
+    return list(db.session.execute(query))
+
+
+def quality_counts(household_ids: list[str]) -> dict[str, tuple[int, int]]:
+    """{id: (the stored error count, warning count)} of these households."""
+    hh = Household.__table__
+    query = select(hh.c.id, hh.c.error_count, hh.c.warning_count).where(
+        among(hh.c.id, household_ids)
+    )
+    return {row.id: (row.error_count, row.warning_count) for row in db.session.execute(query)}

@@ -254,7 +254,7 @@ def _plan(caller: Caller, device_id: str, op: dict, row, base) -> Write:
     state = {"conflict_open": row.conflict_open, "parallel_note": row.parallel_note}
     conflicts = []
     if op["base_version"] == row.version:
-        _require_valid(device_doc, complete)
+        checked = _require_valid(device_doc, complete)
         document, kind, status = device_doc, "edit", "applied"
     else:
         merged = merge(base_doc, row.document, device_doc)
@@ -269,7 +269,8 @@ def _plan(caller: Caller, device_id: str, op: dict, row, base) -> Write:
             state["parallel_note"] = True
         if merged.duplicate_members:
             result["duplicate_members"] = [list(d) for d in merged.duplicate_members]
-        errors, _ = checks.check(document, complete=complete)
+        errors, warnings = checks.check(document, complete=complete)
+        checked = checks.Checked(len(errors), len(warnings), complete)
         if errors or conflicts:  # then the device's own document must be valid, or it is refused
             _require_valid(device_doc, complete)
         if errors:  # each side was valid alone; together they need a person's eye
@@ -289,6 +290,7 @@ def _plan(caller: Caller, device_id: str, op: dict, row, base) -> Write:
         result=result,
         state=state | {"review_state": _submitted(caller, row.review_state, op)},
         conflicts=conflicts,
+        checked=checked,
     )
 
 
@@ -305,7 +307,7 @@ def _plan_create(caller: Caller, device_id: str, op: dict) -> Write:
     ):
         raise refused("campaign_id", "调查轮次不存在", "invalid")
     document = _device_document({}, op["changes"])
-    _require_valid(document, op["submit"])
+    checked = _require_valid(document, op["submit"])
     result = {
         "op_id": op["op_id"],
         "household_id": op["household_id"],
@@ -325,6 +327,7 @@ def _plan_create(caller: Caller, device_id: str, op: dict) -> Write:
         device_id=device_id,
         op_id=op["op_id"],
         result=result,
+        checked=checked,
     )
 
 
@@ -339,16 +342,18 @@ def _device_document(base_doc: dict, changes: dict) -> dict:
         raise refused("changes", message, "invalid_changes") from None
 
 
-def _require_valid(document: dict, complete: bool) -> None:
+def _require_valid(document: dict, complete: bool) -> checks.Checked:
     """A document a device made must be valid on its own, or the operation is refused.
 
     A merge checks what it will store first: when that is valid and nothing clashed, every value
     the device sent is in it and valid there, and the device's document is not checked again
     (a check costs as much as the rest of the merge). A device document that was invalid only
-    with the fields the server has since changed is thus accepted: what is stored is valid."""
-    errors, _ = checks.check(document, complete=complete)
+    with the fields the server has since changed is thus accepted: what is stored is valid.
+    Returns what the check found, which the writer stores (checks.quality)."""
+    errors, warnings = checks.check(document, complete=complete)
     if errors:
         raise Refused(errors, "invalid_document")
+    return checks.Checked(0, len(warnings), complete)
 
 
 def _submitted(caller: Caller, state: str, op: dict) -> str:

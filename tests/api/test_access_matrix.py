@@ -92,6 +92,19 @@ def _push_status(response, target):
 list_ids = _seen(lambda body: {h["id"] for h in body["items"]})
 pull_ids = _seen(lambda body: {h["id"] for h in body["records"]})
 conflict_ids = _seen(lambda body: {c["household_id"] for c in body})
+queue_ids = _seen(lambda body: {h["id"] for h in body["items"]})
+
+
+def _dashboard_village(response, target):
+    villages = {v["id"] for t in response.get_json()["townships"] for v in t["villages"]}
+    return "seen" if target.village_id in villages else "unseen"
+
+
+def _bulk_reason(response, target):
+    """What a bulk approval did with the target (a draft): refused for its state when seen."""
+    body = response.get_json()
+    return next((k for k, n in body["refused"].items() if n), "approved")
+
 
 SAME = {"surveyor": 200, "reviewer": 200, "county": 200, "admin": 200, "anonymous": 401}
 ADMIN_ONLY = {"surveyor": 403, "reviewer": 403, "county": 403, "admin": 200, "anonymous": 401}
@@ -164,6 +177,28 @@ MATRIX = [
         {"surveyor": 201, "reviewer": 201, "county": 201, "admin": 403, "anonymous": 401},
         raw=PNG + b"matrix"),
     Row("GET", "/api/attachments/<attachment_id>", "/api/attachments/{attachment}", SCOPED_READ),
+    Row("GET", "/api/review/dashboard", "/api/review/dashboard",
+        {"surveyor": 403, "reviewer": ("200 seen", "200 unseen"),
+         "county": ("200 seen", "200 unseen"), "admin": 403, "anonymous": 401},
+        probe=_dashboard_village),
+    Row("GET", "/api/review/queue", "/api/review/queue?q={no}",
+        {"surveyor": 403, "reviewer": ("200 seen", "200 unseen"),
+         "county": ("200 seen", "200 unseen"), "admin": 403, "anonymous": 401},
+        probe=queue_ids),
+    Row("GET", "/api/review/queue", "/api/review/queue?village={village}&q={no}",
+        {"surveyor": 403, "reviewer": ("200 seen", 403), "county": ("200 seen", 403),
+         "admin": 403, "anonymous": 401},
+        probe=queue_ids),
+    # Only the township approves; a household outside the area is not found, never approved.
+    Row("POST", "/api/review/bulk-approve", "/api/review/bulk-approve",
+        {"surveyor": 403, "reviewer": ("200 state", "200 not_found"), "county": 403,
+         "admin": 403, "anonymous": 401},
+        body=lambda t: {"ids": [t.household_id]}, probe=_bulk_reason),
+    Row("POST", "/api/review/bulk-approve", "/api/review/bulk-approve",
+        {"surveyor": 403, "reviewer": ("200 state", 403), "county": 403,
+         "admin": 403, "anonymous": 401},
+        body=lambda t: {"filter": {"village": t.village_id, "q": t.household_no}},
+        probe=_bulk_reason),
     Row("GET", "/api/admin/users", "/api/admin/users", ADMIN_ONLY),
     # The administrator sees every area, to assign accounts to; no household comes with them.
     Row("GET", "/api/admin/areas", "/api/admin/areas", ADMIN_ONLY | {"admin": "200 seen"},
@@ -366,3 +401,70 @@ def test_the_matrix_covers_every_api_rule(app):
 def test_every_row_names_every_role():
     for row in MATRIX:
         assert set(row.expect) == set(ROLES), row.url
+
+
+# --- the desk's pages: the same roles and areas, with a cookie session ------------------------
+#
+# A surveyor cannot open a desk session (the login sends them to the phone), so their requests,
+# like an anonymous visitor's, are sent to the login page (303). A refused role gets a page
+# saying so (403); a village outside the area is refused (403); an approval of a household
+# outside the area finds nothing, says so, and writes nothing.
+
+DESK_ONLY = {"surveyor": 303, "admin": 403, "anonymous": 303}
+
+# fmt: off
+DESK_MATRIX = [
+    Row("GET", "/desk/dashboard", "/desk/dashboard",
+        DESK_ONLY | {"reviewer": 200, "county": 200}),
+    Row("GET", "/desk/queue", "/desk/queue?q={no}",
+        DESK_ONLY | {"reviewer": ("200 seen", "200 unseen"), "county": ("200 seen", "200 unseen")},
+        probe=lambda r, t: "seen" if t.household_id in r.get_data(as_text=True) else "unseen"),
+    Row("GET", "/desk/queue", "/desk/queue?village={village}",
+        DESK_ONLY | {"reviewer": (200, 403), "county": (200, 403)}),
+    Row("POST", "/desk/queue/approve", "/desk/queue/approve?q={no}",
+        DESK_ONLY | {"reviewer": 303, "county": 403},
+        body=lambda t: {"one": t.household_id}),
+]
+# fmt: on
+
+
+def _desk_cases():
+    for index, row in enumerate(DESK_MATRIX):
+        for role in ROLES:
+            expected = row.expect[role]
+            for n, scope in enumerate(("inside", "outside")):
+                want = expected[n] if isinstance(expected, tuple) else expected
+                yield pytest.param(
+                    index, role, scope, str(want), id=f"{row.method} {row.url} {role} {scope}"
+                )
+
+
+@pytest.mark.parametrize(("index", "role", "scope", "expected"), list(_desk_cases()))
+def test_desk_access(app, world, index, role, scope, expected):
+    from tests.api.test_desk_session import desk_login
+
+    row = DESK_MATRIX[index]
+    client = app.test_client()
+    with app.test_request_context():
+        target = _target(world[(role, scope)])
+        before = _fingerprint(target)
+        db.session.remove()
+    if role != "anonymous":
+        desk_login(client, USERNAMES[role])
+    url = row.url.format(village=target.village_id, no=target.household_no)
+    if row.method == "POST":
+        cookie = client.get_cookie("csrf_access_token")
+        body = row.body(target) | {"csrf_token": cookie.value if cookie else ""}
+        response = client.post(url, data=body)
+    else:
+        response = client.get(url)
+    got = str(response.status_code)
+    if row.probe is not None and response.status_code == 200:
+        got += " " + row.probe(response, target)
+    assert got == expected, response.get_data(as_text=True)[:500]
+    if row.method == "POST":
+        with app.app_context():
+            after = _fingerprint(target)
+            db.session.remove()
+        # A draft is never approved: whoever posts, the household is as it was.
+        assert after["household"] == before["household"]

@@ -14,7 +14,7 @@ def desk_login(client, username, password=PASSWORD, **extra):
 
 
 def csrf_of(client) -> str:
-    html = client.get("/desk/").get_data(as_text=True)
+    html = client.get("/desk/", follow_redirects=True).get_data(as_text=True)
     return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
 
 
@@ -30,7 +30,9 @@ def test_reviewer_logs_in_with_cookies_not_tokens_in_the_page(client):
     cookies = r.headers.getlist("Set-Cookie")
     access = next(c for c in cookies if c.startswith("access_token_cookie="))
     assert "HttpOnly" in access and "SameSite=Lax" in access
-    page = client.get("/desk/")
+    home = client.get("/desk/")
+    assert home.status_code == 303 and home.headers["Location"] == "/desk/dashboard"
+    page = client.get("/desk/dashboard")
     assert page.status_code == 200
     body = page.get_data(as_text=True)
     assert "工作台" in body and "退出登录" in body
@@ -67,7 +69,7 @@ def test_a_post_without_its_csrf_token_is_refused_and_changes_nothing(client):
     r = client.post("/desk/logout")
     assert r.status_code == 400
     assert "页面已过期" in r.get_data(as_text=True)
-    assert client.get("/desk/").status_code == 200  # still signed in
+    assert client.get("/desk/dashboard").status_code == 200  # still signed in
     r = client.post("/desk/logout", data={"csrf_token": "not-the-token"})
     assert r.status_code == 400
 
@@ -79,18 +81,20 @@ def test_logout_ends_the_sign_in(client):
     sign_in = db.session.scalar(select(SignIn).where(SignIn.user_id == user_id("demo-county")))
     assert sign_in.revoked_at is not None
     db.session.rollback()
-    assert client.get("/desk/").status_code == 303
+    r = client.get("/desk/")
+    assert r.status_code == 303 and r.headers["Location"].startswith("/desk/login")
 
 
 def test_a_revoked_desk_session_is_refused_at_once(client):
     desk_login(client, "demo-reviewer")
-    assert client.get("/desk/").status_code == 200
+    assert client.get("/desk/dashboard").status_code == 200
     from server.core.database import write_transaction
     from server.identity.tokens import revoke_user_tokens
 
     with write_transaction():
         revoke_user_tokens(user_id("demo-reviewer"))
-    assert client.get("/desk/").status_code == 303
+    r = client.get("/desk/dashboard")
+    assert r.status_code == 303 and r.headers["Location"].startswith("/desk/login")
 
 
 def test_the_cookie_session_reaches_the_api_and_its_writes_need_the_csrf_header(client):

@@ -49,8 +49,8 @@ def _document() -> dict:
 NEGATIVE = ["400", "401", "403", "404", "405", "409", "413", "415", "422", "428", "429"]
 POSITIVE = ["2xx", "304", "401", "403", "404", "409", "429"]
 # Where the document cannot say all: a questionnaire's own rules (validation.py), a review's
-# note that a return needs, a version given either as If-Match or in the body, a campaign or an
-# area that must exist. Those answer 422 or 428 for a request the document allows.
+# note that a return needs, a version given either as If-Match or in the body, a campaign, a line
+# or an area that must exist. Those answer 422 or 428 for a request the document allows.
 RULES_OF_THE_RECORD = {
     "create_household": ["422"],
     "update_household": ["422", "428"],
@@ -58,6 +58,10 @@ RULES_OF_THE_RECORD = {
     "review_household": ["422"],
     "create_user": ["422"],
     "put_attachment": ["415"],
+    # a campaign that must exist, a line its campaign must have, a cap on one approval
+    "review_dashboard": ["422"],
+    "review_queue": ["422"],
+    "bulk_approve": ["422"],
 }
 CONFIG = SchemathesisConfig.from_dict(
     {

@@ -1,0 +1,92 @@
+"""Wire schemas of the review desk's API: the queue's filters, the dashboard, bulk approval."""
+
+from flask import request
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+
+from server.api.schemas import COUNT, ID
+from server.review import bulk, filters
+
+
+class QueueFilter(Schema):
+    """The queue's filters (every one optional): the same in a query string and a request body."""
+
+    campaign = fields.Integer(load_default=None, validate=ID)
+    village = fields.Integer(load_default=None, validate=ID)
+    group = fields.String(load_default=None, validate=validate.Length(max=30))
+    surveyor = fields.Integer(load_default=None, validate=ID)
+    state = fields.String(load_default=None, validate=validate.OneOf(filters.QUEUE_STATES))
+    exit = fields.String(load_default=None, validate=validate.OneOf(filters.EXIT_CHOICES))
+    monitoring = fields.String(
+        load_default=None, validate=validate.OneOf(filters.MONITORING_CHOICES)
+    )
+    below = fields.String(load_default=None, validate=validate.Regexp(filters.LINE_KEY_PATTERN))
+    flag = fields.List(
+        fields.String(validate=validate.OneOf(list(filters.FLAGS))),
+        load_default=list,
+        validate=validate.Length(max=len(filters.FLAGS)),
+    )
+    q = fields.String(load_default=None, validate=validate.Length(max=filters.SEARCH_MAX))
+
+
+class QueueQuery(QueueFilter):
+    """One page of the review queue: its filters, its order, its page."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    sort = fields.String(load_default=None, validate=validate.OneOf(filters.SORT_CHOICES))
+    page = fields.Integer(load_default=1, validate=COUNT)
+
+
+class DashboardQuery(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    campaign = fields.Integer(load_default=None, validate=ID)
+
+
+class BulkApprove(Schema):
+    """The households to approve: a list of ids, or every household a filter matches."""
+
+    ids = fields.List(
+        fields.UUID(), load_default=None, validate=validate.Length(min=1, max=bulk.MAX)
+    )
+    filter = fields.Nested(QueueFilter, load_default=None)
+
+    @validates_schema
+    def _one_of(self, data, **_kwargs):
+        if (data.get("ids") is None) == (data.get("filter") is None):
+            raise ValidationError("请给出要通过的户（ids）或筛选条件（filter），二者选一", "_")
+
+
+# What a bulk approval answers: how many it approved, and how many it left, by reason.
+BULK_APPROVED = {
+    "type": "object",
+    "required": ["approved", "refused", "messages"],
+    "properties": {
+        "approved": {"type": "integer", "minimum": 0},
+        "refused": {
+            "type": "object",
+            "required": list(bulk.REASONS),
+            "properties": {reason: {"type": "integer", "minimum": 0} for reason in bulk.REASONS},
+            "additionalProperties": False,
+        },
+        "messages": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "每种原因一条，如“3 户有未处理的冲突”",
+        },
+    },
+}
+
+
+def query_args(schema: Schema) -> dict:
+    """The request's query string through `schema`, repeated keys (flag=…&flag=…) as lists."""
+    args = request.args.to_dict()
+    if "flag" in request.args:
+        args["flag"] = request.args.getlist("flag")
+    return schema.load(args)
+
+
+def filters_of(data: dict) -> filters.Filters:
+    return filters.Filters.of(data | {"flags": data.get("flag")})
