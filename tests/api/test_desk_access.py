@@ -32,6 +32,7 @@ class Row:
 
 
 ANY_DESK = {"surveyor": 403, "reviewer": 200, "county": 200, "admin": 200, "anonymous": LOGIN}
+OFFICE_PAGE = {"surveyor": 403, "reviewer": 200, "county": 200, "admin": 403, "anonymous": LOGIN}
 ADMIN_PAGE = {"surveyor": 403, "reviewer": 403, "county": 403, "admin": 200, "anonymous": LOGIN}
 
 # fmt: off
@@ -40,7 +41,13 @@ MATRIX = [
     Row("POST", "/desk/login", "/desk/login", dict.fromkeys(ROLES, 422), data={}),
     Row("POST", "/desk/logout", "/desk/logout", ANY_DESK | dict.fromkeys(
         ("reviewer", "county", "admin"), 303)),
-    Row("GET", "/desk/", "/desk/", ANY_DESK),
+    # The township and the county start at their dashboard.
+    Row("GET", "/desk/", "/desk/", ANY_DESK | {"reviewer": 303, "county": 303}),
+    Row("GET", "/desk/dashboard", "/desk/dashboard", OFFICE_PAGE),
+    Row("GET", "/desk/queue", "/desk/queue", OFFICE_PAGE),
+    # Nothing ticked: sent back to the queue with a word; approving is the township's.
+    Row("POST", "/desk/queue/approve", "/desk/queue/approve", OFFICE_PAGE | {
+        "reviewer": 303, "county": 403}, data={}),
     Row("GET", "/desk/accounts", "/desk/accounts", ADMIN_PAGE),
     Row("GET", "/desk/accounts/new", "/desk/accounts/new", ADMIN_PAGE),
     Row("POST", "/desk/accounts/new", "/desk/accounts/new", ADMIN_PAGE | {"admin": 422},
