@@ -4,7 +4,7 @@ from flask import current_app, jsonify
 from marshmallow import EXCLUDE, Schema, fields, validate
 from werkzeug.routing import IntegerConverter
 
-from server.api import api, schemas
+from server.api import api, review_schemas, schemas
 from server.models import INT_MAX
 from server.sync.pull import CURSOR_PATTERN
 from server.sync.schema import Operation
@@ -19,10 +19,15 @@ BODIES = {
     "api.review_household": schemas.ReviewAction,
     "api.create_user": schemas.UserCreate,
     "api.revoke_devices": schemas.Revoke,
+    "api.correct_household": review_schemas.Correction,
+    "api.draw_spot_checks": review_schemas.SpotCheckDraw,
+    "api.record_spot_check": review_schemas.SpotCheckResult,
 }
 QUERIES = {
     "api.list_households": schemas.Paging,
     "api.pull": schemas.Pull,
+    "api.household_diff": review_schemas.DiffRange,
+    "api.spot_checks": review_schemas.SpotCheckQuery,
 }
 PUBLIC = {"api.login", "api.openapi"}
 
@@ -165,7 +170,12 @@ def _operation(endpoint: str, method: str, view) -> dict:
     parameters = list(HEADERS.get(endpoint, []))
     if endpoint in QUERIES:
         parameters += [
-            {"name": name, "in": "query", "required": False, "schema": _query(endpoint, name, f)}
+            {
+                "name": f.data_key or name,
+                "in": "query",
+                "required": f.required,
+                "schema": _query(endpoint, name, f),
+            }
             for name, f in QUERIES[endpoint]().fields.items()
         ]
     if parameters:

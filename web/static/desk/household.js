@@ -1,0 +1,59 @@
+// The household page: keys (j / k next and previous household, a approve, r write the return's
+// reason), the "批注" buttons that put a field into the return form's next free comment, and the
+// correction form's current value. The page works without it; nothing here builds HTML.
+
+function typing(target) {
+  return target instanceof HTMLElement && target.closest('input, textarea, select, [contenteditable]');
+}
+
+const returnForm = document.getElementById('return-form');
+const comments = returnForm?.querySelector('fieldset.comments');
+
+function freeSlot() {
+  const slots = Array.from(comments?.querySelectorAll('.slot') ?? []);
+  return slots.find((slot) => !slot.querySelector('select').value) ?? slots[slots.length - 1];
+}
+
+// A field's "批注" button: the field goes into the next free comment of the return form.
+for (const button of document.querySelectorAll('.comment-pick')) {
+  button.hidden = false;
+  button.addEventListener('click', () => {
+    const slot = freeSlot();
+    if (!slot) return;
+    comments.classList.add('all');
+    const select = slot.querySelector('select');
+    select.value = button.dataset.path;
+    button.classList.add('picked');
+    const input = slot.querySelector('input');
+    input.scrollIntoView({ block: 'center' });
+    input.focus();
+  });
+}
+
+// More comment slots than the first two, once asked for.
+if (comments && comments.querySelector('.slot.extra')) {
+  const more = document.createElement('button');
+  more.type = 'button';
+  more.className = 'link more-comments';
+  more.textContent = '＋ 更多批注';
+  more.addEventListener('click', () => { comments.classList.add('all'); more.remove(); });
+  comments.append(more);
+}
+
+// The correction form starts from the field's current value.
+const path = document.getElementById('correct-path');
+const value = document.getElementById('correct-value');
+path?.addEventListener('change', () => {
+  const option = path.selectedOptions[0];
+  if (option && value) value.value = option.dataset.value ?? '';
+});
+
+document.addEventListener('keydown', (event) => {
+  if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
+  if (event.key === 'j') document.getElementById('next')?.click();
+  else if (event.key === 'k') document.getElementById('previous')?.click();
+  else if (event.key === 'a') document.getElementById('approve')?.click();
+  else if (event.key === 'r') document.getElementById('return-note')?.focus();
+  else return;
+  event.preventDefault();
+});
