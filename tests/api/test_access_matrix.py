@@ -173,6 +173,27 @@ MATRIX = [
         ADMIN_ONLY),
     Row("POST", "/api/admin/users/<int:user_id>/revoke", "/api/admin/users/{user}/revoke",
         ADMIN_ONLY, body={}),
+    # Review beyond the decision: corrections (of records under review only: the target is a
+    # draft, so the reviewer's and the county's are refused for its state, 409, not for access),
+    # what changed, spot checks (the township's and the county's, at their level).
+    Row("POST", "/api/households/<household_id>/corrections",
+        "/api/households/{household}/corrections",
+        {"surveyor": 403, "reviewer": (409, 404), "county": (409, 404), "admin": 403,
+         "anonymous": 401},
+        body={"changes": {"household.phone": "13900000000"}}),
+    Row("GET", "/api/households/<household_id>/diff", "/api/households/{household}/diff",
+        SCOPED_READ),
+    Row("GET", "/api/spotchecks", "/api/spotchecks?village={village}&campaign=1",
+        {"surveyor": 403, "reviewer": (200, 403), "county": (200, 403), "admin": 403,
+         "anonymous": 401}),
+    Row("POST", "/api/spotchecks", "/api/spotchecks",
+        {"surveyor": 403, "reviewer": (200, 403), "county": (200, 403), "admin": 403,
+         "anonymous": 401},
+        body=lambda t: {"village_id": t.village_id, "campaign_id": 1}),
+    Row("PUT", "/api/households/<household_id>/spotcheck", "/api/households/{household}/spotcheck",
+        {"surveyor": 403, "reviewer": (200, 404), "county": (200, 404), "admin": 403,
+         "anonymous": 401},
+        body={"result": "符合", "note": "一致"}),
 ]
 # fmt: on
 
@@ -353,4 +374,94 @@ def test_the_matrix_covers_every_api_rule(app):
 
 def test_every_row_names_every_role():
     for row in MATRIX:
+        assert set(row.expect) == set(ROLES), row.url
+
+
+# --- The desk's pages: the same table, in the browser's cookie session -----------------------
+# A surveyor gets no desk session (sent to the phone), so like a visitor without one every page
+# sends them to the login (303); an administrator is refused the reviewer's pages (403). A form
+# posted carries the session's CSRF token. A household page outside the area is a 404.
+
+DESK = {"surveyor": 303, "anonymous": 303, "admin": 403}
+
+
+def _desk(inside, outside) -> dict:
+    return DESK | {"reviewer": (inside, outside), "county": (inside, outside)}
+
+
+def _village_shown(response, target):
+    selected = f'<option value="{target.village_id}" selected>'
+    return "seen" if selected in response.get_data(as_text=True) else "unseen"
+
+
+# fmt: off
+DESK_MATRIX = [
+    Row("GET", "/desk/households/<household_id>", "/desk/households/{household}",
+        _desk(200, 404)),
+    Row("GET", "/desk/households/<household_id>/diff", "/desk/households/{household}/diff",
+        _desk(200, 404)),
+    # The target is a draft: no decision fits it (409, the page again with the reason).
+    Row("POST", "/desk/households/<household_id>/decide",
+        "/desk/households/{household}/decide", _desk(409, 404), body={"action": "approve"}),
+    Row("POST", "/desk/households/<household_id>/correct",
+        "/desk/households/{household}/correct", _desk(409, 404),
+        body={"path": "household.phone", "value": "13900000000"}),
+    Row("POST", "/desk/households/<household_id>/spotcheck",
+        "/desk/households/{household}/spotcheck", _desk(303, 404), body={"result": "符合"}),
+    Row("GET", "/desk/spotchecks", "/desk/spotchecks?campaign=1&village={village}",
+        _desk("200 seen", "200 unseen"), probe=_village_shown),
+    Row("POST", "/desk/spotchecks/draw", "/desk/spotchecks/draw", _desk(303, 403),
+        body=lambda t: {"campaign": "1", "village": str(t.village_id)}),
+    Row("POST", "/desk/spotchecks/result", "/desk/spotchecks/result", _desk(303, 404),
+        body=lambda t: {"household_id": t.household_id, "result": "符合"}),
+]
+# fmt: on
+
+
+def _desk_cases():
+    for index, row in enumerate(DESK_MATRIX):
+        for role in ROLES:
+            expected = row.expect[role]
+            scopes = ("inside", "outside") if isinstance(expected, tuple) else ("any",)
+            for n, scope in enumerate(scopes):
+                want = expected[n] if isinstance(expected, tuple) else expected
+                yield pytest.param(
+                    index, role, scope, str(want), id=f"{row.method} {row.url} {role} {scope}"
+                )
+
+
+@pytest.mark.parametrize(("index", "role", "scope", "expected"), list(_desk_cases()))
+def test_desk_access(app, world, index, role, scope, expected):
+    from tests.api.test_desk_session import csrf_of, desk_login
+
+    row = DESK_MATRIX[index]
+    client = app.test_client()
+    with app.test_request_context():
+        target = _target(world[(role, "outside" if scope == "outside" else "inside")])
+        db.session.remove()
+    form = {}
+    if role != "anonymous":
+        desk_login(client, USERNAMES[role])
+    if role in ("reviewer", "county", "admin"):
+        form["csrf_token"] = csrf_of(client)
+    with app.app_context():  # after the login, which opens a sign-in of its own
+        before = _fingerprint(target)
+        db.session.remove()
+    url = row.url.format(household=target.household_id, village=target.village_id)
+    body = row.body(target) if callable(row.body) else (row.body or {})
+    response = client.open(
+        url, method=row.method, data=form | body if row.method != "GET" else None
+    )
+    got = str(response.status_code)
+    if row.probe is not None and response.status_code == 200:
+        got += " " + row.probe(response, target)
+    assert got == expected, response.get_data(as_text=True)[:500]
+    if row.method != "GET" and response.status_code >= 400:
+        with app.app_context():
+            assert _fingerprint(target) == before, "a refused write changed the database"
+            db.session.remove()
+
+
+def test_every_desk_row_names_every_role():
+    for row in DESK_MATRIX:
         assert set(row.expect) == set(ROLES), row.url

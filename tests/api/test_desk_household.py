@@ -51,7 +51,7 @@ def test_the_page_reads_the_questionnaire_in_its_order_and_words(client, areas):
     assert "外出务工收入不足300元，请核实是否为全年金额" in text  # the warning, beside its field
     hh = household(household_id)
     figures = hh.summary
-    assert f"年收入 = 外出务工收入 100.00 + " in text
+    assert "年收入 = 外出务工收入 100.00 + " in text
     assert f"= {explain.yuan(figures['annual_income'])} 元" in text
     assert (
         f"人均纯收入 = 纯收入 ÷ 家庭人口 = {explain.yuan(figures['net_income'])} ÷ "
