@@ -112,7 +112,7 @@ def what_changed(
     start, end, why = default_range(revisions)
     if low is not None or high is not None:
         start, end = low if low is not None else start, high if high is not None else latest
-        why = f"第 {start} 版与第 {end} 版之间"
+        why = "所选两个版本之间"
     for name, value in (("from", start), ("to", end)):
         if not 1 <= value <= latest:
             raise ApiError(422, "版本号不存在", "invalid", {name: [f"应在 1 到 {latest} 之间"]})

@@ -6,6 +6,7 @@ function typing(target) {
   return target instanceof HTMLElement && target.closest('input, textarea, select, [contenteditable]');
 }
 
+const returnBox = document.getElementById('return-box');
 const returnForm = document.getElementById('return-form');
 const comments = returnForm?.querySelector('fieldset.comments');
 
@@ -20,6 +21,7 @@ for (const button of document.querySelectorAll('.comment-pick')) {
   button.addEventListener('click', () => {
     const slot = freeSlot();
     if (!slot) return;
+    if (returnBox) returnBox.open = true;
     comments.classList.add('all');
     const select = slot.querySelector('select');
     select.value = button.dataset.path;
@@ -53,7 +55,10 @@ document.addEventListener('keydown', (event) => {
   if (event.key === 'j') document.getElementById('next')?.click();
   else if (event.key === 'k') document.getElementById('previous')?.click();
   else if (event.key === 'a') document.getElementById('approve')?.click();
-  else if (event.key === 'r') document.getElementById('return-note')?.focus();
+  else if (event.key === 'r' && returnBox) {
+    returnBox.open = true;
+    document.getElementById('return-note')?.focus();
+  }
   else return;
   event.preventDefault();
 });
