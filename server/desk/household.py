@@ -27,7 +27,8 @@ from server.review.queue import neighbours
 
 CHINA = timezone(timedelta(hours=8), "北京时间")
 FROM_MAX = 2000  # the queue's query string carried along: filters, sort, page
-COMMENT_SLOTS = 8
+COMMENT_SLOTS = 3  # shown at first; the page's script adds more, up to COMMENT_MOST
+COMMENT_MOST = 20
 DONE = {
     "approve": "已审核通过",
     "return": "已退回修改",
@@ -87,6 +88,7 @@ def _page(household_id: str, status: int = 200, **form):
         spot=spot,
         local_time=local_time,
         comment_slots=COMMENT_SLOTS,
+        comment_most=COMMENT_MOST,
         form=form,
     )
     return html, status
@@ -157,8 +159,8 @@ def _base_version() -> int | None:
 
 def _comments() -> dict:
     """The return form's comment slots: a field picked and a comment typed, pair by pair."""
-    paths = request.form.getlist("comment_path")[:COMMENT_SLOTS]
-    texts = request.form.getlist("comment_text")[:COMMENT_SLOTS]
+    paths = request.form.getlist("comment_path")[:COMMENT_MOST]
+    texts = request.form.getlist("comment_text")[:COMMENT_MOST]
     out, missing = {}, False
     for path, text in zip(paths, texts, strict=False):
         path, text = path.strip(), text.strip()
@@ -183,8 +185,8 @@ def decide(household_id: str):
         "note": note,
         "comments": list(
             zip(
-                request.form.getlist("comment_path")[:COMMENT_SLOTS],
-                request.form.getlist("comment_text")[:COMMENT_SLOTS],
+                request.form.getlist("comment_path")[:COMMENT_MOST],
+                request.form.getlist("comment_text")[:COMMENT_MOST],
                 strict=False,
             )
         ),

@@ -16,7 +16,6 @@ from server.models import User
 from server.review import history
 from server.review import queries as review_queries
 from server.review.service import CORRECTABLE, CORRECTORS
-from server.sync import paths
 
 # A repeat section with more fields than this is shown turned: one column per row (a member's
 # twenty-five answers side by side, as the paper register has them), which fits an office screen.
@@ -72,13 +71,22 @@ def correct_groups(definition: dict, document: dict) -> list[dict]:
     out = []
     for group in display.field_groups(definition, document):
         options = [
-            (path, label, display.input_text(f, paths.value_at(document, path)))
+            (path, label, display.input_text(f, _value_at(document, path)))
             for path, label, f in group["options"]
             if f["type"] not in ("attachment", "gps")
         ]
         if options:
             out.append({"label": group["label"], "options": options})
     return out
+
+
+def _value_at(document: dict, path: str):
+    """The value a field path names (its row known to exist): read, not copied."""
+    parts = path.split(".")
+    if len(parts) == 2:
+        return (document.get(parts[0]) or {}).get(parts[1])
+    row = display.row_by_id(document, parts[0], parts[1]) or {}
+    return row.get(parts[2])
 
 
 def _unmet_labels(definition: dict, summary: dict) -> list[str]:

@@ -10,9 +10,24 @@ const returnBox = document.getElementById('return-box');
 const returnForm = document.getElementById('return-form');
 const comments = returnForm?.querySelector('fieldset.comments');
 
+function slots() {
+  return Array.from(comments?.querySelectorAll('.slot') ?? []);
+}
+
+/** Another empty comment row, a copy of the last one (no HTML is built), while under the limit. */
+function addSlot() {
+  const all = slots();
+  if (!all.length || all.length >= Number(comments.dataset.most || all.length)) return null;
+  const slot = all[all.length - 1].cloneNode(true);
+  slot.classList.remove('bad');
+  slot.querySelector('select').value = '';
+  slot.querySelector('input').value = '';
+  all[all.length - 1].after(slot);
+  return slot;
+}
+
 function freeSlot() {
-  const slots = Array.from(comments?.querySelectorAll('.slot') ?? []);
-  return slots.find((slot) => !slot.querySelector('select').value) ?? slots[slots.length - 1];
+  return slots().find((slot) => !slot.querySelector('select').value) ?? addSlot() ?? slots().at(-1);
 }
 
 // A field's "批注" button: the field goes into the next free comment of the return form.
@@ -22,7 +37,6 @@ for (const button of document.querySelectorAll('.comment-pick')) {
     const slot = freeSlot();
     if (!slot) return;
     if (returnBox) returnBox.open = true;
-    comments.classList.add('all');
     const select = slot.querySelector('select');
     select.value = button.dataset.path;
     button.classList.add('picked');
@@ -32,13 +46,13 @@ for (const button of document.querySelectorAll('.comment-pick')) {
   });
 }
 
-// More comment slots than the first two, once asked for.
-if (comments && comments.querySelector('.slot.extra')) {
+// More comment rows than the first few, as many as asked for.
+if (comments) {
   const more = document.createElement('button');
   more.type = 'button';
   more.className = 'link more-comments';
-  more.textContent = '＋ 更多批注';
-  more.addEventListener('click', () => { comments.classList.add('all'); more.remove(); });
+  more.textContent = '＋ 再加一条批注';
+  more.addEventListener('click', () => addSlot()?.querySelector('select').focus());
   comments.append(more);
 }
 
