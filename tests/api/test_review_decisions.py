@@ -271,3 +271,28 @@ def test_who_may_correct_what(client, auth, areas):
     outside = make_household(areas.township2_village, state="submitted")
     assert _correct(client, auth, outside, "demo-reviewer", change).status_code == 404
     assert _correct(client, auth, outside, "demo-county", change).status_code == 200
+
+
+def test_the_openapi_document_states_the_actions_and_the_new_endpoints(client):
+    spec = client.get("/api/openapi.json").get_json()
+    schemas = spec["components"]["schemas"]
+    action = schemas["ReviewAction"]["properties"]["action"]
+    assert {"submit", "approve", "return", "hold", "undo", "accept"} <= set(action["enum"])
+    comments = schemas["ReviewAction"]["properties"]["comments"]
+    assert comments["maxProperties"] == 100
+    assert comments["additionalProperties"]["maxLength"] == 200
+    assert schemas["SpotCheckResult"]["properties"]["result"]["enum"] == ["符合", "不符合"]
+    diff = spec["paths"]["/api/households/{household_id}/diff"]["get"]
+    assert [p["name"] for p in diff["parameters"]] == ["from", "to"]
+    spot = spec["paths"]["/api/spotchecks"]
+    assert {p["name"]: p["required"] for p in spot["get"]["parameters"]} == {
+        "village": True,
+        "campaign": True,
+    }
+    assert spot["post"]["requestBody"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/SpotCheckDraw"
+    }
+    corrections = spec["paths"]["/api/households/{household_id}/corrections"]["post"]
+    assert corrections["requestBody"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Correction"
+    }

@@ -95,6 +95,7 @@ def test_reviewer_reads_the_arithmetic_and_the_diff_then_returns_with_a_comment(
     assert slot.locator("select").input_value() == "household.phone"
     slot.locator("input").fill("号码仍然打不通，请当面核实")
     page.fill("#return-note", "联系电话有误")
+    page.screenshot(path=str(SHOTS / "desk" / "household-return-form.png"))  # the viewport
     page.click("#return")
     page.wait_for_selector(".flash-success")
     assert page.locator("#review-state").inner_text() == "已退回"
