@@ -170,6 +170,8 @@ class Household(db.Model):
         Index("ix_household_township_state", "township_id", "review_state"),
         Index("ix_household_change_seq", "change_seq"),
         Index("ix_household_campaign", "campaign_id"),
+        # A village's households of a campaign counted from the index alone (spot checks' shares).
+        Index("ix_household_campaign_village", "campaign_id", "village_id", "deleted"),
     )
 
 

@@ -1,4 +1,5 @@
-"""Spot checks: the households of a village the township or the county checks again."""
+"""Spot checks: the households of a village the township or the county checks again; a
+village's households of a campaign counted from an index alone."""
 import sqlalchemy as sa
 from alembic import op
 
@@ -43,9 +44,15 @@ def upgrade():
     )
     with op.batch_alter_table('spot_check', schema=None) as batch_op:
         batch_op.create_index('ix_spot_check_village', ['campaign_id', 'village_id', 'level'])
+    with op.batch_alter_table('household', schema=None) as batch_op:
+        batch_op.create_index(
+            'ix_household_campaign_village', ['campaign_id', 'village_id', 'deleted']
+        )
 
 
 def downgrade():
+    with op.batch_alter_table('household', schema=None) as batch_op:
+        batch_op.drop_index('ix_household_campaign_village')
     with op.batch_alter_table('spot_check', schema=None) as batch_op:
         batch_op.drop_index('ix_spot_check_village')
     op.drop_table('spot_check')

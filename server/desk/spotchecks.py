@@ -55,7 +55,9 @@ def _page(status: int = 200, error: ApiError | None = None):
     village_id = _int_arg("village")
     if village_id not in village_ids:
         village_id = None
-    overview = spotchecks.overview(g.user, campaign_id, village_ids) if campaign_id else {}
+    overview = {}
+    if campaign_id and village_id is None:
+        overview = spotchecks.overview(g.user, campaign_id, village_ids)
     current = spotchecks.status(g.user, campaign_id, village_id) if village_id else None
     html = render(
         "desk/spotchecks.html",
