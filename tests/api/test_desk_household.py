@@ -5,8 +5,10 @@ import uuid
 from html import unescape
 
 from server.domain import explain
+from server.extensions import db
+from server.models import Attachment
 
-from .conftest import fresh_document, household, make_household
+from .conftest import JPEG, PNG, fresh_document, household, make_household, user_id
 from .test_desk_session import csrf_of, desk_login
 from .test_review_decisions import _state
 
@@ -65,12 +67,44 @@ def test_the_page_reads_the_questionnaire_in_its_order_and_words(client, areas):
     assert 'id="return-form"' in r.get_data(as_text=True)
 
 
+def _uploaded(data: bytes, kind: str) -> str:
+    """An image uploaded from the phone before the record that names it."""
+    attachment_id = str(uuid.uuid4())
+    db.session.add(
+        Attachment(
+            id=attachment_id,
+            content_type=kind,
+            size=len(data),
+            sha256=uuid.uuid4().hex,
+            data=data,
+            uploaded_by=user_id("demo-surveyor"),
+        )
+    )
+    db.session.commit()
+    return attachment_id
+
+
 def test_signature_and_photo_are_served_with_access_checks(client, areas):
-    household_id = _submitted(areas)
+    signature, photo = _uploaded(PNG, "image/png"), _uploaded(JPEG, "image/jpeg")
+    document = fresh_document()
+    document["signoff"].update(signature=signature, photo=photo)
+    household_id = _submitted(areas, document)
     desk_login(client, "demo-reviewer")
     html = client.get(f"/desk/households/{household_id}").get_data(as_text=True)
-    assert "未签字" in html  # the sample has none; an uploaded one is an <img> from the API
-    assert "/api/attachments/" not in html or 'class="attachment"' in html
+    sources = re.findall(r'<img class="attachment" src="([^"]+)" alt="([^"]+)"', html)
+    assert sources == [
+        (f"/api/attachments/{signature}", "户主签字"),
+        (f"/api/attachments/{photo}", "入户照片"),
+    ]
+    image = client.get(sources[0][0])  # the desk's cookie session reaches the attachment API
+    assert image.status_code == 200 and image.mimetype == "image/png" and image.data == PNG
+    client.post("/desk/logout", data={"csrf_token": csrf_of(client)})
+    assert client.get(sources[0][0]).status_code == 401
+    # A reviewer of another township is not shown it.
+    other = make_household(areas.township2_village, state="submitted")
+    desk_login(client, "demo-reviewer")
+    assert "<img" not in client.get(f"/desk/households/{_submitted(areas)}").get_data(as_text=True)
+    assert client.get(f"/desk/households/{other}").status_code == 404
 
 
 def test_outside_the_area_is_404_and_other_roles_are_refused(client, areas):

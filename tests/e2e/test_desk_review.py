@@ -40,6 +40,22 @@ def _record(api, household_id):
     return api.get(f"{api.base}/api/households/{household_id}", timeout=10).json()
 
 
+def _signature(api) -> str:
+    """A signature drawn on the phone, uploaded before the record names it."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (360, 120), "white")
+    ImageDraw.Draw(image).line([(20, 90), (90, 30), (160, 80), (230, 35), (330, 70)], "navy", 4)
+    data = io.BytesIO()
+    image.save(data, "PNG")
+    attachment_id = str(uuid.uuid4())
+    r = api.put(f"{api.base}/api/attachments/{attachment_id}", data=data.getvalue(), timeout=10)
+    assert r.status_code == 201, r.text
+    return attachment_id
+
+
 def _resubmitted(server, api):
     """A household the surveyor submitted, the reviewer returned, and the surveyor fixed and sent
     again from the phone: its income changed and a member renamed since the return."""
@@ -55,7 +71,12 @@ def _resubmitted(server, api):
     assert r.status_code == 200, r.text
     record = _record(api, household_id)
     member = record["document"]["members"][-1]
-    changes = {"income.wage_migrant": "18000.00", f"members.{member['id']}.name": "王新名"}
+    changes = {
+        "income.wage_migrant": "18000.00",
+        f"members.{member['id']}.name": "王新名",
+        "signoff.signature": _signature(api),
+        "signoff.gps": {"lat": 34.6712, "lng": 109.2438, "accuracy": 12},
+    }
     _push(api, record, changes, submit=True)
     return _record(api, household_id)
 
@@ -84,6 +105,12 @@ def test_reviewer_reads_the_arithmetic_and_the_diff_then_returns_with_a_comment(
     assert "e2e-phone-review" in income.locator("td.by").inner_text()
     assert page.locator("#diff tr", has_text="王新名").count() >= 1
     assert page.locator("#diff tr[data-path='household.phone']").count() == 0
+    # The signature, from the attachment API under the page's policy, and the position.
+    page.wait_for_function(
+        "() => { const i = document.querySelector('img[alt=户主签字]');"
+        " return i && i.complete && i.naturalWidth === 360; }"
+    )
+    assert page.locator("#gps").inner_text() == "北纬 34.6712，东经 109.2438（精度约 12 米）"
     shot(page, "household")
 
     # Return again, with a comment on the phone number, picked beside the field.
