@@ -30,20 +30,32 @@ function freeSlot() {
   return slots().find((slot) => !slot.querySelector('select').value) ?? addSlot() ?? slots().at(-1);
 }
 
-// A field's "批注" button: the field goes into the next free comment of the return form.
-for (const button of document.querySelectorAll('.comment-pick')) {
-  button.hidden = false;
+// A "批注" button beside each field (and section title) when the record may be returned: the
+// field goes into the next free comment of the return form. Made here, not sent with the page:
+// without a script it would do nothing.
+function pick(path, where) {
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'comment-pick';
+  button.textContent = '批注';
+  button.dataset.path = path;
   button.addEventListener('click', () => {
     const slot = freeSlot();
     if (!slot) return;
     if (returnBox) returnBox.open = true;
-    const select = slot.querySelector('select');
-    select.value = button.dataset.path;
+    slot.querySelector('select').value = path;
     button.classList.add('picked');
     const input = slot.querySelector('input');
     input.scrollIntoView({ block: 'center' });
     input.focus();
   });
+  where.append(button);
+}
+
+if (comments) {
+  for (const field of document.querySelectorAll('#sections [data-path]')) {
+    pick(field.dataset.path, field.querySelector('dt') ?? field);
+  }
 }
 
 // More comment rows than the first few, as many as asked for.
