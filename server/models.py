@@ -222,6 +222,8 @@ class Household(db.Model):
         # alone: a household row holds its document, and on SQLite reading any column stored
         # after it means reading the whole document.
         Index("ix_household_review", *REVIEW_INDEX),
+        # A village's households of a campaign counted from the index alone (spot checks' shares).
+        Index("ix_household_campaign_village", "campaign_id", "village_id", "deleted"),
     )
 
 
@@ -253,7 +255,7 @@ class Revision(db.Model):
     base_version: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(
         String(20)
-    )  # create / edit / merge / conflict / resolve / review
+    )  # create / edit / merge / conflict / resolve / review / correct
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     device_id: Mapped[str | None] = mapped_column(String(64))
     # A device's operation id, unique per author and household: a retry finds its first answer,
@@ -294,6 +296,30 @@ class Conflict(db.Model):
     resolved_at: Mapped[datetime | None] = mapped_column(Stamp)
     resolved_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     resolution: Mapped[object | None] = mapped_column(JSON)
+
+
+class SpotCheck(db.Model):
+    """One household of a village checked again by the township (at least 20% of a village's
+    households) or the county (10%): drawn in a reproducible sample, or added by hand."""
+
+    __tablename__ = "spot_check"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"))
+    village_id: Mapped[int] = mapped_column(ForeignKey("area.id"))
+    level: Mapped[str] = mapped_column(String(10))  # township / county
+    household_id: Mapped[str] = mapped_column(ForeignKey("household.id", ondelete="CASCADE"))
+    sampled: Mapped[bool] = mapped_column(Boolean, default=True)  # False: checked beyond the draw
+    drawn_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    drawn_at: Mapped[datetime] = mapped_column(Stamp, default=utcnow)
+    result: Mapped[str | None] = mapped_column(String(10))  # 符合 / 不符合; None: not yet checked
+    note: Mapped[str | None] = mapped_column(String(200))
+    checked_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    checked_at: Mapped[datetime | None] = mapped_column(Stamp)
+
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "level", "household_id", name="uq_spot_check_household"),
+        Index("ix_spot_check_village", "campaign_id", "village_id", "level"),
+    )
 
 
 class Attachment(db.Model):

@@ -22,6 +22,9 @@ BODIES = {
     "api.update_user": admin_schemas.UserUpdate,
     "api.reset_password": admin_schemas.PasswordReset,
     "api.bulk_approve": review_schemas.BulkApprove,
+    "api.correct_household": review_schemas.Correction,
+    "api.draw_spot_checks": review_schemas.SpotCheckDraw,
+    "api.record_spot_check": review_schemas.SpotCheckResult,
 }
 QUERIES = {
     "api.list_households": schemas.Paging,
@@ -29,6 +32,8 @@ QUERIES = {
     "api.audit_log": admin_schemas.AuditQuery,
     "api.review_queue": review_schemas.QueueQuery,
     "api.review_dashboard": review_schemas.DashboardQuery,
+    "api.household_diff": review_schemas.DiffRange,
+    "api.spot_checks": review_schemas.SpotCheckQuery,
 }
 PUBLIC = {"api.login", "api.openapi"}
 
@@ -172,7 +177,12 @@ def _operation(endpoint: str, method: str, view) -> dict:
     parameters = list(HEADERS.get(endpoint, []))
     if endpoint in QUERIES:
         parameters += [
-            {"name": name, "in": "query", "required": False, "schema": _query(endpoint, name, f)}
+            {
+                "name": f.data_key or name,
+                "in": "query",
+                "required": f.required,
+                "schema": _query(endpoint, name, f),
+            }
             for name, f in QUERIES[endpoint]().fields.items()
         ]
     if parameters:

@@ -122,8 +122,19 @@ class ResolveMany(Schema):
 
 
 class ReviewAction(Schema):
-    action = fields.String(required=True, validate=validate.OneOf(list(ACTIONS)))
+    """A review decision; `undo` takes back the caller's last decision. `comments` (a return
+    only): {change path of a field or section: comment}; `base_version`: the version the
+    decider saw (a record changed since is refused, 409)."""
+
+    action = fields.String(required=True, validate=validate.OneOf([*ACTIONS, "undo"]))
     note = fields.String(load_default=None, validate=validate.Length(max=1000))
+    comments = fields.Dict(
+        keys=fields.String(validate=validate.Length(min=1, max=200)),
+        values=fields.String(validate=validate.Length(max=200)),
+        load_default=None,
+        validate=validate.Length(max=100),
+    )
+    base_version = Whole(load_default=None, validate=COUNT)
 
 
 class UserCreate(Schema):

@@ -16,6 +16,8 @@ from server.desk import (  # noqa: E402,F401  (the modules register their routes
     accounts,
     dashboard,
     home,
+    household,
     queue,
     session,
+    spotchecks,
 )

@@ -1,12 +1,13 @@
-"""The queries of review: open conflicts, what a bulk decision reads. Nothing here commits."""
+"""The queries of review: open conflicts, what a bulk decision reads, a household's history and
+its versions' documents. Nothing here commits."""
 
 from collections.abc import Iterable
 
 from sqlalchemy import false, func, select
 
-from server.core.bulk import among
+from server.core.bulk import Parsed, among
 from server.extensions import db
-from server.models import Conflict, Household
+from server.models import Conflict, Household, Revision, SignIn, User
 
 
 def open_conflicts(
@@ -34,6 +35,51 @@ def count_open_conflicts(household_id: str) -> int:
         .select_from(Conflict)
         .where(Conflict.household_id == household_id, Conflict.resolved_at.is_(None))
     )
+
+
+def history(household_id: str) -> list:
+    """Every revision of a household, oldest first, without its document: version, kind, when,
+    who (name and role), which device (and the label its sign-in gave it), what changed, note."""
+    device_label = (
+        select(SignIn.device_label)
+        .where(SignIn.user_id == Revision.author_id, SignIn.device_id == Revision.device_id)
+        .order_by(SignIn.created_at.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    query = (
+        select(
+            Revision.version,
+            Revision.base_version,
+            Revision.kind,
+            Revision.author_id,
+            Revision.device_id,
+            Revision.changes,
+            Revision.note,
+            Revision.created_at,
+            User.name.label("author_name"),
+            User.role.label("author_role"),
+            device_label.label("device_label"),
+        )
+        .outerjoin(User, User.id == Revision.author_id)
+        .where(Revision.household_id == household_id)
+        .order_by(Revision.version)
+    )
+    return list(db.session.execute(query))
+
+
+def documents(household_id: str, low: int, high: int) -> list[tuple[int, dict]]:
+    """[(version, document), ...] of the versions low..high of a household, oldest first."""
+    query = (
+        select(Revision.version, Parsed(Revision.document).label("document"))
+        .where(
+            Revision.household_id == household_id,
+            Revision.version >= low,
+            Revision.version <= high,
+        )
+        .order_by(Revision.version)
+    )
+    return [(row.version, row.document) for row in db.session.execute(query)]
 
 
 def review_rows(household_ids: list[str], village_ids) -> list:

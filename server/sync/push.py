@@ -277,18 +277,22 @@ def _plan(caller: Caller, device_id: str, op: dict, row, base) -> Write:
             result["review_needed"] = errors
             state["parallel_note"] = True
     result.update(status=status, version=row.version + 1)
+    review_state = _submitted(caller, row.review_state, op)
+    changes = op["changes"]
+    if review_state != row.review_state:  # the history says when the record went for review
+        changes = {**changes, "review_state": [row.review_state, review_state]}
     return writer.new_version(
         row,
         document,
         lines=caller.campaign_lines(row.campaign_id) or [],
         author_id=caller.id,
         kind=kind,
-        changes=op["changes"],
+        changes=changes,
         base_version=op["base_version"],
         device_id=device_id,
         op_id=op["op_id"],
         result=result,
-        state=state | {"review_state": _submitted(caller, row.review_state, op)},
+        state=state | {"review_state": review_state},
         conflicts=conflicts,
         checked=checked,
     )
@@ -314,6 +318,10 @@ def _plan_create(caller: Caller, device_id: str, op: dict) -> Write:
         "status": "applied",
         "version": 1,
     }
+    review_state = _submitted(caller, "draft", op)
+    changes = op["changes"]
+    if review_state != "draft":
+        changes = {**changes, "review_state": ["draft", review_state]}
     return writer.creation(
         op["household_id"],
         document,
@@ -322,8 +330,8 @@ def _plan_create(caller: Caller, device_id: str, op: dict) -> Write:
         campaign_id=campaign_id,
         lines=caller.campaign_lines(campaign_id) or [],
         author_id=caller.id,
-        review_state=_submitted(caller, "draft", op),
-        changes=op["changes"],
+        review_state=review_state,
+        changes=changes,
         device_id=device_id,
         op_id=op["op_id"],
         result=result,

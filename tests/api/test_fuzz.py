@@ -62,6 +62,13 @@ RULES_OF_THE_RECORD = {
     "review_dashboard": ["422"],
     "review_queue": ["422"],
     "bulk_approve": ["422"],
+    # a correction or a comment names a field of that household's document; a diff's versions
+    # are that household's; a spot check's campaign must exist, and 不符合 needs a note
+    "correct_household": ["422"],
+    "household_diff": ["422"],
+    "spot_checks": ["422"],
+    "draw_spot_checks": ["422"],
+    "record_spot_check": ["422"],
 }
 CONFIG = SchemathesisConfig.from_dict(
     {

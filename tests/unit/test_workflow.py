@@ -68,3 +68,68 @@ def test_labels_and_actions_for_a_role():
     assert workflow.STATE_LABELS["held"] == "存疑待核实"
     assert workflow.actions_for("surveyor", "approved") == []
     assert workflow.ROLES == ("surveyor", "reviewer", "county", "admin")
+
+
+def _decision(action, role="reviewer", from_state="submitted", to_state="approved", **kw):
+    return workflow.Decision(
+        action=action,
+        role=role,
+        from_state=from_state,
+        to_state=to_state,
+        mine=kw.get("mine", True),
+        touched_since=kw.get("touched_since", False),
+    )
+
+
+@pytest.mark.parametrize(
+    ("action", "from_state", "to_state"),
+    [
+        ("approve", "submitted", "approved"),
+        ("approve", "held", "approved"),
+        ("return", "submitted", "returned"),
+        ("return", "approved", "returned"),
+        ("hold", "submitted", "held"),
+    ],
+)
+def test_undo_leads_back_to_where_the_decision_found_the_record(action, from_state, to_state):
+    last = _decision(action, from_state=from_state, to_state=to_state)
+    assert workflow.undo("reviewer", to_state, last) == from_state
+
+
+@pytest.mark.parametrize(
+    ("state", "last", "message"),
+    [
+        ("accepted", _decision("approve"), "县级已确认的记录不能撤销审核决定"),
+        ("approved", None, "该户没有可以撤销的审核决定"),
+        (
+            "submitted",
+            _decision("submit", "surveyor", "draft", "submitted"),
+            "该户没有可以撤销的审核决定",
+        ),
+        (
+            "accepted",
+            _decision("accept", "county", "approved", "accepted"),
+            "县级已确认的记录不能撤销审核决定",
+        ),
+        ("submitted", _decision("undo", to_state="submitted"), "该户没有可以撤销的审核决定"),
+        ("returned", _decision("approve"), "该户没有可以撤销的审核决定"),  # moved on since
+        ("approved", _decision("approve", mine=False), "只能撤销您本人做出的审核决定"),
+        ("approved", _decision("approve", touched_since=True), "该决定之后记录已被修改，不能撤销"),
+    ],
+)
+def test_undo_refused_says_why(state, last, message):
+    with pytest.raises(WorkflowError) as info:
+        workflow.undo("reviewer", state, last)
+    assert info.value.message == message
+
+
+def test_undo_by_another_role_is_refused():
+    with pytest.raises(WorkflowError):
+        workflow.undo("county", "approved", _decision("approve"))
+
+
+def test_action_of_reads_an_older_history():
+    assert workflow.action_of("reviewer", "submitted", "approved") == "approve"
+    assert workflow.action_of("county", "approved", "accepted") == "accept"
+    assert workflow.action_of(None, "draft", "submitted") == "submit"
+    assert workflow.action_of("surveyor", "submitted", "approved") is None
