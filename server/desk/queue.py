@@ -20,6 +20,7 @@ from server.review.filters import FLAGS, QUEUE_STATE_LABELS, QUEUE_STATES
 
 add_menu("审核队列", "desk.queue", (REVIEWER, COUNTY), 20)
 
+
 def desk_args(schema: Schema, args) -> dict:
     """A desk form's query through an API schema: empty fields are absent, flags repeat."""
     data = {k: v for k, v in args.to_dict().items() if v.strip()}
