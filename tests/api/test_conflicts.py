@@ -300,3 +300,43 @@ def test_the_desk_session_resolves_through_the_api_only_with_its_csrf_header(cli
         f"/api/households/{household_id}/resolve", json=body, headers={"X-CSRF-TOKEN": token}
     )
     assert r.status_code == 200, r.get_json()
+
+
+def pulled(client, auth, household_id, user="demo-surveyor"):
+    records = []
+    cursor = None
+    while True:
+        url = "/api/sync/pull?limit=500" + (f"&since={cursor}" if cursor else "")
+        page = client.get(url, headers=auth.headers(user)).get_json()
+        records += page["records"]
+        cursor = page["next_cursor"]
+        if not page["has_more"]:
+            break
+    return next(r for r in records if r["id"] == household_id)
+
+
+def test_the_pull_carries_a_households_conflicts_then_the_decision(client, auth, areas):
+    household_id = make_conflict(client, auth, areas.surveyor_village)
+    (conflict,) = pulled(client, auth, household_id)["conflicts"]
+    assert conflict["path"] == "income.wage_migrant"
+    assert (conflict["base"], conflict["server"], conflict["device"]) == (
+        "24000.00",  # the sample household's
+        "10000.00",
+        "9000.00",
+    )
+    assert conflict["device_id"] == "phone-b"
+    assert conflict["device_user_name"]  # the surveyor whose phone it was
+    assert conflict["resolved_at"] is None and conflict["resolution"] is None
+
+    (listed_conflict,) = listed(client, auth, household_id)
+    r = resolve(client, auth, household_id, {str(listed_conflict["id"]): {"choice": "device"}})
+    assert r.status_code == 200
+    record = pulled(client, auth, household_id)
+    assert record["conflict_open"] is False
+    (decided,) = record["conflicts"]
+    assert decided["resolved_at"] is not None
+    assert decided["resolution"] == {"choice": "device", "value": "9000.00"}
+    assert record["document"]["income"]["wage_migrant"] == "9000.00"
+
+    other = make_household(areas.surveyor_village)
+    assert pulled(client, auth, other)["conflicts"] == []
