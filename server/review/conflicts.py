@@ -14,6 +14,7 @@ from server.campaigns import queries as campaigns
 from server.core.database import write_transaction
 from server.core.errors import ApiError
 from server.core.serialize import pick
+from server.domain import fieldtext
 from server.households import checks, queries, writer
 from server.identity.access import require_household, visible_township_ids, visible_village_ids
 from server.models import User
@@ -74,7 +75,10 @@ def listed_conflicts(user: User, household_id: str | None, township_id: int | No
 def resolve_conflicts(
     user: User, household_id: str, resolutions: dict, note: str | None, version: int | None = None
 ) -> None:
-    """Apply one decision per open conflict (keyed by conflict id) and write a new version."""
+    """Apply one decision per open conflict (keyed by conflict id) and write a new version.
+
+    A decision is {"choice": "server" | "device"} or {"choice": "value", "value": ...}; a page's
+    form gives {"choice": "value", "text": "..."} instead, read as the field's kind of value."""
     if not resolutions:
         raise ApiError(
             422, "请至少处理一个冲突", "invalid", {"resolutions": ["请至少处理一个冲突"]}
@@ -127,6 +131,11 @@ def _decide(user: User, row, open_: dict, resolutions: dict, note: str | None) -
         conflict = open_[key]
         if decision["choice"] == "device":
             value = conflict.device_value
+        elif decision["choice"] == "value" and "text" in decision:
+            value = _typed(conflict.path, decision["text"])
+            if value is _UNTYPED:
+                fields[f"resolutions.{key}.value"] = ["这一项只能保留现值或采用手机上的值"]
+                continue
         elif decision["choice"] == "value":
             value = decision.get("value")
         else:
@@ -171,6 +180,15 @@ def _decide(user: User, row, open_: dict, resolutions: dict, note: str | None) -
             "choice": decision["choice"],
             "value": value_at(document, conflict.path),
         }
+
+
+_UNTYPED = object()
+
+
+def _typed(path: str, text: str):
+    """A value a person typed (or picked) on a page, read as the field's kind of value."""
+    _, f, _ = fieldtext.locate(checks.definition("annex1"), path)
+    return fieldtext.read(f, text) if fieldtext.can_type(f) else _UNTYPED
 
 
 def _require_no_new_errors(row, document: dict, keys_by_path: dict[str, str]) -> None:

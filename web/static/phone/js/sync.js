@@ -3,7 +3,7 @@
 import * as api from './api.js';
 import { tx, req, getKV, setKV, put, count } from './db.js';
 import { apply, diff, clone, keepOrphanRows } from './paths.js';
-import { fromServer, refresh, loadCampaigns, putHousehold, deleteHousehold } from './records.js';
+import { fromServer, refresh, loadCampaigns, putHousehold, deleteHousehold, takeComments, takeConflicts } from './records.js';
 
 export const events = new EventTarget();
 const status = { state: 'idle', pending: 0, lastSync: null, error: null, rejected: 0, conflicts: 0 };
@@ -43,7 +43,8 @@ function rebase(h, rec, ops) {
     conflict_open: !!rec.conflict_open, updated_at: rec.updated_at, pending: ops.length,
     search_keys: rec.search_keys || '',
   });
-  if (!rec.conflict_open) h.conflicts = [];
+  takeComments(h, rec, server);
+  takeConflicts(h, rec);
   return refresh(h);
 }
 
@@ -199,7 +200,9 @@ async function acknowledge(op, result) {
       if (result.version) h.version = Math.max(h.version, result.version);
       h.rejected = null;
       if (status === 'conflict') {
-        h.conflicts = (result.conflicts || []).map((c) => ({ ...c, at: new Date().toISOString() }));
+        // Until the next pull brings them with their ids: this phone's values, not yet decided.
+        const fresh = (result.conflicts || []).map((c) => ({ ...c, device_id: op.device_id, mine: true, at: new Date().toISOString() }));
+        h.conflicts = (h.conflicts || []).filter((c) => c.id).concat(fresh);
         h.conflict_open = true;
       }
     }
