@@ -91,6 +91,9 @@ def board(user: User, township_id: int | None = None, page: int = 1) -> Board:
     for c in conflicts:
         by_household.setdefault(c.household_id, []).append(c)
     definition = checks.definition("annex1")
+    order = {s["key"]: n for n, s in enumerate(definition["sections"])}
+    for found in by_household.values():  # in the questionnaire's order
+        found.sort(key=lambda c: (order.get(c.path.split(".", 1)[0], len(order)), c.id))
     blocks = []
     for hid in ids:
         h = households[hid]

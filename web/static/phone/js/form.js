@@ -10,7 +10,7 @@ import { uuid } from './auth.js';
 import { clone, valueAt } from './paths.js';
 import { notesOf, marks, notesAt, headerNotes, refreshDone } from './notes.js';
 import { wireAttachments, locate } from './widgets.js';
-import { syncNow } from './sync.js';
+import { syncNow, fetchConflicts } from './sync.js';
 import { html } from '../../shared/html.js';
 import { STATE_LABELS, LOCKED_STATES } from '../../shared/labels.js';
 
@@ -436,6 +436,12 @@ export async function openForm(view, id, { toast }) {
     touched: new Set(), showAll: false, toast, errors: [], required: true };
   view.replaceChildren();
   rerender();
+  if (h.conflict_open && !(h.conflicts || []).some((c) => c.id)) {
+    const mine = S;
+    fetchConflicts(id).then((got) => {
+      if (got && S === mine) { S.h = { ...S.h, conflicts: got.conflicts }; rerender(); }
+    });
+  }
   const first = view.querySelector('details.sec');
   if (first && !view.querySelector('details.sec[open]')) { first.open = true; openSection(first); refreshDerived(); }
   view.oninput = onInput;

@@ -105,6 +105,23 @@ async function pullPages(onProgress) {
   return received;
 }
 
+/**
+ * The open conflicts of one household from the server, for a record pulled before pulls carried
+ * them (it knows only that there is a conflict). Stored with the record; quiet when offline.
+ */
+export async function fetchConflicts(id) {
+  let listed;
+  try { listed = await api.getJSON(`/api/conflicts?household=${encodeURIComponent(id)}`); } catch { return null; }
+  return tx(['households', 'rows'], 'readwrite', async (s) => {
+    const h = await req(s.households.get(id));
+    if (!h) return null;
+    h.conflicts = listed.map((c) => ({ id: c.id, path: c.path, base: c.base, server: c.server, device: c.device,
+      device_id: c.device_id, device_user_name: c.device_user_name, at: c.created_at, resolved_at: null, resolution: null }));
+    await putHousehold(s, refresh(h));
+    return h;
+  });
+}
+
 /** Forms and campaigns into IndexedDB (forms by ETag). */
 export async function fetchReference() {
   const campaigns = await api.getJSON('/api/campaigns');
