@@ -96,7 +96,7 @@ def schema_json(schema: Schema) -> dict:
     if schema.unknown != EXCLUDE:  # an unknown field is a 422 ("未知字段")
         out["additionalProperties"] = False
     if type(schema).__doc__:
-        out["description"] = type(schema).__doc__.strip()
+        out["description"] = " ".join(type(schema).__doc__.split())
     return out
 
 

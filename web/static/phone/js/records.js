@@ -69,11 +69,11 @@ export function refresh(h) {
 /**
  * The reviewer's comments of a pulled household onto the stored record `h`. When they are new,
  * the answers they point at are kept as they were then, so the phone can tell which ones the
- * surveyor has changed since ("已修改").
+ * surveyor has changed since ("已修改"); so they are when the record is returned again.
  */
-export function takeComments(h, rec, serverDoc) {
+export function takeComments(h, rec, serverDoc, returnedAgain = false) {
   const comments = rec.review_comments || {};
-  if (!equal(comments, h.review_comments || {}) || !h.comment_base) {
+  if (returnedAgain || !equal(comments, h.review_comments || {}) || !h.comment_base) {
     h.comment_base = Object.fromEntries(Object.keys(comments).map((p) => [p, valueAt(serverDoc, p)]));
   }
   h.review_comments = comments;

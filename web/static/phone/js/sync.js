@@ -34,6 +34,7 @@ function rebase(h, rec, ops) {
   const server = rec.document || {};
   let base = clone(server);
   for (const op of ops) base = apply(base, op.changes);
+  const returnedAgain = rec.review_state === 'returned' && h.review_state !== 'returned';
   h.server = clone(server);
   h.base = base;
   h.doc = apply(base, keepOrphanRows(local, base, h.doc));
@@ -43,7 +44,7 @@ function rebase(h, rec, ops) {
     conflict_open: !!rec.conflict_open, updated_at: rec.updated_at, pending: ops.length,
     search_keys: rec.search_keys || '',
   });
-  takeComments(h, rec, server);
+  takeComments(h, rec, server, returnedAgain);
   takeConflicts(h, rec);
   return refresh(h);
 }
