@@ -16,6 +16,7 @@ BODIES = {
     "api.update_household": schemas.HouseholdUpdate,
     "api.push": schemas.Push,
     "api.resolve": schemas.ResolveMany,
+    "api.resolve_all": schemas.ResolveAll,
     "api.review_household": schemas.ReviewAction,
     "api.create_user": schemas.UserCreate,
     "api.revoke_devices": schemas.Revoke,
@@ -34,6 +35,7 @@ QUERIES = {
     "api.review_dashboard": review_schemas.DashboardQuery,
     "api.household_diff": review_schemas.DiffRange,
     "api.spot_checks": review_schemas.SpotCheckQuery,
+    "api.list_conflicts": schemas.ConflictQuery,
 }
 PUBLIC = {"api.login", "api.openapi"}
 
@@ -72,6 +74,8 @@ def _field(f: fields.Field) -> dict:
         out["pattern"] = NO_NUL  # refused anywhere in a body (schemas.load_json) and a query
     if f.allow_none and out.get("type"):
         out["type"] = [out["type"], "null"]
+    if f.metadata.get("description"):
+        out["description"] = f.metadata["description"]
     return out
 
 
@@ -104,7 +108,7 @@ def schema_json(schema: Schema) -> dict:
     if schema.unknown != EXCLUDE:  # an unknown field is a 422 ("未知字段")
         out["additionalProperties"] = False
     if type(schema).__doc__:
-        out["description"] = type(schema).__doc__.strip()
+        out["description"] = " ".join(type(schema).__doc__.split())
     return out
 
 
@@ -122,7 +126,11 @@ _ERROR_RESPONSE = {
     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
 }
 # What a few answers hold, beyond "OK": the sync's results are what a phone acts upon.
-RESPONSES = {"api.push": "PushResults", "api.bulk_approve": "BulkApproved"}
+RESPONSES = {
+    "api.push": "PushResults",
+    "api.bulk_approve": "BulkApproved",
+    "api.list_conflicts": "Conflicts",
+}
 # Headers a route reads, beside its body and its query.
 HEADERS = {
     "api.update_household": [
@@ -269,6 +277,30 @@ PUSH_RESULTS = {
 }
 
 
+CONFLICTS = {
+    "type": "array",
+    "description": "未处理的冲突；处理时以 id 为键（POST /api/households/{household_id}/resolve）",
+    "items": {
+        "type": "object",
+        "required": ["id", "household_id", "path", "base", "server", "device", "current"],
+        "properties": {
+            "id": {"type": "integer", "minimum": 1, "description": "冲突编号：处理时的键"},
+            "household_id": {"type": "string", "format": "uuid"},
+            "path": {"type": "string", "description": "变更路径（members.<成员 id>.<字段> 等）"},
+            "version": {"type": "integer", "description": "记录冲突的那一版"},
+            "base": {"description": "双方修改前的值"},
+            "server": {"description": "记录冲突时服务器上的值"},
+            "current": {"description": "服务器上现在的值：“保留现值”保留的就是它"},
+            "device": {"description": "手机上改成的值（未采用）"},
+            "device_id": {"type": ["string", "null"]},
+            "device_user_id": {"type": ["integer", "null"]},
+            "device_user_name": {"type": ["string", "null"]},
+            "created_at": {"type": "string"},
+        },
+    },
+}
+
+
 def _path_schema(rule, argument: str) -> dict:
     if isinstance(rule._converters.get(argument), IntegerConverter):
         return dict(INTEGER_PATH)
@@ -312,6 +344,7 @@ def openapi():
     components["Error"] = ERROR
     components["PushResults"] = PUSH_RESULTS
     components["BulkApproved"] = review_schemas.BULK_APPROVED
+    components["Conflicts"] = CONFLICTS
     return jsonify(
         {
             "openapi": "3.1.0",

@@ -9,6 +9,8 @@ from server.core.errors import ApiError
 from server.domain.roles import ROLES
 from server.domain.workflow import ACTIONS, STATES
 from server.models import INT_MAX
+from server.review.conflicts import BULK_CHOICES as CONFLICT_BULK_CHOICES
+from server.review.conflicts import CHOICES as CONFLICT_CHOICES
 from server.sync.schema import DEVICE_WORD, Whole
 
 # Every integer the API takes fits the database's (an id, a version, a page): a larger one is a
@@ -107,18 +109,68 @@ class Pull(Schema):
 
 
 class Resolve(Schema):
-    choice = fields.String(required=True, validate=validate.OneOf(["server", "device", "value"]))
+    """One decision: keep the value in force now (server), take the device's (device), or a
+    new value (value, given in `value`)."""
+
+    choice = fields.String(
+        required=True,
+        validate=validate.OneOf(CONFLICT_CHOICES),
+        metadata={"description": "server：保留现值；device：采用手机上的值；value：改为 value"},
+    )
     value = fields.Raw(load_default=None, allow_none=True)
 
 
+# The household version the decider saw: when the household moved since, 409 and nothing decided.
+def _seen_version() -> fields.Field:
+    return Whole(
+        load_default=None,
+        validate=COUNT,
+        metadata={"description": "页面所显示的版本号；该户之后又有修改时拒绝（409）"},
+    )
+
+
 class ResolveMany(Schema):
-    # Keyed by the conflict's id, as GET /api/conflicts lists it.
+    """Decisions on a household's open conflicts, keyed by the conflict's id (GET /api/conflicts
+    lists them); the conflicts not named stay open."""
+
     resolutions = fields.Dict(
         keys=fields.String(validate=validate.Regexp(r"^[1-9][0-9]{0,9}$", error="冲突编号不正确")),
         values=fields.Nested(Resolve),
         required=True,
+        validate=validate.Length(max=500),
+        metadata={"description": "冲突编号（conflict.id） → 处理办法"},
     )
     note = fields.String(load_default=None, validate=validate.Length(max=500))
+    version = _seen_version()
+
+
+class ResolveAll(Schema):
+    """Every open conflict of a household decided the same way: keep all or take all."""
+
+    choice = fields.String(
+        required=True,
+        validate=validate.OneOf(CONFLICT_BULK_CHOICES),
+        metadata={"description": "server：全部保留现值；device：全部采用手机上的值"},
+    )
+    note = fields.String(load_default=None, validate=validate.Length(max=500))
+    version = _seen_version()
+
+
+class ConflictQuery(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    household = fields.String(
+        load_default=None,
+        validate=validate.Regexp(
+            r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
+            error="户的编号不正确",
+        ),
+        metadata={"description": "只列这一户的冲突"},
+    )
+    township = fields.Integer(
+        load_default=None, validate=ID, metadata={"description": "只列这个乡镇的冲突"}
+    )
 
 
 class ReviewAction(Schema):

@@ -47,11 +47,13 @@ def household_out(hh, *, full: bool = True) -> dict:
     return out
 
 
-def pulled_household(row) -> str:
-    """One household as JSON text (the shape of `household_out`), its document passed through as
-    stored: a village is a megabyte of documents, and parsing them only to print them again
-    would cost more than the rest of the pull."""
-    meta = json.dumps(household_meta(row), ensure_ascii=False, separators=(",", ":"))
+def pulled_household(row, conflicts: list[dict] = ()) -> str:
+    """One household as JSON text (the shape of `household_out`, with its `conflicts`), its
+    document passed through as stored: a village is a megabyte of documents, and parsing them
+    only to print them again would cost more than the rest of the pull."""
+    meta = household_meta(row)
+    meta["conflicts"] = list(conflicts)
+    meta = json.dumps(meta, ensure_ascii=False, separators=(",", ":"))
     summary = row.summary_json or "{}"
     return f'{meta[:-1]},"document":{row.document_json},"summary":{summary}}}'
 
@@ -59,3 +61,16 @@ def pulled_household(row) -> str:
 def revision_out(r) -> dict:
     names = ("version", "base_version", "kind", "author_id", "device_id", "op_id", "changes")
     return pick(r, (*names, "note", "created_at"))
+
+
+def phone_conflict(c) -> dict:
+    """A conflict as the phone keeps it: both values, whose device, and what was decided
+    (`resolution`: {choice: server|device|value, value: what the field holds after it})."""
+    return pick(
+        c,
+        ("id", "path", "device_id", "device_user_name", "resolved_at", "resolution"),
+        base="base_value",
+        server="server_value",
+        device="device_value",
+        at="created_at",
+    )

@@ -7,13 +7,18 @@ so records that left its scope disappear from it.
 
 import json
 import re
+from datetime import timedelta
 
 from server.core.errors import ApiError
-from server.households.serializers import pulled_household
+from server.households.derived import now
+from server.households.serializers import phone_conflict, pulled_household
 from server.identity.access import visible_village_ids
 from server.models import User
 from server.sync import queries
 
+#: How long a phone is still told what a reviewer decided on a conflict (the household's pull
+#: carries its open conflicts and those decided this recently).
+RECENT_DECISIONS = timedelta(days=30)
 # "1.<change sequence>.<scope version>": 18 digits at most, so both fit a 64-bit integer.
 CURSOR_PATTERN = r"^1\.([0-9]{1,18})\.([0-9]{1,18})$"
 
@@ -50,7 +55,11 @@ def pull(user: User, cursor: str | None, limit: int) -> str:
     rows = queries.changed_since(since, visible_village_ids(user), limit + 1)
     has_more = len(rows) > limit
     rows = rows[:limit]
-    records = ",".join(pulled_household(r) for r in rows if not r.deleted)
+    live = [r for r in rows if not r.deleted]
+    conflicts = queries.conflicts_of([r.id for r in live], now() - RECENT_DECISIONS)
+    records = ",".join(
+        pulled_household(r, [phone_conflict(c) for c in conflicts.get(r.id, ())]) for r in live
+    )
     tombstones = _dumps([{"id": r.id} for r in rows if r.deleted])
     tail = _dumps(
         {

@@ -2,13 +2,14 @@
 devices edited, and the changes since a cursor. Nothing here commits."""
 
 from collections.abc import Iterable
+from datetime import datetime
 
-from sqlalchemy import Text, bindparam, cast, select
+from sqlalchemy import Text, bindparam, cast, or_, select
 
 from server.core.bulk import Parsed, among
 from server.extensions import db
 from server.households.serializers import PULL_COLUMNS
-from server.models import Campaign, Household, Revision
+from server.models import Campaign, Conflict, Household, Revision, User
 
 _HH = Household.__table__
 _REV = Revision.__table__
@@ -90,3 +91,24 @@ def changed_since(seq: int, village_ids: Iterable[int], limit: int) -> list:
         .order_by(h.c.change_seq)
         .limit(limit)
     ).all()
+
+
+def conflicts_of(household_ids: list[str], resolved_since: datetime) -> dict[str, list]:
+    """{household id: its conflicts still open or decided since `resolved_since`}, oldest first,
+    with the name of the person whose device's value is kept in each; one query."""
+    if not household_ids:
+        return {}
+    c = Conflict.__table__
+    rows = db.session.execute(
+        select(c, User.name.label("device_user_name"))
+        .outerjoin(User, User.id == c.c.device_user_id)
+        .where(
+            among(c.c.household_id, household_ids),
+            or_(c.c.resolved_at.is_(None), c.c.resolved_at >= resolved_since),
+        )
+        .order_by(c.c.id)
+    )
+    found: dict[str, list] = {}
+    for row in rows:
+        found.setdefault(row.household_id, []).append(row)
+    return found

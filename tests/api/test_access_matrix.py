@@ -157,6 +157,12 @@ MATRIX = [
         {"surveyor": 403, "reviewer": (422, 404), "county": (422, 404),
          "admin": 403, "anonymous": 401},
         body={"resolutions": {"1": {"choice": "server"}}}),
+    # Keep all: the conflict _target made is decided (the phone number stays as it is).
+    Row("POST", "/api/households/<household_id>/resolve-all",
+        "/api/households/{household}/resolve-all",
+        {"surveyor": 403, "reviewer": (200, 404), "county": (200, 404),
+         "admin": 403, "anonymous": 401},
+        body={"choice": "server"}),
     Row("GET", "/api/conflicts", "/api/conflicts", SCOPED_LIST, probe=conflict_ids),
     Row("GET", "/api/conflicts", "/api/conflicts?household={household}",
         in_area("200 seen", 404), probe=conflict_ids),

@@ -53,10 +53,16 @@ def server(tmp_path_factory):
     yield from serve(ROOT, tmp_path_factory.mktemp("e2e"))
 
 
+#: The database each served base URL stands on, for a test that must set up what no API does yet.
+DATABASE_URLS: dict[str, str] = {}
+
+
 def serve(root, tmp):
     """Serve the app found in `root` over a fresh seeded database in `tmp`; yields the base URL."""
     with LiveServer(tmp, root=root, workers=2, households=300) as live:
-        yield live.prepare().start().base
+        base = live.prepare().start().base
+        DATABASE_URLS[base] = live.database_url
+        yield base
 
 
 @pytest.fixture(scope="session")

@@ -1,15 +1,16 @@
 // The Annex 1 questionnaire, rendered from the form definition (server/domain/forms/annex1.json).
 // Every input is written to IndexedDB at once; income, verdicts, skip logic and messages update
 // live. Sections render when first opened, so a household opens fast on a slow phone.
-import { get } from './db.js';
-import { saveDraft, submit } from './outbox.js';
+import { get, getKV } from './db.js';
+import { saveDraft, submit, markDecisionsSeen } from './outbox.js';
 import { validate, holds } from './validate.js';
 import { summarize, normalizeMoney, guarantees, linePhrase, yuan } from './income.js';
 import { linesFor } from './records.js';
 import { uuid } from './auth.js';
-import { clone } from './paths.js';
+import { clone, valueAt } from './paths.js';
+import { notesOf, marks, notesAt, headerNotes, refreshDone } from './notes.js';
 import { wireAttachments, locate } from './widgets.js';
-import { syncNow } from './sync.js';
+import { syncNow, fetchConflicts } from './sync.js';
 import { html } from '../../shared/html.js';
 import { STATE_LABELS, LOCKED_STATES } from '../../shared/labels.js';
 
@@ -40,8 +41,19 @@ function labelOf(path) {
   if (rowId) { const r = localOf(sec, rowId); row = `${r.name || r.measure || sec.item_label || ''} `; }
   return `${sec.title.replace(/^[A-G]\.\s*/, '')} ${row}${f ? f.label : ''}`.trim();
 }
-const show = (v) => (v === null || v === undefined ? '（空）' : v === true ? '是' : v === false ? '否'
-  : Array.isArray(v) ? v.join('、') : typeof v === 'object' ? (v.name || JSON.stringify(v)) : String(v));
+const show = (v) => (v === null || v === undefined || v === '' ? '（空）' : v === true ? '是' : v === false ? '否'
+  : Array.isArray(v) ? v.join('、') || '（空）' : typeof v === 'object' ? (v.name || v.measure || JSON.stringify(v)) : String(v));
+/** A value of the field at `path` in words: a member by name rather than by row id. */
+function showAt(path, v) {
+  const { f } = fieldAt(path);
+  if (f && f.options_from === 'members' && typeof v === 'string' && v) {
+    const m = (S.doc.members || []).find((r) => r.id === v);
+    return m ? m.name || '（未填姓名）' : '（已删除的成员）';
+  }
+  return show(v);
+}
+/** What notes.js needs of the questionnaire: labels, values in words, the value in force. */
+const notesCtx = { label: (p) => labelOf(p), show: showAt, current: (p) => valueAt(S.h.server, p) };
 
 // ---- HTML -----------------------------------------------------------------------------------
 function control(f, v, path) {
@@ -81,7 +93,7 @@ function fieldHTML(f, values, path) {
   if (f.computed) return html`<div class="field" data-p="${path}"><div class="lab">${f.label}</div><div data-computed="${f.key}" class="big"></div>${hint}</div>`;
   const lab = html`${f.label}${f.unit ? html` <span class="unit">（${f.unit}）</span>` : ''}`;
   const label = html`<label class="f${f.required ? ' req' : ''}" for="i-${path.replace(/\./g, '-')}">${lab}</label>`;
-  return html`<div class="field" data-p="${path}"${f.relevant ? html` data-c="1"` : ''}>${label}${control(f, values[f.key], path)}${hint}<div class="msg" role="status"></div></div>`;
+  return html`<div class="field" data-p="${path}"${f.relevant ? html` data-c="1"` : ''}>${label}${notesAt(S.notes, path, notesCtx)}${control(f, values[f.key], path)}${hint}<div class="msg" role="status"></div></div>`;
 }
 
 function fieldsHTML(fields, values, prefix) {
@@ -101,31 +113,27 @@ function rowTitle(sec, r) {
 }
 const LEFT = ['死亡', '迁出', '服刑', '失踪', '婚出', '分户'];
 function rowHTML(sec, r, open) {
-  return html`<details class="item${LEFT.includes(r.change_reason) ? ' left' : ''}" data-row="${r.id}" data-sec="${sec.key}"${open ? html` open` : ''}><summary>${rowTitle(sec, r)}</summary><div class="body" data-rowbody>${open ? rowBody(sec, r) : ''}</div></details>`;
+  return html`<details class="item${LEFT.includes(r.change_reason) ? ' left' : ''}" data-row="${r.id}" data-sec="${sec.key}"${open ? html` open` : ''}><summary><span class="t">${rowTitle(sec, r)}</span>${marks(S.notes, `${sec.key}.${r.id}`)}</summary><div class="body" data-rowbody>${open ? rowBody(sec, r) : ''}</div></details>`;
 }
 function rowBody(sec, r) {
   const del = sec.key === 'members' ? '删除（仅限误录；成员减少请填写“成员变动原因”）' : `删除此${sec.item_label || '条目'}`;
-  return html`${fieldsHTML(sec.fields, r, `${sec.key}.${r.id}`)}<button type="button" class="btn btn-danger btn-block" data-del="${r.id}">${del}</button>`;
+  return html`${notesAt(S.notes, `${sec.key}.${r.id}`, notesCtx)}${fieldsHTML(sec.fields, r, `${sec.key}.${r.id}`)}<button type="button" class="btn btn-danger btn-block" data-del="${r.id}">${del}</button>`;
 }
 
 function sectionBody(sec) {
   if (sec.kind === 'repeat') {
     const rows = S.doc[sec.key] || [];
-    return html`<div class="msg" data-secmsg="${sec.key}"></div>${rows.map((r) => rowHTML(sec, r, false))}
+    return html`${notesAt(S.notes, sec.key, notesCtx)}<div class="msg" data-secmsg="${sec.key}"></div>${rows.map((r) => rowHTML(sec, r, false))}
       <button type="button" class="btn btn-ghost btn-block" data-add="${sec.key}">＋ 添加${sec.item_label || ''}</button>`;
   }
   const verdict = sec.key === 'income' ? html`<div class="card" id="verdict" aria-live="polite"></div>` : '';
-  return html`${fieldsHTML(sec.fields, S.doc[sec.key] || {}, sec.key)}${verdict}`;
+  return html`${notesAt(S.notes, sec.key, notesCtx)}${fieldsHTML(sec.fields, S.doc[sec.key] || {}, sec.key)}${verdict}`;
 }
 
 function headerHTML() {
   const h = S.h;
   const out = [html`<h1>${h.meta.head || '新户'} <span class="muted aside">户号 ${h.meta.no || '—'} · ${STATE_LABELS[h.review_state] || ''}</span></h1>`];
-  if (h.review_state === 'returned' || h.review_note) out.push(html`<div class="note err"><b>审核意见：</b>${h.review_note || '已退回，请修改后重新提交'}</div>`);
-  if (h.conflicts && h.conflicts.length || h.conflict_open) {
-    const line = (c) => html`<div>${labelOf(c.path)}：服务器“${show(c.server)}”，本机“${show(c.device)}”</div>`;
-    out.push(html`<div class="note err" id="conflicts"><b>与他人的修改有冲突</b>，已交审核员处理。${(h.conflicts || []).map(line)}</div>`);
-  }
+  out.push(headerNotes(S.notes, notesCtx));
   if (h.rejected && h.rejected.length) {
     const line = (e) => { const l = fieldAt(e.path).sec ? labelOf(e.path) : ''; return html`<div>${l ? `${l}：` : ''}${e.message}</div>`; };
     out.push(html`<div class="note err"><b>服务器未接受这次修改：</b>${h.rejected.map(line)}</div>`);
@@ -168,6 +176,7 @@ function refreshDerived() {
     if (f) el.hidden = !holds(f.relevant, localOf(sec, rowId), S.doc);
   }
   refreshMessages();
+  refreshDone(S.notes, S.doc, S.view);
 }
 
 function refreshMessages() {
@@ -256,7 +265,7 @@ function onInput(e) {
   persist();
   if (rowId && ['name', 'relation', 'change_reason', 'measure', 'year', 'kind'].includes(f.key)) {
     const d = S.view.querySelector(`details.item[data-row="${CSS.escape(rowId)}"] > summary`);
-    if (d) d.textContent = rowTitle(sec, localOf(sec, rowId));
+    if (d) d.querySelector('.t').textContent = rowTitle(sec, localOf(sec, rowId));
   }
   refreshDerived();
 }
@@ -278,10 +287,11 @@ function openSection(d) {
 }
 
 function rerender() {
+  S.notes = notesOf(S.h, S.deviceId);
   const locked = LOCKED_STATES.includes(S.h.review_state);
   const open = [...S.view.querySelectorAll('details.sec[open]')].map((d) => d.dataset.sec);
   S.view.innerHTML = html`${headerHTML()}<div class="sumbar" id="sumbar"></div>
-    ${S.def.sections.map((sec) => html`<details class="sec" data-sec="${sec.key}"${open.includes(sec.key) ? html` open` : ''}><summary>${sec.title} <span class="cnt"></span></summary><div class="body"></div></details>`)}
+    ${S.def.sections.map((sec) => html`<details class="sec" data-sec="${sec.key}"${open.includes(sec.key) ? html` open` : ''}><summary>${sec.title} ${marks(S.notes, sec.key)}<span class="cnt"></span></summary><div class="body"></div></details>`)}
     <div class="actions"><a class="btn btn-ghost" href="#/list">返回</a>${locked ? '' : html`<button class="btn btn-ghost" type="button" id="save">存草稿</button><button class="btn" type="button" id="submit">提交审核</button>`}</div>
     <div class="saved" id="saved" aria-live="polite"></div>`;
   for (const d of S.view.querySelectorAll('details.sec[open]')) openSection(d);
@@ -345,6 +355,14 @@ async function onClick(e) {
     } catch (err) { S.toast(err.message); }
     return;
   }
+  const go = t.closest('[data-goto]');
+  if (go) { goto(go.dataset.goto); return; }
+  const seen = t.closest('[data-seen]');
+  if (seen) {
+    const h = await markDecisionsSeen(S.h.id, seen.dataset.seen.split(',').map(Number));
+    if (h && S) { S.h = h; rerender(); }
+    return;
+  }
   if (t.closest('#submit')) await submitForm(true);
   if (t.closest('#save')) await submitForm(false);
 }
@@ -380,6 +398,22 @@ async function submitForm(forReview) {
   location.hash = '#/list';
 }
 
+/** Open the section (and row) holding `path` and bring its field into view. */
+function goto(path) {
+  const [key, rowId] = path.split('.');
+  const d = S.view.querySelector(`details.sec[data-sec="${CSS.escape(key)}"]`);
+  if (!d) return;
+  if (!d.open) { d.open = true; openSection(d); }
+  let target = d;
+  const item = rowId ? d.querySelector(`details.item[data-row="${CSS.escape(rowId)}"]`) : null;
+  if (item) { item.open = true; fillRow(item); target = item; }
+  refreshDerived();
+  const field = S.view.querySelector(`.field[data-p="${CSS.escape(path)}"]`);
+  (field || target).scrollIntoView({ block: 'center' });
+  const input = field && field.querySelector('input, select');
+  if (input) input.focus({ preventScroll: true });
+}
+
 function fillRow(item) {
   const body = item.querySelector('[data-rowbody]');
   if (body.innerHTML) return;
@@ -395,13 +429,19 @@ async function definition() {
 }
 
 export async function openForm(view, id, { toast }) {
-  const [h, form] = await Promise.all([get('households', id), definition()]);
+  const [h, form, deviceId] = await Promise.all([get('households', id), definition(), getKV('device_id')]);
   if (!h) { view.innerHTML = html`<p class="note err">本机没有这一户的数据。</p><a class="btn" href="#/list">返回列表</a>`; return; }
   if (!form) { view.innerHTML = html`<p class="note err">还没有下载问卷，请联网后在“设置”中下载。</p>`; return; }
-  S = { view, h, doc: clone(h.doc), seen: clone(h.doc), def: form.definition, lines: linesFor(h.campaign_id),
+  S = { view, h, deviceId, notes: null, doc: clone(h.doc), seen: clone(h.doc), def: form.definition, lines: linesFor(h.campaign_id),
     touched: new Set(), showAll: false, toast, errors: [], required: true };
   view.replaceChildren();
   rerender();
+  if (h.conflict_open && !(h.conflicts || []).some((c) => c.id)) {
+    const mine = S;
+    fetchConflicts(id).then((got) => {
+      if (got && S === mine) { S.h = { ...S.h, conflicts: got.conflicts }; rerender(); }
+    });
+  }
   const first = view.querySelector('details.sec');
   if (first && !view.querySelector('details.sec[open]')) { first.open = true; openSection(first); refreshDerived(); }
   view.oninput = onInput;

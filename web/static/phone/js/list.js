@@ -23,8 +23,9 @@ const ui = { village: null, filter: 'all', line: '', q: '', restored: false };
 function tags(r, lines) {
   const t = [];
   if (r.conflict) t.push(html`<span class="tag conflict">冲突</span>`);
+  if (r.decided) t.push(html`<span class="tag ok">冲突已处理</span>`);
   if (r.rejected) t.push(html`<span class="tag rejected">待修改</span>`);
-  if (r.review_state === 'returned') t.push(html`<span class="tag returned">${STATE_LABELS.returned}</span>`);
+  if (r.review_state === 'returned') t.push(html`<span class="tag returned">${STATE_LABELS.returned}${r.comments ? ` · ${r.comments} 处意见` : ''}</span>`);
   if (r.dirty) t.push(html`<span class="tag draft">草稿</span>`);
   if (r.pending) t.push(html`<span class="tag pending">待同步</span>`);
   if (r.local_new) t.push(html`<span class="tag ok">新增</span>`);
@@ -38,7 +39,8 @@ export function itemsHTML(rows, lines, chunk = false) {
     const m = r.meta;
     const name = html`<div class="name">${m.head || '（未填户主）'}${tags(r, lines)}</div>`;
     const sub = html`<div class="sub"><span>${m.group} · 户号 ${m.no || '—'}</span><span>${m.size}人 · <span class="state">${STATE_LABELS[r.review_state] || ''}</span></span></div>`;
-    return html`<li><a href="#/h/${r.id}"><div class="who">${name}${sub}</div><div class="pci">${m.pci === null ? '—' : m.pci}</div></a></li>`;
+    const why = r.review_state === 'returned' && r.review_note ? html`<div class="why">退回原因：${r.review_note}</div>` : '';
+    return html`<li><a href="#/h/${r.id}"><div class="who">${name}${sub}${why}</div><div class="pci">${m.pci === null ? '—' : m.pci}</div></a></li>`;
   });
   if (items.length || chunk) return html`${items}`;
   return html`<li class="muted empty">没有符合条件的户</li>`;

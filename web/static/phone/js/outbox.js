@@ -91,6 +91,17 @@ export async function createHousehold({ villageId, campaignId, doc }) {
   return h;
 }
 
+/** The surveyor has read the reviewer's decisions on these conflicts ("知道了"). */
+export function markDecisionsSeen(id, conflictIds) {
+  return serial(id, () => tx(['households', 'rows'], 'readwrite', async (s) => {
+    const h = await req(s.households.get(id));
+    if (!h) return null;
+    h.decisions_seen = [...new Set([...(h.decisions_seen || []), ...conflictIds])];
+    await putHousehold(s, h);
+    return h;
+  }));
+}
+
 export function pendingOps() {
   return tx(['outbox'], 'readonly', (s) => req(s.outbox.getAll()));
 }

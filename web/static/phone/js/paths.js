@@ -125,3 +125,22 @@ export function keepOrphanRows(changes, base, fromDoc) {
   }
   return out;
 }
+
+/** The value at `path` in `doc` (a copy; null where nothing is): paths.py's value_at. */
+export function valueAt(doc, path) {
+  const dot = path.indexOf('.');
+  const s = dot < 0 ? path : path.slice(0, dot);
+  const section = (doc || {})[s];
+  if (dot < 0) return section === undefined ? null : clone(section);
+  const rest = path.slice(dot + 1);
+  let found;
+  if (REPEAT_SECTIONS.includes(s)) {
+    const d2 = rest.indexOf('.');
+    const id = d2 < 0 ? rest : rest.slice(0, d2);
+    const row = (Array.isArray(section) ? section : []).find((r) => isObj(r) && String(r.id) === id);
+    found = d2 < 0 || !row ? row : row[rest.slice(d2 + 1)];
+  } else {
+    found = isObj(section) ? section[rest] : undefined;
+  }
+  return found === undefined ? null : clone(found);
+}

@@ -1,10 +1,12 @@
 // Household records as kept on the phone, and what the list needs from them.
 // A record: {id, village_id, campaign_id, version, review_state, review_note, conflict_open,
+//   review_comments: {change path: comment}, comment_base: {path: value when the comments came},
 //   server: document at `version`, base: server + pending ops, doc: what the surveyor sees,
 //   dirty: doc differs from base (a draft), pending: ops waiting in the outbox,
-//   rejected: [{path,message}] | null, conflicts: [...], meta: {...list fields}}
+//   rejected: [{path,message}] | null, conflicts: [...as pulled, open and recently decided],
+//   decisions_seen: [conflict ids the surveyor has read], meta: {...list fields}}
 import { summarize } from './income.js';
-import { equal, clone } from './paths.js';
+import { equal, clone, valueAt } from './paths.js';
 import { getAll } from './db.js';
 
 let campaigns = null;
@@ -64,17 +66,43 @@ export function refresh(h) {
   return h;
 }
 
+/**
+ * The reviewer's comments of a pulled household onto the stored record `h`. When they are new,
+ * the answers they point at are kept as they were then, so the phone can tell which ones the
+ * surveyor has changed since ("已修改"); so they are when the record is returned again.
+ */
+export function takeComments(h, rec, serverDoc, returnedAgain = false) {
+  const comments = rec.review_comments || {};
+  if (returnedAgain || !equal(comments, h.review_comments || {}) || !h.comment_base) {
+    h.comment_base = Object.fromEntries(Object.keys(comments).map((p) => [p, valueAt(serverDoc, p)]));
+  }
+  h.review_comments = comments;
+}
+
+/** The conflicts of a pulled household (an older server sends none: keep what the push said). */
+export function takeConflicts(h, rec) {
+  if (Array.isArray(rec.conflicts)) h.conflicts = rec.conflicts;
+  else if (!rec.conflict_open) h.conflicts = [];
+}
+
 /** A record from a server household (pull or GET), nothing local yet. */
 export function fromServer(rec) {
   const doc = rec.document || {};
-  return refresh({
+  const h = {
     id: rec.id, village_id: rec.village_id, campaign_id: rec.campaign_id, version: rec.version,
     review_state: rec.review_state, review_note: rec.review_note || '',
     conflict_open: !!rec.conflict_open, updated_at: rec.updated_at, search_keys: rec.search_keys || '',
     server: clone(doc), base: clone(doc), doc: clone(doc),
     pending: 0, rejected: null, conflicts: [],
-  });
+  };
+  takeComments(h, rec, doc);
+  takeConflicts(h, rec);
+  return refresh(h);
 }
+
+/** Conflicts still waiting for the reviewer, and decisions the surveyor has not read yet. */
+const openConflict = (h) => !!(h.conflict_open || (h.conflicts || []).some((c) => !c.resolved_at));
+const unreadDecision = (h) => (h.conflicts || []).some((c) => c.resolved_at && !(h.decisions_seen || []).includes(c.id));
 
 /** The list's light entry for a household (what the list screen reads, not the documents). */
 export function rowOf(h) {
@@ -82,7 +110,8 @@ export function rowOf(h) {
     id: h.id, village_id: h.village_id, campaign_id: h.campaign_id, version: h.version,
     review_state: h.review_state, review_note: h.review_note, dirty: !!h.dirty,
     pending: h.pending || 0, rejected: !!(h.rejected && h.rejected.length),
-    conflict: !!(h.conflict_open || (h.conflicts && h.conflicts.length)),
+    conflict: openConflict(h), decided: unreadDecision(h),
+    comments: h.review_state === 'returned' ? Object.keys(h.review_comments || {}).length : 0,
     local_new: !!h.local_new, meta: h.meta,
   };
 }

@@ -3,7 +3,7 @@
 import * as api from './api.js';
 import { tx, req, getKV, setKV, put, count } from './db.js';
 import { apply, diff, clone, keepOrphanRows } from './paths.js';
-import { fromServer, refresh, loadCampaigns, putHousehold, deleteHousehold } from './records.js';
+import { fromServer, refresh, loadCampaigns, putHousehold, deleteHousehold, takeComments, takeConflicts } from './records.js';
 
 export const events = new EventTarget();
 const status = { state: 'idle', pending: 0, lastSync: null, error: null, rejected: 0, conflicts: 0 };
@@ -34,6 +34,7 @@ function rebase(h, rec, ops) {
   const server = rec.document || {};
   let base = clone(server);
   for (const op of ops) base = apply(base, op.changes);
+  const returnedAgain = rec.review_state === 'returned' && h.review_state !== 'returned';
   h.server = clone(server);
   h.base = base;
   h.doc = apply(base, keepOrphanRows(local, base, h.doc));
@@ -43,7 +44,8 @@ function rebase(h, rec, ops) {
     conflict_open: !!rec.conflict_open, updated_at: rec.updated_at, pending: ops.length,
     search_keys: rec.search_keys || '',
   });
-  if (!rec.conflict_open) h.conflicts = [];
+  takeComments(h, rec, server, returnedAgain);
+  takeConflicts(h, rec);
   return refresh(h);
 }
 
@@ -102,6 +104,23 @@ async function pullPages(onProgress) {
     if (!page.has_more || !(page.records || []).length && !(page.tombstones || []).length) break;
   }
   return received;
+}
+
+/**
+ * The open conflicts of one household from the server, for a record pulled before pulls carried
+ * them (it knows only that there is a conflict). Stored with the record; quiet when offline.
+ */
+export async function fetchConflicts(id) {
+  let listed;
+  try { listed = await api.getJSON(`/api/conflicts?household=${encodeURIComponent(id)}`); } catch { return null; }
+  return tx(['households', 'rows'], 'readwrite', async (s) => {
+    const h = await req(s.households.get(id));
+    if (!h) return null;
+    h.conflicts = listed.map((c) => ({ id: c.id, path: c.path, base: c.base, server: c.server, device: c.device,
+      device_id: c.device_id, device_user_name: c.device_user_name, at: c.created_at, resolved_at: null, resolution: null }));
+    await putHousehold(s, refresh(h));
+    return h;
+  });
 }
 
 /** Forms and campaigns into IndexedDB (forms by ETag). */
@@ -199,7 +218,9 @@ async function acknowledge(op, result) {
       if (result.version) h.version = Math.max(h.version, result.version);
       h.rejected = null;
       if (status === 'conflict') {
-        h.conflicts = (result.conflicts || []).map((c) => ({ ...c, at: new Date().toISOString() }));
+        // Until the next pull brings them with their ids: this phone's values, not yet decided.
+        const fresh = (result.conflicts || []).map((c) => ({ ...c, device_id: op.device_id, mine: true, at: new Date().toISOString() }));
+        h.conflicts = (h.conflicts || []).filter((c) => c.id).concat(fresh);
         h.conflict_open = true;
       }
     }
