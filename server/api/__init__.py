@@ -12,12 +12,14 @@ from server.api import (  # noqa: E402,F401  (the modules register their routes 
     admin,
     attachments,
     auth,
+    campaigns,
     catalog,
     conflicts,
     households,
     openapi,
     review,
     sync,
+    villages,
 )
 from server.api.compress import gzip_response  # noqa: E402
 

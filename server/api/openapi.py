@@ -4,7 +4,7 @@ from flask import current_app, jsonify
 from marshmallow import EXCLUDE, Schema, fields, validate
 from werkzeug.routing import IntegerConverter
 
-from server.api import api, schemas
+from server.api import api, county_schemas, schemas
 from server.models import INT_MAX
 from server.sync.pull import CURSOR_PATTERN
 from server.sync.schema import Operation
@@ -19,10 +19,23 @@ BODIES = {
     "api.review_household": schemas.ReviewAction,
     "api.create_user": schemas.UserCreate,
     "api.revoke_devices": schemas.Revoke,
+    "api.submit_village": county_schemas.VillageAction,
+    "api.accept_village": county_schemas.VillageAction,
+    "api.return_village": county_schemas.VillageReturn,
+    "api.create_campaign": county_schemas.CampaignCreate,
+    "api.update_campaign": county_schemas.CampaignIn,
+    "api.carry_forward_campaign": county_schemas.CarryForward,
+}
+# Schemas that bodies nest, listed among the components beside the bodies.
+NESTED = {
+    "Resolve": schemas.Resolve,
+    "LineIn": county_schemas.LineIn,
+    "StageIn": county_schemas.StageIn,
 }
 QUERIES = {
     "api.list_households": schemas.Paging,
     "api.pull": schemas.Pull,
+    "api.list_village_submissions": county_schemas.VillageList,
 }
 PUBLIC = {"api.login", "api.openapi"}
 
@@ -31,6 +44,7 @@ _TYPES = {
     fields.Integer: {"type": "integer"},
     fields.Boolean: {"type": "boolean"},
     fields.UUID: {"type": "string", "format": "uuid"},
+    fields.Date: {"type": "string", "format": "date"},
     fields.Dict: {"type": "object"},
     fields.Raw: {},
 }
@@ -126,6 +140,7 @@ HEADERS = {
 OTHER_SUCCESS = {
     "api.create_household": {"201": {"description": "已建档（户的 JSON，Location 指向它）"}},
     "api.create_user": {"201": {"description": "已创建"}},
+    "api.create_campaign": {"201": {"description": "已创建（调查轮次的 JSON，Location 指向它）"}},
     "api.put_attachment": {"201": {"description": "已上传（无内容）"}},
     "api.logout": {"204": {"description": "已退出"}},
     "api.get_form": {"304": {"description": "未改变（ETag）"}},
@@ -280,7 +295,7 @@ def openapi():
         name: schema_json(cls())
         for name, cls in {
             **{c.__name__: c for c in BODIES.values()},
-            "Resolve": schemas.Resolve,
+            **NESTED,
         }.items()
     }
     components["Operation"] = schema_json(Operation())

@@ -48,6 +48,8 @@ def resolve_conflicts(user: User, household_id: str, resolutions: dict, note: st
     author_id = user.id
     with write_transaction():
         row = require_household(user, queries.household_row(household_id, lock=True))
+        if row.review_state == "accepted":  # signed by the county: only its reopen changes it
+            raise ApiError(409, "该户已由县级确认并锁定，需由县级重新打开后才能修改", "locked")
         open_ = {str(c.id): c for c in review_queries.open_conflicts(household_id=row.id)}
         unknown = [k for k in resolutions if k not in open_]
         if unknown:

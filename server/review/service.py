@@ -8,6 +8,7 @@ from server.domain.workflow import WorkflowError, transition
 from server.households import checks, queries, writer
 from server.identity.access import require_household
 from server.models import User
+from server.review.villages import guard_decision
 
 NEEDS_REASON = ("return", "reopen")
 
@@ -19,6 +20,7 @@ def decide(user: User, household_id: str, action: str, note: str | None) -> None
     author_id, role = user.id, user.role
     with write_transaction():
         row = require_household(user, queries.household_row(household_id, lock=True))
+        guard_decision(row, role)
         if action in ("approve", "accept") and row.conflict_open:
             raise ApiError(409, "该户有未处理的冲突，请先处理冲突", "conflict_open")
         try:
