@@ -11,7 +11,7 @@ from server.extensions import db
 from server.households import queries, writer
 from server.models import Campaign, Household, Revision, VillageSubmission
 
-from .conftest import count, fresh_document, household, make_household
+from .conftest import count, household, make_household
 from .test_desk_session import desk_login
 
 URL = "/api/villages/submissions"
@@ -74,9 +74,7 @@ def _revisions(household_id: str) -> list[Revision]:
     db.session.rollback()
     rows = list(
         db.session.scalars(
-            select(Revision)
-            .where(Revision.household_id == household_id)
-            .order_by(Revision.version)
+            select(Revision).where(Revision.household_id == household_id).order_by(Revision.version)
         )
     )
     for r in rows:
@@ -257,8 +255,8 @@ def test_a_line_changed_later_does_not_move_the_signed_totals(client, auth, area
     assert _post(client, auth, "demo-county", "accept", village).status_code == 200
     signed = _submission(village).snapshot
     campaign = client.get("/api/campaigns/1", headers=auth.headers("demo-county")).get_json()
-    body = {k: campaign[k] for k in ("name", "kind", "year", "area_id", "stages", "lines")}
-    body |= {"period_start": campaign["period_start"][:10], "period_end": campaign["period_end"][:10]}
+    names = ("name", "kind", "year", "area_id", "stages", "lines", "period_start", "period_end")
+    body = {k: campaign[k] for k in names}
     body["lines"] = [dict(line, amount="9000.00") for line in campaign["lines"]]
     r = client.put("/api/campaigns/1", json=body, headers=auth.headers("demo-county"))
     assert r.status_code == 200, r.get_json()
@@ -276,11 +274,16 @@ def test_who_may_submit_accept_and_return(client, auth, areas):
     assert _post(client, auth, "demo-reviewer", "submit", outside).status_code == 403
     assert _post(client, auth, "demo-reviewer", "accept", inside).status_code == 403
     assert _post(client, auth, "demo-county", "accept", inside).status_code == 409  # not submitted
-    seen = {v["village_id"] for v in client.get(
-        f"{URL}?campaign=1", headers=auth.headers("demo-reviewer")).get_json()["items"]}
+    seen = {
+        v["village_id"]
+        for v in client.get(f"{URL}?campaign=1", headers=auth.headers("demo-reviewer")).get_json()[
+            "items"
+        ]
+    }
     assert inside in seen and outside not in seen
-    r = client.get(f"{URL}?campaign=1&township={areas.township2}", headers=auth.headers(
-        "demo-reviewer"))
+    r = client.get(
+        f"{URL}?campaign=1&township={areas.township2}", headers=auth.headers("demo-reviewer")
+    )
     assert r.status_code == 403
     r = client.post(f"{URL}/submit", json={"campaign_id": 1}, headers=auth.headers("demo-reviewer"))
     assert r.status_code == 422 and "village_id" in r.get_json()["error"]["fields"]
