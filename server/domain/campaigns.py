@@ -109,15 +109,18 @@ def _lines(rows, err) -> list[dict]:
         if comparison not in COMPARISONS:
             err(f"{at}.comparison", "请选择比较方式：" + "、".join(COMPARISON_WORDS))
         purpose = _text(row.get("purpose")) or "statistic"
+        twice = purpose != "statistic" and purpose in purposes
         if purpose not in PURPOSES:
             err(f"{at}.purpose", "请选择用途：" + "、".join(PURPOSES.values()))
-        elif purpose != "statistic" and purpose in purposes:
+        elif twice:
             err(f"{at}.purpose", f"只能有一条{PURPOSES[purpose]}线")
         purposes.add(purpose)
         key = _text(row.get("key")) or _key_for(purpose, amount, comparison)
-        if not KEY.match(key):
+        if not key:  # made from the amount, which is wrong and said so
+            pass
+        elif not KEY.match(key):
             err(f"{at}.key", "代码应为小写字母开头的字母、数字或下划线")
-        elif key in keys:
+        elif key in keys and not twice:  # the same purpose twice is said once, on the purpose
             err(f"{at}.key", "代码与另一条线重复")
         keys.add(key)
         text = money.to_str(amount) if amount is not None else ""
