@@ -12,4 +12,9 @@ from flask import Blueprint
 
 bp = Blueprint("desk", __name__, url_prefix="/desk")
 
-from server.desk import home, session  # noqa: E402,F401  (the modules register their routes)
+from server.desk import (  # noqa: E402,F401  (the modules register their routes)
+    campaigns,
+    home,
+    session,
+    villages,
+)
