@@ -1,6 +1,8 @@
 """The villages page: the township submits a village's totals, the county accepts them or sends
 them back; one page per village shows the signed totals beside the live ones, and the history."""
 
+from datetime import UTC, datetime
+
 from flask import flash, g, redirect, request, url_for
 from sqlalchemy import select
 
@@ -22,6 +24,24 @@ STEP_LABELS = {
     "accept": "县级确认",
     "reaccept": "县级重新确认",
     "return": "县级退回",
+}
+
+
+def _waiting(r: dict) -> bool:
+    return r["state"] == "submitted" or r["needs_reacceptance"]
+
+
+def _ready(r: dict) -> bool:
+    return r["state"] in (None, "returned") and not r["blocking"]
+
+
+# Which villages the list shows: (label, test).
+SHOW = {
+    "waiting": ("待县级确认", _waiting),
+    "ready": ("可上报", _ready),
+    "blocked": ("尚未就绪", lambda r: r["state"] in (None, "returned") and bool(r["blocking"])),
+    "accepted": ("县级已确认", lambda r: r["state"] == "accepted" and not r["needs_reacceptance"]),
+    "returned": ("已退回", lambda r: r["state"] == "returned"),
 }
 
 
@@ -61,6 +81,7 @@ def _list_page(status: int = 200, errors: dict | None = None, typed: dict | None
     if township not in {t.id for t in townships}:
         township = None
     rows = villages.overview(g.user, campaign_id, township) if campaign_id else []
+    show = request.values.get("show") if request.values.get("show") in SHOW else ""
     totals = {
         "villages": len(rows),
         "accepted": sum(r["state"] == "accepted" and not r["needs_reacceptance"] for r in rows),
@@ -73,11 +94,13 @@ def _list_page(status: int = 200, errors: dict | None = None, typed: dict | None
     }
     html = render(
         "desk/villages.html",
+        show=show,
+        shows=SHOW,
         campaigns=choices,
         campaign_id=campaign_id,
         townships=townships,
         township=township,
-        rows=rows,
+        rows=[r for r in rows if not show or SHOW[show][1](r)],
         totals=totals,
         names=_names(rows),
         errors=errors or {},
@@ -93,10 +116,29 @@ def villages_page():
 
 
 def _back(campaign_id: int):
-    target = url_for(
-        "desk.villages_page", campaign=campaign_id, township=request.form.get("township")
-    )
-    return redirect(target + f"#village-{request.view_args['village_id']}", 303)
+    """To the list as it was filtered; its message at the top says which village was done."""
+    township = request.form.get("township") or None
+    show = request.form.get("show") or None
+    target = url_for("desk.villages_page", campaign=campaign_id, township=township, show=show)
+    return redirect(target, 303)
+
+
+def _village_name(village_id: int) -> str:
+    area = db.session.get(Area, village_id)
+    return area.name if area else ""
+
+
+@bp.app_template_filter("local_minute")
+def local_minute(stamp) -> str:
+    """A time stored in UTC (a datetime or its ISO text; SQLite gives it back without its zone),
+    as the office reads it: the server's local date and minute."""
+    if not stamp:
+        return ""
+    if isinstance(stamp, str):
+        stamp = datetime.fromisoformat(stamp)
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=UTC)
+    return stamp.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
 @bp.post("/villages/<int:campaign_id>/<int:village_id>/submit")
@@ -121,7 +163,8 @@ def village_accept(campaign_id: int, village_id: int):
     except ApiError as e:
         flash(e.message, "error")
     else:
-        flash(f"已确认，{out['accepted_records']} 户记录已锁定，汇总数已签署", "success")
+        name, n = _village_name(village_id), out["accepted_records"]
+        flash(f"{name}已确认，{n} 户记录已锁定，汇总数已签署", "success")
     return _back(campaign_id)
 
 
@@ -137,7 +180,7 @@ def village_return(campaign_id: int, village_id: int):
             return _back(campaign_id)
         message = "；".join((e.fields or {}).get("note", [e.message]))
         return _list_page(422, errors={village_id: message}, typed={village_id: note})
-    flash("已退回乡镇，原因已告知", "success")
+    flash(f"{_village_name(village_id)}已退回乡镇，原因已告知", "success")
     return _back(campaign_id)
 
 
@@ -147,9 +190,12 @@ def village_detail(campaign_id: int, village_id: int):
     if campaign_id not in {c.id for c in _campaign_choices()}:
         raise ApiError(404, "未找到该调查轮次", "not_found")
     row = villages.detail(g.user, campaign_id, village_id)
+    signed = (row["submission"] or {}).get("snapshot") or {}
+    causes = list(dict.fromkeys([*row["live"]["causes"], *signed.get("causes", {})]))
     return render(
         "desk/village.html",
         row=row,
+        causes=causes,
         names=_names([row]),
         steps=STEP_LABELS,
         undecided=UNDECIDED_LABELS,

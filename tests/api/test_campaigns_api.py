@@ -263,3 +263,19 @@ def test_a_campaign_of_another_county_is_not_found(client, auth):
     r = client.post("/api/campaigns", json=body, headers=auth.headers("demo-county"))
     assert r.status_code == 422
     assert r.get_json()["error"]["fields"] == {"area_id": ["该地区不在您的管理范围内"]}
+
+
+def test_the_campaigns_counted_states_feed_its_tables(client, auth):
+    from server.reports.context import build
+
+    body = _campaign_one(client, auth) | {"report_states": ["submitted", "approved"]}
+    r = client.put("/api/campaigns/1", json=body, headers=auth.headers("demo-county"))
+    assert (
+        r.status_code == 200 and r.get_json()["campaign"]["report_states"] == body["report_states"]
+    )
+    db.session.rollback()
+    code = db.session.scalar(select(Area.code).where(Area.level == "county"))
+    context = build("monitoring", 1, code)
+    assert context["parameters"]["states"] == ["submitted", "approved"]
+    assert build("monitoring", 1, code, ["accepted"])["parameters"]["states"] == ["accepted"]
+    db.session.rollback()
