@@ -1,12 +1,13 @@
 """Starting a campaign: every family of its area carried forward from the campaign before.
 
 Each household of the source campaign inside the new campaign's area gets a household in the new
-one, written by the household writer as version 1 (a revision of kind "create", noting the
-source): the same members (same row ids, so a person is traced across campaigns), the household's
-facts, guarantees, causes, helpers and measures, with income left to be measured for the new
-period and the visit to be signed again (server/domain/campaigns.py: carried_document). The new
-household names the old one in `carried_from`; the old one is not touched, its answers stay as
-they were signed. Phones pull the new households like any other change of their villages.
+one, written by the household writer as version 1 (a revision of kind "create" whose note names
+the source campaign): the same members (same row ids, so a person is traced across campaigns),
+the household's facts, guarantees, causes, helpers and measures, with income left to be measured
+for the new period and the visit to be signed again (server/domain/campaigns.py:
+carried_document). The new household names the old one in `carried_from`; the old one is not
+touched, its answers stay as they were signed. Phones pull the new households like any other
+change of their villages.
 
 Batches commit one by one, so a large county shows progress and a stopped run resumes: a family
 already carried is skipped (and the unique key on (campaign, carried_from) makes a parallel run
@@ -28,7 +29,6 @@ from server.extensions import db
 from server.households import checks, writer
 from server.households.derived import now
 from server.models import Area, Campaign, User
-from server.sync.paths import diff
 
 BATCH = 500
 
@@ -75,7 +75,7 @@ def carry_forward(
                     lines=lines,
                     author_id=author_id,
                     review_state="draft",
-                    changes=diff({}, document),
+                    changes={},
                     carried_from=row.id,
                     note=note,
                 )

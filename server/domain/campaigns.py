@@ -212,19 +212,15 @@ CARRIED_SECTIONS = ("household", "members", "guarantees", "causes", "helpers", "
 
 
 def carried_document(document: dict) -> dict:
-    """The new campaign's document of a family, pre-filled from its latest questionnaire."""
-    out = {key: _copy(document.get(key)) for key in CARRIED_SECTIONS if key in document}
+    """The new campaign's document of a family, pre-filled from its latest questionnaire.
+
+    The sections kept are the document's own, not copies: pass a document the new household may
+    own (one just read from the database), as copying a county's documents cost a sixth of a
+    carry forward."""
+    out = {key: document[key] for key in CARRIED_SECTIONS if key in document}
     out["income"] = {}
     out["signoff"] = {}
     return out
-
-
-def _copy(value):
-    if isinstance(value, dict):
-        return {k: _copy(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_copy(v) for v in value]
-    return value
 
 
 def _years_later(day: date, years: int) -> date:
