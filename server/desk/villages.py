@@ -123,6 +123,14 @@ def _back(campaign_id: int):
     return redirect(target, 303)
 
 
+def _flash_or_raise(e: ApiError) -> None:
+    """A village not ready (or no longer in that state) is said at the top of the list; a village
+    or campaign the user may not touch gets the refusal page with its status."""
+    if e.status != 409:
+        raise e
+    flash(e.message, "error")
+
+
 def _village_name(village_id: int) -> str:
     area = db.session.get(Area, village_id)
     return area.name if area else ""
@@ -147,7 +155,7 @@ def village_submit(campaign_id: int, village_id: int):
     try:
         out = villages.submit(g.user, campaign_id, village_id)
     except ApiError as e:
-        flash(e.message, "error")
+        _flash_or_raise(e)
     else:
         flash(
             f"已上报：{out['snapshot']['households']} 户、{out['snapshot']['people']} 人", "success"
@@ -161,7 +169,7 @@ def village_accept(campaign_id: int, village_id: int):
     try:
         out = villages.accept(g.user, campaign_id, village_id)
     except ApiError as e:
-        flash(e.message, "error")
+        _flash_or_raise(e)
     else:
         name, n = _village_name(village_id), out["accepted_records"]
         flash(f"{name}已确认，{n} 户记录已锁定，汇总数已签署", "success")
@@ -176,7 +184,7 @@ def village_return(campaign_id: int, village_id: int):
         villages.send_back(g.user, campaign_id, village_id, note)
     except ApiError as e:
         if e.status != 422:
-            flash(e.message, "error")
+            _flash_or_raise(e)
             return _back(campaign_id)
         message = "；".join((e.fields or {}).get("note", [e.message]))
         return _list_page(422, errors={village_id: message}, typed={village_id: note})

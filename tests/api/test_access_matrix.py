@@ -406,3 +406,98 @@ def test_the_matrix_covers_every_api_rule(app):
 def test_every_row_names_every_role():
     for row in MATRIX:
         assert set(row.expect) == set(ROLES), row.url
+
+
+# --- The desk's pages: the same table for the cookie session -------------------------------------
+# A surveyor gets no desk session (the login sends them to the phone), so they stand with the
+# anonymous caller: every desk page sends both to the login (303). A POST carries the session's
+# CSRF token. "303" on a POST that is refused on the spot is a flashed message on the list; what a
+# role or an area forbids is the refusal page with its status, and changes nothing.
+DESK_ROLES = ("reviewer", "county", "admin", "anonymous")
+
+
+@dataclass
+class DeskRow:
+    method: str
+    url: str
+    expect: dict  # role -> status, or role -> (inside, outside)
+    form: object = None
+
+
+def _desk(reviewer, county, admin=403) -> dict:
+    return {"reviewer": reviewer, "county": county, "admin": admin, "anonymous": 303}
+
+
+# fmt: off
+DESK_MATRIX = [
+    DeskRow("GET", "/desk/villages?campaign=1", _desk(200, 200)),
+    DeskRow("GET", "/desk/villages/1/{village}", _desk((200, 403), (200, 403))),
+    # The target's fresh draft household blocks the village: said on the list (303).
+    DeskRow("POST", "/desk/villages/1/{village}/submit", _desk((303, 403), 403)),
+    DeskRow("POST", "/desk/villages/1/{village}/accept", _desk(403, (303, 403))),
+    DeskRow("POST", "/desk/villages/1/{village}/return", _desk(403, (303, 403)),
+            form={"note": "退回"}),
+    DeskRow("GET", "/desk/campaigns", _desk(403, 200)),
+    DeskRow("GET", "/desk/campaigns/new?copy=1", _desk(403, 200)),
+    DeskRow("POST", "/desk/campaigns/new", _desk(403, 422), form={"name": ""}),
+    DeskRow("GET", "/desk/campaigns/1", _desk(403, 200)),
+    DeskRow("POST", "/desk/campaigns/1", _desk(403, 422), form={"name": ""}),
+    DeskRow("POST", "/desk/campaigns/1/recompute", _desk(403, 303)),
+    DeskRow("POST", "/desk/campaigns/1/carry-forward", _desk(403, 303),
+            form={"source_campaign_id": "1"}),
+]
+# fmt: on
+
+
+def _desk_cases():
+    for index, row in enumerate(DESK_MATRIX):
+        for role in DESK_ROLES:
+            expected = row.expect[role]
+            scopes = ("inside", "outside") if isinstance(expected, tuple) else ("any",)
+            for n, scope in enumerate(scopes):
+                want = expected[n] if isinstance(expected, tuple) else expected
+                yield pytest.param(
+                    index, role, scope, want, id=f"{row.method} {row.url} {role} {scope}"
+                )
+
+
+@pytest.mark.parametrize(("index", "role", "scope", "expected"), list(_desk_cases()))
+def test_desk_access(app, world, index, role, scope, expected):
+    from tests.api.test_desk_session import csrf_of, desk_login
+
+    row = DESK_MATRIX[index]
+    client = app.test_client()
+    with app.test_request_context():
+        target = _target(world[(role, "outside" if scope == "outside" else "inside")])
+        before = _fingerprint(target)
+        db.session.remove()
+    form = {}
+    if role != "anonymous":
+        assert desk_login(client, USERNAMES[role]).status_code == 303
+        form["csrf_token"] = csrf_of(client)
+    form |= row.form or {}
+    url = row.url.format(village=target.village_id)
+    response = client.open(url, method=row.method, data=form if row.method == "POST" else None)
+    assert response.status_code == expected, response.get_data(as_text=True)[:500]
+    if row.method == "POST" and expected in (303, 403, 422) and "recompute" not in url:
+        with app.app_context():
+            after = _fingerprint(target)
+            db.session.remove()
+        # Signing in writes a sign-in row; nothing else may move.
+        after["counts"].pop("sign_in"), before["counts"].pop("sign_in")
+        assert after == before, "a refused desk form changed the database"
+
+
+def test_the_desk_matrix_covers_every_page_of_its_modules(app):
+    covered = {(row.method, row.url.split("?")[0]) for row in DESK_MATRIX}
+    ours = {
+        (
+            method,
+            rule.rule.replace("<int:campaign_id>", "1").replace("<int:village_id>", "{village}"),
+        )
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.split(".")[-1].startswith(("village", "campaign"))
+        and rule.rule.startswith("/desk/")
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    assert ours == covered
