@@ -6,6 +6,8 @@ empty rows to add more and a box to remove one. What the county typed comes back
 domain's messages beside the fields when the rules refuse it (422), and nothing is written.
 """
 
+from datetime import UTC, datetime, timedelta
+
 from flask import flash, g, redirect, request, url_for
 
 from server.campaigns import carry, recompute, service
@@ -115,9 +117,18 @@ def _form(values: dict, campaign=None, errors=None, status=200):
         households=service.household_counts([campaign.id]).get(campaign.id, 0) if campaign else 0,
         progress=progress,
         tasks=TASK_LABELS,
-        running=bool(progress and progress.get("state") == "running"),
+        running=_running(progress),
     )
     return html, status
+
+
+def _running(progress: dict | None) -> bool:
+    """Whether a task is running now: a batch was recorded in the last two minutes (a run whose
+    worker was stopped stays "running" in the record, and is shown as stopped)."""
+    if not progress or progress.get("state") != "running":
+        return False
+    at = datetime.fromisoformat(progress["at"])
+    return datetime.now(UTC) - at < timedelta(minutes=2)
 
 
 def _default_source(campaign, others) -> int | None:

@@ -8,7 +8,7 @@ to what the tables print for it; the income sums are one more aggregate here. No
 
 from datetime import UTC, datetime
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, or_, select
 
 from server.domain import money
 from server.extensions import db
@@ -74,13 +74,17 @@ def _order(item):
 
 
 def reopened(campaign_id: int, village_ids) -> dict[int, dict[str, int]]:
-    """For accepted villages: {village id: {"reopened", "added"}}: households not (or no longer)
-    accepted, told apart by whether they existed when the county accepted the village."""
+    """For accepted villages: {village id: {"reopened", "added"}}: the households that are not
+    accepted or were changed since the county accepted the village (a record reopened, edited,
+    decided and accepted again one by one is still not what was signed), told apart by whether
+    they existed when it was accepted. A verdict recomputed after a line changed is no change of
+    a record: it moves no `updated_at`."""
     village_ids = list(village_ids)
     if not village_ids:
         return {}
     vs = VillageSubmission
     added = Household.created_at > vs.decided_at
+    changed = or_(Household.review_state != "accepted", Household.updated_at > vs.decided_at)
     query = (
         select(
             Household.village_id,
@@ -95,7 +99,7 @@ def reopened(campaign_id: int, village_ids) -> dict[int, dict[str, int]]:
             Household.campaign_id == campaign_id,
             Household.village_id.in_(village_ids),
             Household.deleted.is_(False),
-            Household.review_state != "accepted",
+            changed,
             vs.state == "accepted",
         )
         .group_by(Household.village_id)

@@ -14,6 +14,7 @@ totals stay as they were until the county accepts it again.
 """
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from server.campaigns import queries as campaigns
 from server.core.database import write_transaction
@@ -182,7 +183,10 @@ def submit(user: User, campaign_id: int, village_id: int) -> dict:
         submission.submitted_by, submission.submitted_at = user_id, at
         submission.decided_by = submission.decided_at = submission.note = None
         _step(submission, "submit", user_id, at, households=snapshot["households"])
-        db.session.flush()
+        try:
+            db.session.flush()
+        except IntegrityError:  # submitted at the same moment by another reviewer
+            raise ApiError(409, "该村已上报，不能再次上报", "submitted") from None
         out = submission_out(submission)
     return out
 
@@ -200,9 +204,9 @@ def accept(user: User, campaign_id: int, village_id: int) -> dict:
         if state not in ("submitted", "accepted"):
             raise ApiError(409, "该村尚未上报，不能确认", "not_submitted")
         _require_decided(campaign_id, village_id, "确认")
-        accepted = _accept_records(campaign, village_id, user_id)
-        if state == "accepted" and not accepted and not _added_since(submission):
+        if state == "accepted" and not totals.reopened(campaign_id, [village_id]):
             raise ApiError(409, "该村已确认，没有需要重新确认的农户", "accepted")
+        accepted = _accept_records(campaign, village_id, user_id)
         at = now()
         submission.state = "accepted"
         submission.snapshot = totals.snapshot(campaign, village)
@@ -212,18 +216,6 @@ def accept(user: User, campaign_id: int, village_id: int) -> dict:
         db.session.flush()
         out = submission_out(submission) | {"accepted_records": accepted}
     return out
-
-
-def _added_since(submission: VillageSubmission) -> bool:
-    """Whether a household that is accepted was created after the village was accepted (a new
-    family already accepted one by one): the village's totals then need signing again."""
-    query = select(Household.id).where(
-        Household.campaign_id == submission.campaign_id,
-        Household.village_id == submission.village_id,
-        Household.deleted.is_(False),
-        Household.created_at > submission.decided_at,
-    )
-    return db.session.scalars(query.limit(1)).first() is not None
 
 
 def _accept_records(campaign, village_id: int, user_id: int) -> int:

@@ -11,7 +11,7 @@ from server.extensions import db
 from server.households import queries, writer
 from server.models import Campaign, Household, Revision, VillageSubmission
 
-from .conftest import count, household, make_household
+from .conftest import count, fresh_document, household, make_household
 from .test_desk_session import desk_login
 
 URL = "/api/villages/submissions"
@@ -314,3 +314,37 @@ def test_the_overview_counts_in_sql_per_village(client, auth, areas):
     db.session.rollback()
     row = _row(client, auth, "demo-county", village)
     assert row["households"] == live == sum(row["states"].values())
+
+
+def test_a_record_reaccepted_one_by_one_still_needs_the_village_signed_again(client, auth, areas):
+    village = areas.surveyor_village
+    ids = _decide_all(village)
+    assert _post(client, auth, "demo-reviewer", "submit", village).status_code == 200
+    assert _post(client, auth, "demo-county", "accept", village).status_code == 200
+    assert _post(client, auth, "demo-county", "accept", village).status_code == 409  # nothing new
+    signed = _submission(village).snapshot
+
+    def review(user, action, note=None):
+        body = {"action": action} | ({"note": note} if note else {})
+        r = client.post(f"/api/households/{ids[0]}/review", json=body, headers=auth.headers(user))
+        assert r.status_code == 200, r.get_json()
+
+    review("demo-county", "reopen", "户主电话有误")
+    target = household(ids[0])
+    document = fresh_document() | {"income": {"wage_migrant": "50000.00"}}  # visited, complete
+    r = client.put(
+        f"/api/households/{target.id}",
+        json={"document": document},
+        headers=auth.headers("demo-surveyor") | {"If-Match": f'"{target.version}"'},
+    )
+    assert r.status_code == 200, r.get_json()
+    review("demo-surveyor", "submit")
+    review("demo-reviewer", "approve")
+    review("demo-county", "accept")  # the record accepted again on its own
+    row = _row(client, auth, "demo-county", village)
+    assert row["reopened"] == 1 and row["needs_reacceptance"] and row["can_accept"]
+    assert row["submission"]["snapshot"] == signed
+    r = _post(client, auth, "demo-county", "accept", village)
+    assert r.status_code == 200 and r.get_json()["accepted_records"] == 0
+    assert r.get_json()["snapshot"]["net_income"] != signed["net_income"]
+    assert not _row(client, auth, "demo-county", village)["needs_reacceptance"]
