@@ -10,6 +10,7 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 from server.api.schemas import ID
 from server.domain.campaigns import COMPARISON_WORDS, KINDS, MAX_LINES, MAX_STAGES, PURPOSES
 from server.domain.workflow import STATES
+from server.review.villages import SHOW
 from server.sync.schema import Whole
 
 MONEY = validate.Regexp(r"^[0-9]{1,7}(\.[0-9]{1,2})?$", error="金额应为数字，最多两位小数")
@@ -24,6 +25,9 @@ class VillageList(Schema):
 
     campaign = fields.Integer(required=True, validate=ID)
     township = fields.Integer(load_default=None, validate=ID)
+    # waiting: the county has to decide; ready: the township can submit; blocked: households
+    # undecided; accepted; returned.
+    show = fields.String(load_default=None, validate=validate.OneOf(list(SHOW)))
 
 
 class VillageAction(Schema):

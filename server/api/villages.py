@@ -21,7 +21,8 @@ def list_village_submissions():
     township = query["township"]
     if township is not None and township not in visible_township_ids(g.user):
         raise ApiError(403, "该乡镇不在您的负责范围内", "forbidden_area")
-    return jsonify({"items": villages.overview(g.user, query["campaign"], township)})
+    items = villages.overview(g.user, query["campaign"], township, query["show"])
+    return jsonify({"items": items})
 
 
 @api.post("/villages/submissions/submit")

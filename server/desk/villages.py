@@ -27,24 +27,6 @@ STEP_LABELS = {
 }
 
 
-def _waiting(r: dict) -> bool:
-    return r["state"] == "submitted" or r["needs_reacceptance"]
-
-
-def _ready(r: dict) -> bool:
-    return r["state"] in (None, "returned") and not r["blocking"]
-
-
-# Which villages the list shows: (label, test).
-SHOW = {
-    "waiting": ("待县级确认", _waiting),
-    "ready": ("可上报", _ready),
-    "blocked": ("尚未就绪", lambda r: r["state"] in (None, "returned") and bool(r["blocking"])),
-    "accepted": ("县级已确认", lambda r: r["state"] == "accepted" and not r["needs_reacceptance"]),
-    "returned": ("已退回", lambda r: r["state"] == "returned"),
-}
-
-
 def _campaign_choices():
     return campaigns.visible(g.user)
 
@@ -81,7 +63,7 @@ def _list_page(status: int = 200, errors: dict | None = None, typed: dict | None
     if township not in {t.id for t in townships}:
         township = None
     rows = villages.overview(g.user, campaign_id, township) if campaign_id else []
-    show = request.values.get("show") if request.values.get("show") in SHOW else ""
+    show = request.values.get("show") if request.values.get("show") in villages.SHOW else ""
     totals = {
         "villages": len(rows),
         "accepted": sum(r["state"] == "accepted" and not r["needs_reacceptance"] for r in rows),
@@ -95,12 +77,12 @@ def _list_page(status: int = 200, errors: dict | None = None, typed: dict | None
     html = render(
         "desk/villages.html",
         show=show,
-        shows=SHOW,
+        shows=villages.SHOW,
         campaigns=choices,
         campaign_id=campaign_id,
         townships=townships,
         township=township,
-        rows=[r for r in rows if not show or SHOW[show][1](r)],
+        rows=[r for r in rows if not show or villages.SHOW[show][1](r)],
         totals=totals,
         names=_names(rows),
         errors=errors or {},

@@ -39,6 +39,26 @@ STATE_LABELS = {
 }
 ACTION_LABELS = {"submit": "上报", "accept": "确认", "return": "退回"}
 CHUNK = 500  # records accepted per write of the writer
+
+
+def waiting(r: dict) -> bool:
+    """The county has something to decide: submitted, or accepted and changed since."""
+    return r["state"] == "submitted" or r["needs_reacceptance"]
+
+
+def ready(r: dict) -> bool:
+    """The township can submit it now."""
+    return r["state"] in (None, "returned") and not r["blocking"]
+
+
+# Which villages a list shows (`show`): label, test on an overview row.
+SHOW = {
+    "waiting": ("待县级确认", waiting),
+    "ready": ("可上报", ready),
+    "blocked": ("尚未就绪", lambda r: r["state"] in (None, "returned") and bool(r["blocking"])),
+    "accepted": ("县级已确认", lambda r: r["state"] == "accepted" and not r["needs_reacceptance"]),
+    "returned": ("已退回", lambda r: r["state"] == "returned"),
+}
 DESK_ROLES = (REVIEWER, COUNTY)
 
 
@@ -76,8 +96,11 @@ def campaign_villages(user: User, campaign) -> list[tuple[Area, Area]]:
     return [(t, v) for t, v in totals.report_queries.villages_in(area) if v.id in visible]
 
 
-def overview(user: User, campaign_id: int, township_id: int | None = None) -> list[dict]:
-    """One row per village the user sees: its review progress, what blocks it, its submission."""
+def overview(
+    user: User, campaign_id: int, township_id: int | None = None, show: str | None = None
+) -> list[dict]:
+    """One row per village the user sees: its review progress, what blocks it, its submission
+    (only those `show` names, when it names some)."""
     _role(user, *DESK_ROLES)
     campaign = _campaign(campaign_id)
     pairs = campaign_villages(user, campaign)
@@ -96,10 +119,11 @@ def overview(user: User, campaign_id: int, township_id: int | None = None) -> li
     }
     accepted = [v for v, s in submissions.items() if s.state == "accepted"]
     again = totals.reopened(campaign_id, accepted)
-    return [
+    rows = [
         village_row(user, campaign_id, t, v, figures[v.id], submissions.get(v.id), again.get(v.id))
         for t, v in pairs
     ]
+    return [r for r in rows if SHOW[show][1](r)] if show in SHOW else rows
 
 
 def village_row(user, campaign_id, township, village, figures, submission, again) -> dict:

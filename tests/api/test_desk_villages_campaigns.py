@@ -9,7 +9,7 @@ from sqlalchemy import select
 from server.extensions import db
 from server.models import Campaign, Household, VillageSubmission
 
-from .conftest import count, household
+from .conftest import count, household, make_household
 from .test_desk_session import csrf_of, desk_login
 from .test_village_acceptance import _decide_all
 
@@ -31,7 +31,8 @@ def _campaign_form(client, path="/desk/campaigns/new", **changes) -> dict:
     return data | changes
 
 
-def test_who_opens_the_pages(client):
+def test_who_opens_the_pages(client, areas):
+    make_household(areas.unassigned_village)  # a draft: the township has something to decide
     assert client.get("/desk/villages").status_code == 303  # to the login
     desk_login(client, "demo-admin")
     assert client.get("/desk/villages").status_code == 403
@@ -80,6 +81,7 @@ def test_the_township_submits_and_the_county_accepts_on_the_desk(client, areas):
 def test_a_blocked_submission_says_what_blocks_it(client, areas):
     desk_login(client, "demo-reviewer")
     village = areas.unassigned_village
+    make_household(village)
     r = client.post(f"/desk/villages/1/{village}/submit", data={"csrf_token": csrf_of(client)})
     page = client.get(r.headers["Location"]).get_data(as_text=True)
     assert re.search(r"\d+ 户未审核（.*?），不能上报", page)

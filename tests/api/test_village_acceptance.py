@@ -348,3 +348,21 @@ def test_a_record_reaccepted_one_by_one_still_needs_the_village_signed_again(cli
     assert r.status_code == 200 and r.get_json()["accepted_records"] == 0
     assert r.get_json()["snapshot"]["net_income"] != signed["net_income"]
     assert not _row(client, auth, "demo-county", village)["needs_reacceptance"]
+
+
+def test_the_list_shows_what_is_left_to_do(client, auth, areas):
+    village = areas.unassigned_village
+    _decide_all(village)
+    url = f"{URL}?campaign=1&show="
+    make_household(areas.surveyor_village)  # a draft: that village is not ready
+    ready = client.get(url + "ready", headers=auth.headers("demo-reviewer")).get_json()["items"]
+    assert village in {v["village_id"] for v in ready}
+    assert areas.surveyor_village not in {v["village_id"] for v in ready}
+    assert _post(client, auth, "demo-reviewer", "submit", village).status_code == 200
+    waiting = client.get(url + "waiting", headers=auth.headers("demo-county")).get_json()["items"]
+    assert [v["village_id"] for v in waiting] == [village]
+    blocked = client.get(url + "blocked", headers=auth.headers("demo-county")).get_json()["items"]
+    ids = {v["village_id"] for v in blocked}
+    assert village not in ids and areas.surveyor_village in ids
+    r = client.get(url + "everything", headers=auth.headers("demo-county"))
+    assert r.status_code == 422 and r.get_json()["error"]["fields"]["show"] == ["不在可选范围内"]
