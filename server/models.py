@@ -140,6 +140,14 @@ class Campaign(db.Model):
     stages: Mapped[list] = mapped_column(JSON, default=list)
     form_id: Mapped[str] = mapped_column(String(40), default="annex1")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The review states the county's tables count (a report asked for no states counts these).
+    report_states: Mapped[list | None] = mapped_column(JSON)
+    # The campaign it was copied from ("copy last year's"), whose families it carries forward.
+    source_campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaign.id"))
+    carried_at: Mapped[datetime | None] = mapped_column(Stamp)  # its families carried forward
+    # The last long task on the campaign's households (recompute, carry forward) and its
+    # progress: {"task", "state", "done", "total", "at"}, shown on the campaign's page.
+    progress: Mapped[dict | None] = mapped_column(JSON)
 
 
 REVIEW_INDEX = (
@@ -212,6 +220,9 @@ class Household(db.Model):
     visited: Mapped[bool] = mapped_column(Boolean, default=False)
     error_count: Mapped[int] = mapped_column(Integer, default=0)
     warning_count: Mapped[int] = mapped_column(Integer, default=0)
+    # The same family's household of the campaign before, when this one was carried forward
+    # from it: a family is traced across campaigns by following this link.
+    carried_from: Mapped[str | None] = mapped_column(String(36))
 
     __table_args__ = (
         Index("ix_household_village_no", "village_id", "household_no"),
@@ -224,6 +235,38 @@ class Household(db.Model):
         Index("ix_household_review", *REVIEW_INDEX),
         # A village's households of a campaign counted from the index alone (spot checks' shares).
         Index("ix_household_campaign_village", "campaign_id", "village_id", "deleted"),
+        # A family is carried into a campaign once; the unique key makes a repeated (or
+        # parallel) carry forward skip it rather than make it twice.
+        UniqueConstraint("campaign_id", "carried_from", name="uq_household_carried"),
+        Index("ix_household_carried_from", "carried_from"),
+    )
+
+
+class VillageSubmission(db.Model):
+    """A township's village totals for a campaign (村级汇总上报) and the county's decision on them.
+
+    The totals are snapshotted when the township submits and again when the county accepts, and
+    then do not move: a record reopened later marks the village as needing re-acceptance, and
+    the signed figures stay what they were."""
+
+    __tablename__ = "village_submission"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"))
+    village_id: Mapped[int] = mapped_column(ForeignKey("area.id"))
+    township_id: Mapped[int] = mapped_column(ForeignKey("area.id"))
+    state: Mapped[str] = mapped_column(String(20))  # submitted / accepted / returned
+    snapshot: Mapped[dict] = mapped_column(JSON, default=dict)
+    submitted_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    submitted_at: Mapped[datetime | None] = mapped_column(Stamp)
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(Stamp)
+    note: Mapped[str | None] = mapped_column(Text)  # the county's reason when sending it back
+    # Every step, oldest first: [{"action", "by", "at", "note"}]
+    history: Mapped[list] = mapped_column(JSON, default=list)
+
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "village_id", name="uq_village_submission"),
+        Index("ix_village_submission_township", "campaign_id", "township_id"),
     )
 
 

@@ -12,6 +12,7 @@ from server.api import (  # noqa: E402,F401  (the modules register their routes 
     admin,
     attachments,
     auth,
+    campaigns,
     catalog,
     conflicts,
     households,
@@ -19,6 +20,7 @@ from server.api import (  # noqa: E402,F401  (the modules register their routes 
     review,
     review_desk,
     sync,
+    villages,
 )
 from server.api.compress import gzip_response  # noqa: E402
 

@@ -4,7 +4,7 @@ from flask import current_app, jsonify
 from marshmallow import EXCLUDE, Schema, fields, validate
 from werkzeug.routing import IntegerConverter
 
-from server.api import admin_schemas, api, review_schemas, schemas
+from server.api import admin_schemas, api, county_schemas, review_schemas, schemas
 from server.models import INT_MAX
 from server.sync.pull import CURSOR_PATTERN
 from server.sync.schema import Operation
@@ -26,6 +26,18 @@ BODIES = {
     "api.correct_household": review_schemas.Correction,
     "api.draw_spot_checks": review_schemas.SpotCheckDraw,
     "api.record_spot_check": review_schemas.SpotCheckResult,
+    "api.submit_village": county_schemas.VillageAction,
+    "api.accept_village": county_schemas.VillageAction,
+    "api.return_village": county_schemas.VillageReturn,
+    "api.create_campaign": county_schemas.CampaignCreate,
+    "api.update_campaign": county_schemas.CampaignIn,
+    "api.carry_forward_campaign": county_schemas.CarryForward,
+}
+# Schemas that bodies nest, listed among the components beside the bodies.
+NESTED = {
+    "Resolve": schemas.Resolve,
+    "LineIn": county_schemas.LineIn,
+    "StageIn": county_schemas.StageIn,
 }
 QUERIES = {
     "api.list_households": schemas.Paging,
@@ -36,6 +48,7 @@ QUERIES = {
     "api.household_diff": review_schemas.DiffRange,
     "api.spot_checks": review_schemas.SpotCheckQuery,
     "api.list_conflicts": schemas.ConflictQuery,
+    "api.list_village_submissions": county_schemas.VillageList,
 }
 PUBLIC = {"api.login", "api.openapi"}
 
@@ -45,6 +58,7 @@ _TYPES = {
     fields.Boolean: {"type": "boolean"},
     fields.Date: {"type": "string", "format": "date"},
     fields.UUID: {"type": "string", "format": "uuid"},
+    fields.Date: {"type": "string", "format": "date"},
     fields.Dict: {"type": "object"},
     fields.Raw: {},
 }
@@ -146,6 +160,7 @@ HEADERS = {
 OTHER_SUCCESS = {
     "api.create_household": {"201": {"description": "已建档（户的 JSON，Location 指向它）"}},
     "api.create_user": {"201": {"description": "已创建"}},
+    "api.create_campaign": {"201": {"description": "已创建（调查轮次的 JSON，Location 指向它）"}},
     "api.put_attachment": {"201": {"description": "已上传（无内容）"}},
     "api.logout": {"204": {"description": "已退出"}},
     "api.get_form": {"304": {"description": "未改变（ETag）"}},
@@ -331,6 +346,7 @@ def openapi():
             **{c.__name__: c for c in BODIES.values()},
             "Resolve": schemas.Resolve,
             "QueueFilter": review_schemas.QueueFilter,
+            **NESTED,
         }.items()
     }
     components["Operation"] = schema_json(Operation())

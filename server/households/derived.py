@@ -94,6 +94,21 @@ def _text(value, width: int) -> str | None:
     return value[:width] if isinstance(value, str) and value else None
 
 
+def verdict_columns(document: dict, lines: list[dict]) -> dict:
+    """The columns that depend on the campaign's lines as well as the document: what changes
+    when a line does."""
+    summary = summarize(document, lines or [])
+    return {
+        "summary": summary,
+        "exit_eligible": summary["exit_eligible"],
+        "monitoring_type": summary["monitoring_type"],
+        "line_flags": summary["lines"],
+    }
+
+
+VERDICT_COLUMNS = ("summary", "exit_eligible", "monitoring_type", "line_flags")
+
+
 def derived_columns(document: dict, lines: list[dict]) -> dict:
     """Every household column computed from the document: what the county adds up in SQL."""
     summary = summarize(document, lines or [])

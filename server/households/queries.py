@@ -161,6 +161,37 @@ def update_households(rows: list[dict]) -> None:
         raise StaleWrite(f"{done} of {len(rows)} households were at the version read")
 
 
+def verdict_rows(campaign_id: int, after: str, limit: int) -> list:
+    """The next `limit` live households of a campaign after the id `after`, in id order, with
+    what their verdicts are computed from and what they are now."""
+    query = (
+        select(
+            _HH.c.id,
+            _HH.c.version,
+            Parsed(_HH.c.document).label("document"),
+            Parsed(_HH.c.summary).label("summary"),
+            _HH.c.exit_eligible,
+            _HH.c.monitoring_type,
+            Parsed(_HH.c.line_flags).label("line_flags"),
+        )
+        .where(
+            _HH.c.campaign_id == campaign_id,
+            _HH.c.deleted.is_(False),
+            _HH.c.id > after,
+        )
+        .order_by(_HH.c.id)
+        .limit(limit)
+    )
+    return _conn().execute(query).all()
+
+
+def update_verdicts(rows: list[dict]) -> int:
+    """Each row's verdict columns and change sequence, where the household is still at the
+    row's `expected` version; how many were written (-1: the driver cannot tell)."""
+    rows = [bulk.serialized(_HH, row) for row in rows]
+    return bulk.update_rows(_HH, rows, {"hid": "id", "expected": "version"})
+
+
 class StaleWrite(Exception):
     """A conditional write found a household at another version than the one locked."""
 

@@ -16,7 +16,13 @@ Lock order, on every write path: household rows first, the change counter second
 from dataclasses import dataclass, field
 
 from server.households import checks, queries
-from server.households.derived import derived_columns, member_rows, now
+from server.households.derived import (
+    VERDICT_COLUMNS,
+    derived_columns,
+    member_rows,
+    now,
+    verdict_columns,
+)
 
 
 class Refused(Exception):
@@ -134,8 +140,11 @@ def creation(
     op_id: str | None = None,
     result: dict | None = None,
     checked: checks.Checked | None = None,
+    carried_from: str | None = None,
+    note: str | None = None,
 ) -> Write:
-    """Version 1 of a new household."""
+    """Version 1 of a new household (`carried_from`: the same family's household of the campaign
+    it was carried forward from)."""
     at = now()
     household = (
         _columns(document, lines, 1, author_id, at)
@@ -151,6 +160,7 @@ def creation(
             "parallel_note": False,
             "deleted": False,
             "created_at": at,
+            "carried_from": carried_from,
         }
     )
     return Write(
@@ -169,6 +179,7 @@ def creation(
             op_id=op_id,
             changes=changes,
             result=result,
+            note=note,
         ),
         result=result,
         members_written=member_rows(document.get("members") or []),
@@ -276,3 +287,33 @@ def write_checked(writes: list[Write]) -> None:
         if versions.get(w.household_id) != w.expected_version:
             raise queries.StaleWrite(f"household moved from version {w.expected_version}")
     write(writes)
+
+
+def new_verdicts(row, lines: list[dict]) -> dict | None:
+    """The verdict columns of the stored household `row` (id, version, document and the verdict
+    columns) under `lines`, when they differ from the stored ones; None when nothing changes.
+
+    Lines are the campaign's data, not the household's: a line changed moves the verdicts but
+    not the document, so this is no new version and no revision (the document as signed is
+    unchanged), only the derived columns and the change sequence, so phones pull the verdicts."""
+    columns = verdict_columns(row.document, lines)
+    if all(_same(getattr(row, name), columns[name]) for name in VERDICT_COLUMNS):
+        return None
+    return {"hid": row.id, "expected": row.version} | columns
+
+
+def _same(stored, computed) -> bool:
+    return stored == computed or (stored is None and computed in ({}, None))
+
+
+def write_verdicts(updates: list[dict]) -> int:
+    """Write verdict columns planned by `new_verdicts`, inside the caller's write transaction,
+    each where its household is still at the version read (a household written meanwhile was
+    given its verdicts by that write); bumps the change sequence last. Returns how many were
+    written."""
+    if not updates:
+        return 0
+    last = queries.bump_change_seq(len(updates))
+    for seq, update in enumerate(updates, start=last - len(updates) + 1):
+        update["change_seq"] = seq
+    return queries.update_verdicts(updates)

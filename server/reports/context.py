@@ -52,7 +52,8 @@ def build(name: str, campaign_id: int, area_code: str, states=None, total_first=
             for x in AREA_LEVELS[table.kind]
         )
         raise ApiError(422, "参数有误", "invalid", {"area": [f"这张表按{levels}打印"]})
-    states = tuple(states or DEFAULT_STATES)
+    # The states asked for; else those the campaign's tables count; else approved and accepted.
+    states = tuple(states or campaign.report_states or DEFAULT_STATES)
     if not states or any(s not in STATES for s in states):
         raise ApiError(422, "参数有误", "invalid", {"states": ["审核状态有误"]})
     line = None

@@ -109,6 +109,8 @@ def resolve_household(
 
 def _locked(user: User, household_id: str, version: int | None):
     row = require_household(user, queries.household_row(household_id, lock=True))
+    if row.review_state == "accepted":  # signed by the county: only its reopen changes it
+        raise ApiError(409, "该户已由县级确认并锁定，需由县级重新打开后才能修改", "locked")
     if version is not None and version != row.version:
         raise ApiError(
             409,

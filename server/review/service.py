@@ -20,6 +20,7 @@ from server.identity.access import require_household
 from server.models import User
 from server.review import history
 from server.review import queries as review_queries
+from server.review.villages import guard_decision
 from server.sync.paths import PathError, apply, diff
 
 NEEDS_REASON = ("return", "reopen")
@@ -52,6 +53,7 @@ def decide(
     with write_transaction():
         row = require_household(user, queries.household_row(household_id, lock=True))
         _same_version(row, base_version)
+        guard_decision(row, role)
         state, extra = row.review_state, {}
         if action == "undo":
             revisions = review_queries.history(row.id)

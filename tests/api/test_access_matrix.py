@@ -106,8 +106,32 @@ def _bulk_reason(response, target):
     return next((k for k, n in body["refused"].items() if n), "approved")
 
 
+def _village_listed(response, target):
+    listed = {v["village_id"] for v in response.get_json()["items"]}
+    return "seen" if target.village_id in listed else "unseen"
+
+
+def _demo_campaign(target) -> dict:
+    """The demo's exit campaign as it is: saving it changes nothing."""
+    from server.demo.campaigns import CAMPAIGNS
+
+    c = CAMPAIGNS[0]
+    body = {k: c[k] for k in ("name", "kind", "year", "area_id", "lines", "stages")}
+    return body | {
+        "period_start": c["period_start"].isoformat(),
+        "period_end": c["period_end"].isoformat(),
+    }
+
+
+def _new_campaign(target) -> dict:
+    """A campaign of the target's township (inside the county's area, or another county's)."""
+    return _demo_campaign(target) | {"name": "矩阵测试轮次", "area_id": target.township_id}
+
+
 SAME = {"surveyor": 200, "reviewer": 200, "county": 200, "admin": 200, "anonymous": 401}
 ADMIN_ONLY = {"surveyor": 403, "reviewer": 403, "county": 403, "admin": 200, "anonymous": 401}
+COUNTY_ONLY = {"surveyor": 403, "reviewer": 403, "county": 200, "admin": 403, "anonymous": 401}
+NOBODY_BUT = {"surveyor": 403, "reviewer": 403, "county": 403, "admin": 403, "anonymous": 401}
 
 
 def in_area(inside, outside, admin=None) -> dict:
@@ -244,6 +268,33 @@ MATRIX = [
         {"surveyor": 403, "reviewer": (200, 404), "county": (200, 404), "admin": 403,
          "anonymous": 401},
         body={"result": "符合", "note": "一致"}),
+    # Village submission: the township submits its own villages (the target's fresh draft
+    # household blocks it: 409), the county accepts and returns (nothing submitted yet: 409).
+    Row("GET", "/api/villages/submissions", "/api/villages/submissions?campaign=1",
+        NOBODY_BUT | {"reviewer": ("200 seen", "200 unseen"), "county": ("200 seen", "200 unseen")},
+        probe=_village_listed),
+    Row("POST", "/api/villages/submissions/submit", "/api/villages/submissions/submit",
+        NOBODY_BUT | {"reviewer": (409, 403)},
+        body=lambda t: {"campaign_id": 1, "village_id": t.village_id}),
+    Row("POST", "/api/villages/submissions/accept", "/api/villages/submissions/accept",
+        NOBODY_BUT | {"county": (409, 403)},
+        body=lambda t: {"campaign_id": 1, "village_id": t.village_id}),
+    Row("POST", "/api/villages/submissions/return", "/api/villages/submissions/return",
+        NOBODY_BUT | {"county": (409, 403)},
+        body=lambda t: {"campaign_id": 1, "village_id": t.village_id, "note": "退回"}),
+    # Campaigns: the county office's, inside its own area.
+    Row("POST", "/api/campaigns", "/api/campaigns", NOBODY_BUT | {"county": (201, 422)},
+        body=_new_campaign),
+    Row("GET", "/api/campaigns/<int:campaign_id>", "/api/campaigns/1", SAME),
+    Row("PUT", "/api/campaigns/<int:campaign_id>", "/api/campaigns/1", COUNTY_ONLY,
+        body=_demo_campaign),
+    Row("GET", "/api/campaigns/<int:campaign_id>/next-year", "/api/campaigns/1/next-year",
+        COUNTY_ONLY),
+    Row("POST", "/api/campaigns/<int:campaign_id>/recompute", "/api/campaigns/1/recompute",
+        COUNTY_ONLY),
+    Row("POST", "/api/campaigns/<int:campaign_id>/carry-forward",
+        "/api/campaigns/1/carry-forward", NOBODY_BUT | {"county": 422},
+        body={"source_campaign_id": 1}),
 ]
 # fmt: on
 
@@ -488,6 +539,33 @@ DESK_MATRIX = [
         body=lambda t: {"campaign": "1", "village": str(t.village_id)}),
     Row("POST", "/desk/spotchecks/result", "/desk/spotchecks/result", _desk(303, 404),
         body=lambda t: {"household_id": t.household_id, "result": "符合"}),
+    # Village submission and county acceptance; campaigns (the county's). A refusal on the spot
+    # is a flashed message on the list (303); the target's fresh draft blocks its village.
+    Row("GET", "/desk/villages", "/desk/villages?campaign=1", DESK | {"reviewer": 200,
+        "county": 200}),
+    Row("GET", "/desk/villages/<int:campaign_id>/<int:village_id>", "/desk/villages/1/{village}",
+        _desk(200, 403)),
+    Row("POST", "/desk/villages/<int:campaign_id>/<int:village_id>/submit",
+        "/desk/villages/1/{village}/submit", DESK | {"reviewer": (303, 403), "county": 403}),
+    Row("POST", "/desk/villages/<int:campaign_id>/<int:village_id>/accept",
+        "/desk/villages/1/{village}/accept", DESK | {"reviewer": 403, "county": (303, 403)}),
+    Row("POST", "/desk/villages/<int:campaign_id>/<int:village_id>/return",
+        "/desk/villages/1/{village}/return", DESK | {"reviewer": 403, "county": (303, 403)},
+        body={"note": "退回"}),
+    Row("GET", "/desk/campaigns", "/desk/campaigns", DESK | {"reviewer": 403, "county": 200}),
+    Row("GET", "/desk/campaigns/new", "/desk/campaigns/new?copy=1",
+        DESK | {"reviewer": 403, "county": 200}),
+    Row("POST", "/desk/campaigns/new", "/desk/campaigns/new",
+        DESK | {"reviewer": 403, "county": 422}, body={"name": ""}),
+    Row("GET", "/desk/campaigns/<int:campaign_id>", "/desk/campaigns/1",
+        DESK | {"reviewer": 403, "county": 200}),
+    Row("POST", "/desk/campaigns/<int:campaign_id>", "/desk/campaigns/1",
+        DESK | {"reviewer": 403, "county": 422}, body={"name": ""}),
+    Row("POST", "/desk/campaigns/<int:campaign_id>/recompute", "/desk/campaigns/1/recompute",
+        DESK | {"reviewer": 403, "county": 303}),
+    Row("POST", "/desk/campaigns/<int:campaign_id>/carry-forward",
+        "/desk/campaigns/1/carry-forward", DESK | {"reviewer": 403, "county": 303},
+        body={"source_campaign_id": "1"}),
 ]
 # fmt: on
 

@@ -69,6 +69,16 @@ RULES_OF_THE_RECORD = {
     "spot_checks": ["422"],
     "draw_spot_checks": ["422"],
     "record_spot_check": ["422"],
+    # A campaign's rules across fields (its period's order, one exit line, its stages near the
+    # period, an area inside the county's), a campaign or village that must exist, a reason
+    # that is more than spaces.
+    "create_campaign": ["422"],
+    "update_campaign": ["422"],
+    "carry_forward_campaign": ["422"],
+    "list_village_submissions": ["422"],
+    "submit_village": ["422"],
+    "accept_village": ["422"],
+    "return_village": ["422"],
 }
 CONFIG = SchemathesisConfig.from_dict(
     {

@@ -258,7 +258,8 @@ async function nextHouseholdNo(villageId) {
 
 async function newHousehold(villageId) {
   const user = await auth.currentUser();
-  const campaigns = [...(await loadCampaigns()).values()];
+  // A family found at the door belongs to the current campaign: the latest one still open.
+  const campaigns = [...(await loadCampaigns()).values()].sort((a, b) => b.year - a.year || b.id - a.id);
   const c = campaigns.find((x) => x.active) || campaigns[0];
   if (!c) { toast('请先下载调查轮次'); location.hash = '#/list'; return; }
   const doc = emptyDocument();

@@ -18,7 +18,19 @@ export const FILTERS = [
   ['reviewed', '已审核', (r) => LOCKED_STATES.includes(r.review_state)],
 ];
 
-const ui = { village: null, filter: 'all', line: '', q: '', restored: false };
+const ui = { village: null, campaign: null, chosenCampaign: null, filter: 'all', line: '', q: '', restored: false };
+
+/**
+ * A phone holds every campaign's households of its villages (a new campaign carries each family
+ * forward); the list shows one campaign at a time: the one the surveyor chose, else the latest
+ * open one (so a campaign started since is what the list opens on).
+ */
+function campaignsOf(rows) {
+  const order = (id) => { const c = campaign(id) || {}; return [c.active ? 1 : 0, c.year || 0, id]; };
+  const ids = [...new Set(rows.map((r) => r.campaign_id))];
+  return ids.sort((a, b) => { const x = order(a); const y = order(b); return y[0] - x[0] || y[1] - x[1] || y[2] - x[2]; });
+}
+const saveUI = () => setKV('list_ui', { village: ui.village, chosenCampaign: ui.chosenCampaign, filter: ui.filter, line: ui.line });
 
 function tags(r, lines) {
   const t = [];
@@ -94,14 +106,17 @@ async function loadRows() {
 }
 
 export async function renderList(view, { villageNames }) {
-  const [rows, names, chosen, saved] = await Promise.all([loadRows(), villageNames(), getKV('villages'),
+  const [all, names, chosen, saved] = await Promise.all([loadRows(), villageNames(), getKV('villages'),
     ui.restored ? null : getKV('list_ui')]);
   if (saved && !ui.restored) Object.assign(ui, saved);
   ui.restored = true;
   const villages = (chosen || []).map((id) => ({ id, name: names.get(id) || `村 ${id}` }));
   if (ui.village !== null && !villages.some((v) => v.id === ui.village)) ui.village = null;
   if (ui.village === null && villages.length === 1) ui.village = villages[0].id;
-  const c = campaign(rows[0] && rows[0].campaign_id);
+  const held = campaignsOf(all);
+  ui.campaign = held.includes(ui.chosenCampaign) ? ui.chosenCampaign : (held.length ? held[0] : null);
+  const rows = held.length > 1 ? all.filter((r) => r.campaign_id === ui.campaign) : all;
+  const c = campaign(ui.campaign);
   const lines = (c && c.lines) || [];
   const prog = (vid) => {
     const vs = rows.filter((r) => vid === null || r.village_id === vid);
@@ -110,6 +125,7 @@ export async function renderList(view, { villageNames }) {
   const shown = apply(rows);
   view.innerHTML = html`<div class="tools">
     <div class="villages" role="group" aria-label="村">${villages.length > 1 ? html`<button type="button" data-v="" aria-pressed="${ui.village === null}">全部 ${prog(null)}</button>` : ''}${villages.map((v) => html`<button type="button" data-v="${v.id}" aria-pressed="${ui.village === v.id}">${v.name} ${prog(v.id)}</button>`)}</div>
+    ${held.length > 1 ? html`<select id="campaign" aria-label="调查轮次">${held.map((id) => html`<option value="${id}" ${id === ui.campaign ? 'selected' : ''}>${(campaign(id) || {}).name || `调查轮次 ${id}`}</option>`)}</select>` : ''}
     <input type="search" id="q" placeholder="搜索姓名（可用拼音或首字母）、身份证号、户编号" value="${ui.q}" aria-label="搜索" enterkeyhint="search">
     <div class="filters" role="group" aria-label="筛选">${FILTERS.map(([k, label]) => html`<button type="button" data-f="${k}" aria-pressed="${ui.filter === k}">${label} <span data-n="${k}"></span></button>`)}
       <select id="line" aria-label="低于某条线"><option value="">按收入线…</option>${lines.filter((l) => l.purpose !== 'exit').map((l) => html`<option value="${l.key}" ${ui.line === l.key ? 'selected' : ''}>${linePhrase(l, true)}</option>`)}</select></div>
@@ -147,7 +163,7 @@ export async function renderList(view, { villageNames }) {
     const s = apply(rows);
     fill(list, s, lines);
     count.textContent = `显示 ${s.length} 户 · 右侧为人均纯收入（元）`;
-    setKV('list_ui', { village: ui.village, filter: ui.filter, line: ui.line });
+    saveUI();
   };
   count.textContent = `显示 ${shown.length} 户 · 右侧为人均纯收入（元）`;
   view.querySelector('.tools').addEventListener('click', (e) => {
@@ -155,7 +171,7 @@ export async function renderList(view, { villageNames }) {
     if (!b) return;
     if (b.dataset.v !== undefined) {
       ui.village = b.dataset.v === '' ? null : +b.dataset.v;
-      setKV('list_ui', { village: ui.village, filter: ui.filter, line: ui.line });
+      saveUI();
       renderList(view, { villageNames });
       return;
     }
@@ -168,5 +184,11 @@ export async function renderList(view, { villageNames }) {
   let t;
   view.querySelector('#q').addEventListener('input', (e) => { ui.q = e.target.value; clearTimeout(t); t = setTimeout(refresh, 120); });
   view.querySelector('#line').addEventListener('change', (e) => { ui.line = e.target.value; refresh(); });
+  const pickCampaign = view.querySelector('#campaign');
+  if (pickCampaign) {
+    pickCampaign.addEventListener('change', (e) => {
+      ui.chosenCampaign = +e.target.value; ui.line = ''; saveUI(); renderList(view, { villageNames });
+    });
+  }
   requestAnimationFrame(() => setTimeout(counts, 0)); // after the first paint
 }

@@ -123,11 +123,17 @@ export async function fetchConflicts(id) {
   });
 }
 
-/** Forms and campaigns into IndexedDB (forms by ETag). */
-export async function fetchReference() {
+/** The campaigns and their lines into IndexedDB: a new campaign's households, or a line the
+ * county changed, are read against what the server has now. */
+async function fetchCampaigns() {
   const campaigns = await api.getJSON('/api/campaigns');
   await tx(['campaigns'], 'readwrite', async (s) => { for (const c of campaigns) await req(s.campaigns.put(c)); });
   await loadCampaigns(true);
+}
+
+/** Forms and campaigns into IndexedDB (forms by ETag). */
+export async function fetchReference() {
+  await fetchCampaigns();
   const forms = await api.getJSON('/api/forms');
   for (const f of forms) {
     const have = await tx(['forms'], 'readonly', (s) => req(s.forms.get(f.id)));
@@ -262,7 +268,8 @@ export function syncNow() {
       while (await pushOnce()) { /* next batch */ }
       // Nothing to pull before villages are chosen (the download pulls them), and a pull already
       // running (a download) brings the same pages.
-      if (!pulling && await getKV('villages')) await pull();
+      // The campaigns first: the households pulled next are read against their lines.
+      if (!pulling && await getKV('villages')) { await fetchCampaigns(); await pull(); }
       await setKV('last_sync', new Date().toISOString());
       failures = 0;
       emit({ state: 'idle', error: null });
