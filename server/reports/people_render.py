@@ -4,6 +4,7 @@ Like render.py, nothing is computed here: the templates print the context's stri
 Jinja's autoescape (a name is text, whatever characters it holds).
 """
 
+import gc
 import io
 from functools import cache
 
@@ -12,6 +13,11 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from server.reports.render import FORMATS, TEMPLATES
 
 __all__ = ["FORMATS", "html", "pdf", "render", "xlsx"]
+# Households laid out and written together. WeasyPrint keeps every page's boxes until it writes
+# the file, some 6 MB a page of these forms: a village of 300 in one go took 2.4 GB. Twenty at a
+# time keep the printing near 400 MB; the parts are joined page for page (pypdf), each with its
+# own subset of the font (a few hundred KB more in all).
+CHUNK = 20
 PAGES = {
     "notice": ("public_list.html", "people.css"),
     "announcement": ("public_list.html", "people.css"),
@@ -28,16 +34,62 @@ def _environment() -> Environment:
     )
 
 
-def html(context: dict) -> str:
+def cards(context: dict) -> list[dict]:
+    """Every household card to print, copy by copy: the copy's mark, the household's place in
+    the village ("第 3 户 共 300 户") and the household."""
+    households = context.get("households") or []
+    return [
+        {"mark": copy, "order": f"第 {n} 户 共 {len(households)} 户", "card": card}
+        for copy in context.get("copies") or [""]
+        for n, card in enumerate(households, 1)
+    ]
+
+
+def html(context: dict, entries: list[dict] | None = None) -> str:
+    """The page of a context; for the household documents, of the given cards (default all)."""
     template, stylesheet = PAGES[context["kind"]]
     css = (TEMPLATES / stylesheet).read_text(encoding="utf-8")
-    return _environment().get_template(template).render(**context, stylesheet=css)
+    if context["kind"] in ("registration", "handbook"):
+        entries = cards(context) if entries is None else entries
+    return _environment().get_template(template).render(**context, entries=entries, stylesheet=css)
 
 
 def pdf(context: dict) -> bytes:
     from weasyprint import HTML  # heavy: imported only by the process that prints
 
+    if context["kind"] in ("registration", "handbook") and context.get("households"):
+        return _cards_pdf(context)
     return HTML(string=html(context), base_url=str(TEMPLATES)).write_pdf()
+
+
+def _cards_pdf(context: dict) -> bytes:
+    """Each household laid out on its own (its handbook numbers its own pages), CHUNK of them
+    written into one part, the parts joined."""
+    from pypdf import PdfWriter
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()
+    entries = cards(context)
+    parts = []
+    for start in range(0, len(entries), CHUNK):
+        documents = [
+            HTML(string=html(context, [entry]), base_url=str(TEMPLATES)).render(font_config=fonts)
+            for entry in entries[start : start + CHUNK]
+        ]
+        pages = [page for document in documents for page in document.pages]
+        parts.append(documents[0].copy(pages).write_pdf())
+        del documents, pages
+        gc.collect()  # the boxes point at each other: free them before the next part is laid out
+    if len(parts) == 1:
+        return parts[0]
+    writer = PdfWriter()
+    for part in parts:
+        writer.append(io.BytesIO(part))
+    writer.add_metadata({"/Title": context["title"]})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def xlsx(context: dict) -> bytes:

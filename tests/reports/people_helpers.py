@@ -112,9 +112,11 @@ def pdf_pages(data: bytes, name: str, pngs: int = 2) -> list[str]:
     OUT.mkdir(parents=True, exist_ok=True)
     path = OUT / f"{name}.pdf"
     path.write_bytes(data)
-    subprocess.run(
-        ["pdftoppm", "-png", "-r", "60", "-l", str(pngs), str(path), str(OUT / name)], check=True
-    )
+    if pngs:
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "60", "-l", str(pngs), str(path), str(OUT / name)],
+            check=True,
+        )
     text = subprocess.run(
         ["pdftotext", str(path), "-"], check=True, capture_output=True, text=True
     ).stdout

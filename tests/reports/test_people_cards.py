@@ -3,6 +3,7 @@ households each from a new page), two marked copies when asked, personal data in
 from the form, and `flask report` for every document."""
 
 import re
+import uuid
 from io import BytesIO
 
 import openpyxl
@@ -64,7 +65,8 @@ def test_two_copies_double_the_pages_and_each_is_marked(village):
     ]
 
 
-def test_each_household_starts_its_handbook_on_a_new_page(village):
+def test_each_household_starts_its_handbook_on_a_new_page(village, monkeypatch):
+    monkeypatch.setattr(people_render, "CHUNK", 4)  # several parts, joined
     context = people.build("handbook", 1, village.code, copies=2)
     cards = context["households"]
     pages = [squeeze(p) for p in pdf_pages(people_render.pdf(context), "handbook_village", 3)]
@@ -78,6 +80,33 @@ def test_each_household_starts_its_handbook_on_a_new_page(village):
     marks = [HOUSEHOLD_COPY in page for page in pages]
     assert marks == [i < starts[len(cards)] for i in range(len(pages))]  # on every page of it
     assert all(VILLAGE_COPY in page for page in pages[starts[len(cards)] :])
+    ends = [*starts[1:], len(pages)]
+    for k, (first, end) in enumerate(zip(starts, ends, strict=True)):
+        for n, page in enumerate(pages[first:end], 1):  # pages counted per household
+            assert f"第{n}页共{end - first}页" in page
+            assert f"第{k % len(cards) + 1}户共{len(cards)}户" in page
+
+
+def test_a_large_household_keeps_its_registration_form_on_one_page(village, monkeypatch):
+    monkeypatch.setattr(people_render, "CHUNK", 2)
+    hh = db.session.scalars(
+        select(Household)
+        .where(Household.village_id == village.id, Household.status == "未脱贫")
+        .where(Household.review_state.in_(["approved", "accepted"]))
+        .order_by(Household.household_no)
+    ).first()
+    document = dict(hh.document)
+    child = next(m for m in document["members"] if m.get("relation") != "户主")
+    extra = [child | {"id": str(uuid.UUID(int=n)), "name": f"成员{n}"} for n in range(16)]
+    document["members"] = document["members"] + extra
+    db.session.execute(update(Household).where(Household.id == hh.id).values(document=document))
+    db.session.commit()
+    context = people.build("registration", 1, village.code)
+    context["households"] = [c for c in context["households"] if len(c["members"]["rows"]) > 16]
+    context["households"] += context["households"]  # twice, so that two parts are joined
+    pages = pdf_pages(people_render.pdf(context), "registration_large_household", 1)
+    assert len(pages) == 2
+    assert all("成员15" in squeeze(page) for page in pages)
 
 
 def test_a_hostile_name_on_a_form_is_printed_as_text(village):
