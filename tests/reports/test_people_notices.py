@@ -130,6 +130,14 @@ def test_the_county_announcement_lists_every_village_by_township(village):
     assert not FULL_ID.search(text)
     assert "青山县扶贫开发领导小组办公室" in text and "公告期为7天" in re.sub(r"\s+", "", text)
     assert all(r["id_number"] in text for r in households)
+    sheet = openpyxl.load_workbook(BytesIO(people_render.xlsx(context)), read_only=True).active
+    cells = [list(r) for r in sheet.iter_rows(values_only=True)]
+    listed = [r for r in cells if isinstance(r[0], int)]
+    assert [(r[1], r[2], r[4], r[5]) for r in listed] == [
+        (r["township"], r["village"], r["head"], r["id_number"]) for r in households
+    ]
+    assert [r[6] for r in cells if r[2] == "小计"] == [r["size"] for r in subtotals]
+    assert not FULL_ID.search(" ".join(str(c) for r in cells for c in r if c is not None))
 
 
 def test_a_hostile_name_is_printed_as_text(village):
