@@ -93,6 +93,12 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         # Reverse proxies in front of gunicorn whose X-Forwarded-For is believed (nginx: 1).
         "RUHU_TRUSTED_PROXIES": int(os.environ.get("RUHU_TRUSTED_PROXIES", 0)),
         "RUHU_PASSWORD_MIN_LENGTH": 8,
+        # Printed on every public notice and announcement beside 12317: the county's own
+        # complaint telephone and address (the demo county's telephone by default: set yours).
+        "RUHU_COUNTY_COMPLAINT_PHONE": os.environ.get(
+            "RUHU_COUNTY_COMPLAINT_PHONE", "0913-6123456"
+        ),
+        "RUHU_COUNTY_COMPLAINT_ADDRESS": os.environ.get("RUHU_COUNTY_COMPLAINT_ADDRESS", ""),
     }
     if overrides:
         settings.update(overrides)

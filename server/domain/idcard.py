@@ -156,10 +156,15 @@ def upgrade15(number: str) -> str:
     return first17 + check_char(first17)
 
 
-def mask(number: str) -> str:
-    """For public notices: keep the first and last four characters."""
-    n = normalize(number)
-    if len(n) <= 8:
+def mask(number: str | None) -> str:
+    """For anything posted (公示, 公告): "6105**********123X", the first and last four characters.
+
+    Only a number of the length an ID has (18, or 15 for the first generation) keeps any of its
+    characters; anything else is all stars, so a mistyped value never shows more than a real
+    number would. The middle ten of an 18-character number hide the birth date and the sequence.
+    """
+    n = normalize(number or "")
+    if len(n) not in (15, 18):
         return "*" * len(n)
     return n[:4] + "*" * (len(n) - 8) + n[-4:]
 

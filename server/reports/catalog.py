@@ -9,7 +9,7 @@ campaign's, never assumed here.
 from dataclasses import dataclass
 from decimal import Decimal
 
-from server.domain import forms
+from server.domain import forms, roles
 
 CAUSES = forms.options("annex1", "causes", "main_cause")  # the named causes, then 其他
 OTHER_CAUSE = "其他"
@@ -61,3 +61,68 @@ def line_for(table: Table, campaign_lines: list[dict]) -> dict | None:
     ]
     found.sort(key=lambda line: line.get("purpose") != "statistic")
     return found[0] if found else None
+
+
+# Documents for people: what a village posts and a household keeps (REPORTS.md, source 004).
+# `who` names the roles that may print one (each within the areas assigned to them): a surveyor
+# prints the notice list of the villages assigned; the registration form and the handbook carry
+# full ID numbers, bank accounts and phones, so they stay with the township and the county.
+
+
+@dataclass(frozen=True)
+class Document:
+    name: str
+    title: str  # "{area}" and "{subject}" are filled in by the context
+    kind: str  # notice / announcement / registration / handbook
+    levels: tuple[str, ...]  # the area levels it is printed for
+    formats: tuple[str, ...]
+    who: tuple[str, ...]
+    masked: bool  # ID numbers masked (posted) or in full (for the household and the village)
+    file_label: str = ""
+
+
+DOCUMENTS = {
+    d.name: d
+    for d in (
+        Document(
+            "notice",
+            "{area}{subject}公示名单",
+            "notice",
+            ("village",),
+            ("pdf", "xlsx"),
+            (roles.SURVEYOR, roles.REVIEWER, roles.COUNTY),
+            True,
+            "公示名单",
+        ),
+        Document(
+            "announcement",
+            "{area}{subject}公告",
+            "announcement",
+            ("county",),
+            ("pdf", "xlsx"),
+            (roles.COUNTY,),
+            True,
+            "公告",
+        ),
+        Document(
+            "registration",
+            "贫困农户登记表",
+            "registration",
+            ("village",),
+            ("pdf",),
+            (roles.REVIEWER, roles.COUNTY),
+            False,
+            "贫困农户登记表",
+        ),
+        Document(
+            "handbook",
+            "扶贫手册",
+            "handbook",
+            ("village",),
+            ("pdf",),
+            (roles.REVIEWER, roles.COUNTY),
+            False,
+            "扶贫手册",
+        ),
+    )
+}
