@@ -78,6 +78,14 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         # Reverse proxies in front of gunicorn whose X-Forwarded-For is believed (nginx: 1).
         "RUHU_TRUSTED_PROXIES": int(os.environ.get("RUHU_TRUSTED_PROXIES", 0)),
         "RUHU_PASSWORD_MIN_LENGTH": 8,
+        # Printed documents are made by jobs (server/reports/queue.py): on a SQLite file of the
+        # instance folder, or on Redis when a URL is given; immediate runs them in the request.
+        "RUHU_QUEUE_FILE": os.environ.get("RUHU_QUEUE_FILE") or str(instance_path / "queue.db"),
+        "RUHU_REDIS_URL": os.environ.get("RUHU_REDIS_URL") or None,
+        "RUHU_QUEUE_IMMEDIATE": os.environ.get("RUHU_QUEUE_IMMEDIATE") == "1",
+        # A queued or running document not heard of for this long is given up: asked again, it
+        # is made anew (a worker killed mid-job leaves its row "running").
+        "RUHU_REPORT_STALE_SECONDS": 900,
     }
     if overrides:
         settings.update(overrides)

@@ -9,6 +9,8 @@ from server.core.errors import ApiError
 from server.domain.roles import ROLES
 from server.domain.workflow import ACTIONS, STATES
 from server.models import INT_MAX
+from server.reports.catalog import TABLES
+from server.reports.render import FORMATS
 from server.sync.schema import DEVICE_WORD, Whole
 
 # Every integer the API takes fits the database's (an id, a version, a page): a larger one is a
@@ -142,3 +144,35 @@ class Revoke(Schema):
     device_id = fields.String(
         load_default=None, validate=[validate.Length(min=1, max=64), DEVICE_WORD]
     )
+
+
+# An area's code: a county's 6 digits, a township's 9, a village's 12 (and longer below).
+AREA_CODE = validate.Regexp(r"^[0-9]{6,20}$", error="地区代码应为 6 到 20 位数字")
+
+
+class ReportJobStart(Schema):
+    """A document to print: which table, for which campaign and area, counting which states
+    (the campaign's setting when not given: approved and accepted)."""
+
+    # The catalog itself, not a copy: a table added to it is allowed here and in the document.
+    report = fields.String(required=True, validate=validate.OneOf(TABLES))
+    campaign_id = Whole(required=True, validate=ID)
+    area = fields.String(required=True, validate=AREA_CODE)
+    states = fields.List(
+        fields.String(validate=validate.OneOf(STATES)),
+        load_default=None,
+        validate=validate.Length(min=1, max=len(STATES)),
+    )
+    format = fields.String(load_default="pdf", validate=validate.OneOf(FORMATS))
+    total_first = fields.Boolean(load_default=False)
+
+
+class ReportDocuments(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    report = fields.String(load_default=None, validate=validate.OneOf(TABLES))
+    campaign = fields.Integer(load_default=None, validate=ID)
+    area = fields.String(load_default=None, validate=AREA_CODE)
+    page = fields.Integer(load_default=1, validate=COUNT)
+    per_page = fields.Integer(load_default=50, validate=COUNT)  # more than 500 is served as 500

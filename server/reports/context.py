@@ -6,6 +6,7 @@ Rows go township by township, each township's villages then its 小计; the coun
 the table (or opens it, `total_first`). Every 小计 and 合计 is the sum of the rows above it.
 """
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -35,8 +36,19 @@ AREA_LEVELS = {
 }
 
 
-def build(name: str, campaign_id: int, area_code: str, states=None, total_first=False) -> dict:
-    """The context of one table for one campaign, area and set of review states."""
+@dataclass(frozen=True)
+class Request:
+    """The parameters of one document, checked: what a job may build without failing on them."""
+
+    table: Table
+    campaign: Campaign
+    area: Area
+    states: tuple[str, ...]
+    line: dict | None
+
+
+def check(name: str, campaign_id: int, area_code: str, states=None) -> Request:
+    """The parameters found and checked (422 with the field's message), before any work."""
     table = TABLES.get(name)
     if table is None:
         raise ApiError(404, "没有这张报表", "report_unknown")
@@ -62,6 +74,14 @@ def build(name: str, campaign_id: int, area_code: str, states=None, total_first=
             raise ApiError(
                 422, "参数有误", "invalid", {"campaign": [f"该批次没有{table.amount}元的标准线"]}
             )
+    return Request(table, campaign, area, states, line)
+
+
+def build(name: str, campaign_id: int, area_code: str, states=None, total_first=False) -> dict:
+    """The context of one table for one campaign, area and set of review states."""
+    checked = check(name, campaign_id, area_code, states)
+    table, campaign, area = checked.table, checked.campaign, checked.area
+    states, line = checked.states, checked.line
     top, _ = queries.data_version(campaign.id, area)
     context = {
         "name": table.name,
