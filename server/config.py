@@ -86,6 +86,10 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         # A queued or running document not heard of for this long is given up: asked again, it
         # is made anew (a worker killed mid-job leaves its row "running").
         "RUHU_REPORT_STALE_SECONDS": 900,
+        # Every so many minutes the consumer makes anew the documents printed in the last days
+        # whose data moved and then stayed still, so that asking again is answered at once.
+        "RUHU_PRERENDER_MINUTES": int(os.environ.get("RUHU_PRERENDER_MINUTES", 5)),
+        "RUHU_PRERENDER_DAYS": 30,
     }
     if overrides:
         settings.update(overrides)

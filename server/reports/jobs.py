@@ -8,7 +8,7 @@ renders it with progress written to the row, and stores the file. Nothing here i
 
 import logging
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 
@@ -43,11 +43,46 @@ def request_document(
     key = (store.params_hash(params), store.code_version(), store.data_version(request))
     found = store.find(key, current_app.config["RUHU_REPORT_STALE_SECONDS"])
     if found is not None:
+        if found.requested_by is None and user is not None:
+            store.claim(found.id, user.id)  # a table made ahead of time: now someone's
         return found, False
     document_id = store.create(request, params, key, user.id if user else None)
     queue.of().enqueue(document_id)
     db.session.rollback()  # the job may have run already (immediate mode): read it afresh
     return store.get(document_id), True
+
+
+# The data version each watched document had at the last look, in this worker process.
+_seen: dict[str, str] = {}
+
+
+def prerender() -> int:
+    """Make anew, ahead of time, the documents people printed lately whose data has moved and
+    then stayed still for one interval (the refresh runs every few minutes in the consumer):
+    asked for again, such a table is served from the kept file instead of being waited for.
+    A table made ahead of time that nobody asked for is replaced by the next; how many were
+    queued is returned."""
+    config = current_app.config
+    since = datetime.now(UTC) - timedelta(days=config["RUHU_PRERENDER_DAYS"])
+    queued = 0
+    for params_hash, params in store.watched(since):
+        try:
+            request = check(
+                params["report"], params["campaign_id"], params["area"], params["states"]
+            )
+        except ApiError:  # the campaign's line or the area is gone: nothing to make
+            continue
+        key = (params_hash, store.code_version(), store.data_version(request))
+        moving = _seen.get(params_hash) != key[2]
+        _seen[params_hash] = key[2]
+        if moving or store.find(key, config["RUHU_REPORT_STALE_SECONDS"]) is not None:
+            db.session.rollback()
+            continue
+        store.drop_unclaimed(params_hash)
+        queue.of().enqueue(store.create(request, params, key, None))
+        queued += 1
+    db.session.rollback()
+    return queued
 
 
 def visible(user: User, document_id: str) -> ReportDocument:

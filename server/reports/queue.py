@@ -7,7 +7,7 @@ in-memory storage. `worker.py` (beside wsgi.py) is what `huey_consumer` loads.
 """
 
 from flask import Flask, current_app
-from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
+from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
 
 NAME = "ruhu-reports"
 
@@ -40,6 +40,10 @@ class Queue:
         if self._huey is None:
             self._huey = make_huey(self.app.config)
             self._task = self._huey.task(name="render_document")(self._run)
+            minutes = self.app.config["RUHU_PRERENDER_MINUTES"]
+            if minutes:  # run by the consumer's scheduler (one consumer: see the README)
+                every = crontab(minute=f"*/{minutes}")
+                self._huey.periodic_task(every, name="prerender_documents")(self._prerender)
         return self._huey
 
     def _run(self, document_id: str) -> None:
@@ -47,6 +51,12 @@ class Queue:
 
         with self.app.app_context():
             jobs.run(document_id)
+
+    def _prerender(self) -> None:
+        from server.reports import jobs
+
+        with self.app.app_context():
+            jobs.prerender()
 
     def enqueue(self, document_id: str) -> None:
         self.huey  # noqa: B018  (makes the task)

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from server.core.database import write_transaction
 from server.extensions import db
@@ -168,6 +168,42 @@ def finished(document_id: str, data: bytes, file_name: str, data_version: str) -
         file_name=file_name,
         data_version=data_version,
     )
+
+
+def claim(document_id: str, user_id: int) -> None:
+    """A document made ahead of time becomes the first asker's (once; later askers change
+    nothing, and a cached answer writes nothing)."""
+    with write_transaction() as session:
+        session.execute(
+            update(ReportDocument)
+            .where(ReportDocument.id == document_id, ReportDocument.requested_by.is_(None))
+            .values(requested_by=user_id)
+        )
+
+
+def watched(since: datetime) -> list[tuple[str, dict]]:
+    """(params_hash, params) of every document a person asked for since `since`."""
+    query = (
+        select(ReportDocument.params_hash, ReportDocument.params)
+        .where(ReportDocument.requested_by.is_not(None), ReportDocument.requested_at >= since)
+        .order_by(ReportDocument.requested_at.desc())
+    )
+    found: dict[str, dict] = {}
+    for params_hash, params in db.session.execute(query):
+        found.setdefault(params_hash, params)
+    return list(found.items())
+
+
+def drop_unclaimed(params_hash: str) -> None:
+    """Tables made ahead of time that nobody asked for, superseded by the one about to be made."""
+    with write_transaction() as session:
+        session.execute(
+            delete(ReportDocument).where(
+                ReportDocument.params_hash == params_hash,
+                ReportDocument.requested_by.is_(None),
+                ReportDocument.status.in_(("done", "failed")),
+            )
+        )
 
 
 def failed(document_id: str, message: str) -> None:

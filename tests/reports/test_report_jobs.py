@@ -252,3 +252,44 @@ def test_progress_is_written_as_rows_are(county, monkeypatch):
     assert any("行" in note for _, note in seen)
     pdf, _ = ask("annex6", None, "pdf")
     assert pdf.status == "done" and any("页" in note for _, note in seen)
+
+
+def test_a_document_printed_lately_is_made_ahead_once_its_data_is_still(county, monkeypatch):
+    monkeypatch.setattr(jobs, "_seen", {})
+    village = counted_village()
+    township = db.session.get(Area, village.parent_id)
+    asked, _ = ask("annex6", township.code)
+    assert jobs.prerender() == 0  # first look: nothing moved since it was printed
+    assert jobs.prerender() == 0  # and nothing to make: the kept file is current
+    rewrite(village)
+    assert jobs.prerender() == 0  # moving: wait until it stays still for one interval
+    assert jobs.prerender() == 1
+    db.session.rollback()
+    ahead = db.session.scalars(
+        select(ReportDocument).where(ReportDocument.requested_by.is_(None))
+    ).one()
+    assert ahead.status == "done" and ahead.params_hash == asked.params_hash
+    again, started = ask("annex6", township.code)
+    assert not started and again.id == ahead.id  # no wait: it was made ahead
+    db.session.rollback()
+    assert store.get(ahead.id).requested_by == user("demo-county").id  # now the asker's
+    assert jobs.prerender() == 0
+
+
+def test_a_table_made_ahead_that_nobody_asked_for_is_replaced_by_the_next(county, monkeypatch):
+    monkeypatch.setattr(jobs, "_seen", {})
+    village = counted_village()
+    asked, _ = ask("annex6_list", village.code, "xlsx")
+    made = []
+    for _ in range(2):
+        rewrite(village)
+        jobs.prerender()
+        jobs.prerender()
+        db.session.rollback()
+        made.append(
+            db.session.scalars(
+                select(ReportDocument.id).where(ReportDocument.requested_by.is_(None))
+            ).all()
+        )
+    assert len(made[0]) == len(made[1]) == 1 and made[0] != made[1]
+    assert store.get(asked.id) is not None  # what a person asked for is always kept
