@@ -294,6 +294,8 @@ class ReportDocument(db.Model):
     code_version: Mapped[str] = mapped_column(String(32))
     data_version: Mapped[str] = mapped_column(String(80))
     requested_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # Made ahead of time (jobs.prerender), and nobody has asked for it yet: replaceable.
+    ahead: Mapped[bool] = mapped_column(Boolean, default=False)
     requested_at: Mapped[datetime] = mapped_column(Stamp, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(Stamp)
     finished_at: Mapped[datetime | None] = mapped_column(Stamp)

@@ -26,6 +26,7 @@ def upgrade():
         sa.Column('code_version', sa.String(length=32), nullable=False),
         sa.Column('data_version', sa.String(length=80), nullable=False),
         sa.Column('requested_by', sa.Integer(), nullable=True),
+        sa.Column('ahead', sa.Boolean(), nullable=False),
         sa.Column('requested_at', sa.DateTime(timezone=True), nullable=False),
         sa.Column('started_at', sa.DateTime(timezone=True), nullable=True),
         sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),

@@ -5,9 +5,8 @@ from pathlib import Path
 import click
 
 from server.core.errors import ApiError
-from server.reports import render
+from server.reports import jobs, render, store
 from server.reports.catalog import TABLES
-from server.reports.context import build
 
 
 @click.command("report")
@@ -19,11 +18,26 @@ from server.reports.context import build
 @click.option("--total-first", is_flag=True, help="Print 合计 above the townships.")
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True)
 def report(name, campaign_id, area_code, fmt, states, total_first, out: Path) -> None:
-    """Print one table (default states: approved and accepted) into a file."""
+    """Print one table (default states: approved and accepted) into a file; it is kept like
+    every printed document, and an unchanged one is taken from what was kept."""
     try:
-        context = build(name, campaign_id, area_code, states or None, total_first)
+        document, made = jobs.request_document(
+            None,
+            name,
+            campaign_id,
+            area_code,
+            states or None,
+            fmt,
+            {"total_first": total_first},
+            inline=True,
+        )
     except ApiError as e:
         details = "; ".join(f"{k}: {'，'.join(v)}" for k, v in (e.fields or {}).items())
         raise click.ClickException(f"{e.message} {details}".strip()) from None
-    out.write_bytes(render.render(context, fmt))
-    click.echo(f"{context['title']}: {out} ({out.stat().st_size} bytes)")
+    if document.status != "done":
+        raise click.ClickException(document.error or "报表尚未生成完成")
+    out.write_bytes(store.file_bytes(document.id))
+    kept = "" if made else ", kept earlier"
+    click.echo(
+        f"{document.title}: {out} ({out.stat().st_size} bytes{kept}; document {document.id})"
+    )

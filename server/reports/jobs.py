@@ -27,9 +27,17 @@ PROGRESS_SECONDS = 1.0  # at most one progress write a second: each is a small w
 
 
 def request_document(
-    user: User | None, name: str, campaign_id: int, area_code: str, states, fmt: str, options
+    user: User | None,
+    name: str,
+    campaign_id: int,
+    area_code: str,
+    states,
+    fmt: str,
+    options,
+    inline: bool = False,
 ) -> tuple[ReportDocument, bool]:
-    """(the document, whether a new job was started). `user` None: the county's own scripts."""
+    """(the document, whether a new job was started). `user` None: the county's own scripts;
+    `inline`: the job runs here and now (a command line has no consumer to wait for)."""
     if name not in TABLES:
         raise ApiError(422, "参数有误", "invalid", {"report": ["没有这张报表"]})
     if fmt not in FORMATS:
@@ -43,11 +51,14 @@ def request_document(
     key = (store.params_hash(params), store.code_version(), store.data_version(request))
     found = store.find(key, current_app.config["RUHU_REPORT_STALE_SECONDS"])
     if found is not None:
-        if found.requested_by is None and user is not None:
-            store.claim(found.id, user.id)  # a table made ahead of time: now someone's
+        if found.ahead:
+            store.claim(found.id, user.id if user else None)  # made ahead: now someone's
         return found, False
     document_id = store.create(request, params, key, user.id if user else None)
-    queue.of().enqueue(document_id)
+    if inline:
+        run(document_id)
+    else:
+        queue.of().enqueue(document_id)
     db.session.rollback()  # the job may have run already (immediate mode): read it afresh
     return store.get(document_id), True
 
@@ -79,7 +90,7 @@ def prerender() -> int:
             db.session.rollback()
             continue
         store.drop_unclaimed(params_hash)
-        queue.of().enqueue(store.create(request, params, key, None))
+        queue.of().enqueue(store.create(request, params, key, None, ahead=True))
         queued += 1
     db.session.rollback()
     return queued

@@ -73,6 +73,7 @@ def document_out(document: ReportDocument) -> dict:
             "file_name",
             "size",
             "data_version",
+            "ahead",
             "requested_at",
             "started_at",
             "finished_at",

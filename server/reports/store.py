@@ -96,7 +96,9 @@ def find(key: tuple[str, str, str], stale_after: int) -> ReportDocument | None:
     )
 
 
-def create(request: Request, params: dict, key: tuple[str, str, str], user_id) -> str:
+def create(
+    request: Request, params: dict, key: tuple[str, str, str], user_id, ahead: bool = False
+) -> str:
     """A queued document, committed before its job is sent (the job reads it by id)."""
     document_id = str(uuid.uuid4())
     with write_transaction() as session:
@@ -115,6 +117,7 @@ def create(request: Request, params: dict, key: tuple[str, str, str], user_id) -
                 code_version=key[1],
                 data_version=key[2],
                 requested_by=user_id,
+                ahead=ahead,
                 requested_at=now,
                 touched_at=now,
                 status="queued",
@@ -170,14 +173,14 @@ def finished(document_id: str, data: bytes, file_name: str, data_version: str) -
     )
 
 
-def claim(document_id: str, user_id: int) -> None:
-    """A document made ahead of time becomes the first asker's (once; later askers change
-    nothing, and a cached answer writes nothing)."""
+def claim(document_id: str, user_id: int | None) -> None:
+    """A document made ahead of time becomes the first asker's, and is kept from then on
+    (once: later askers change nothing, and a cached answer writes nothing)."""
     with write_transaction() as session:
         session.execute(
             update(ReportDocument)
-            .where(ReportDocument.id == document_id, ReportDocument.requested_by.is_(None))
-            .values(requested_by=user_id)
+            .where(ReportDocument.id == document_id, ReportDocument.ahead.is_(True))
+            .values(requested_by=user_id, ahead=False)
         )
 
 
@@ -200,7 +203,7 @@ def drop_unclaimed(params_hash: str) -> None:
         session.execute(
             delete(ReportDocument).where(
                 ReportDocument.params_hash == params_hash,
-                ReportDocument.requested_by.is_(None),
+                ReportDocument.ahead.is_(True),
                 ReportDocument.status.in_(("done", "failed")),
             )
         )

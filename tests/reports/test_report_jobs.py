@@ -265,14 +265,14 @@ def test_a_document_printed_lately_is_made_ahead_once_its_data_is_still(county, 
     assert jobs.prerender() == 0  # moving: wait until it stays still for one interval
     assert jobs.prerender() == 1
     db.session.rollback()
-    ahead = db.session.scalars(
-        select(ReportDocument).where(ReportDocument.requested_by.is_(None))
-    ).one()
+    ahead = db.session.scalars(select(ReportDocument).where(ReportDocument.ahead)).one()
+    assert ahead.requested_by is None
     assert ahead.status == "done" and ahead.params_hash == asked.params_hash
     again, started = ask("annex6", township.code)
     assert not started and again.id == ahead.id  # no wait: it was made ahead
     db.session.rollback()
-    assert store.get(ahead.id).requested_by == user("demo-county").id  # now the asker's
+    claimed = store.get(ahead.id)
+    assert claimed.requested_by == user("demo-county").id and not claimed.ahead  # now kept
     assert jobs.prerender() == 0
 
 
@@ -280,16 +280,17 @@ def test_a_table_made_ahead_that_nobody_asked_for_is_replaced_by_the_next(county
     monkeypatch.setattr(jobs, "_seen", {})
     village = counted_village()
     asked, _ = ask("annex6_list", village.code, "xlsx")
+    rewrite(village)
+    scripted, _ = jobs.request_document(
+        None, "annex6_list", 1, village.code, None, "xlsx", {"total_first": False}, inline=True
+    )
     made = []
     for _ in range(2):
         rewrite(village)
         jobs.prerender()
         jobs.prerender()
         db.session.rollback()
-        made.append(
-            db.session.scalars(
-                select(ReportDocument.id).where(ReportDocument.requested_by.is_(None))
-            ).all()
-        )
+        made.append(db.session.scalars(select(ReportDocument.id).where(ReportDocument.ahead)).all())
     assert len(made[0]) == len(made[1]) == 1 and made[0] != made[1]
     assert store.get(asked.id) is not None  # what a person asked for is always kept
+    assert store.get(scripted.id) is not None  # and what a county's script printed
