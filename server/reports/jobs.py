@@ -158,16 +158,19 @@ def _snapshot(params: dict) -> tuple[dict, str]:
 
 
 def _reporter(document_id: str):
-    """A progress callback for render: 30 % when counted, the rest by rows or pages, at most
-    one write a second."""
+    """A progress callback for render: 30 % when counted, the rest by rows written or pages laid
+    out, at most one write a second."""
     last = [0.0]
 
-    def report(done: int, total: int, unit: str) -> None:
+    def report(done: int, total: int | None, unit: str) -> None:
         now = time.monotonic()
-        if now - last[0] < PROGRESS_SECONDS and done < total:
+        if now - last[0] < PROGRESS_SECONDS and (total is None or done < total):
             return
         last[0] = now
-        share = done / total if total else 1
+        if total is None:  # pages laid out so far, of a count not known yet: creep towards 90
+            share = 0.9 * done / (done + 10)
+        else:
+            share = done / total if total else 1
         note = f"已排版 {done} {unit}" if unit == "页" else f"已写入 {done}/{total} {unit}"
         store.progressed(document_id, 30 + int(65 * share), note)
 

@@ -5,6 +5,9 @@ Both print the context's strings and integers as they are: no number is computed
 
 import hashlib
 import io
+import logging
+import threading
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -53,13 +56,44 @@ def html(context: dict) -> str:
 
 
 def pdf(context: dict, progress=None) -> bytes:
-    """`progress(done, total, unit)` hears of the pages once they are laid out."""
+    """`progress(done, total, unit)` hears of each page as it is laid out (total None: not
+    known yet), then of all of them."""
     from weasyprint import HTML  # heavy: imported only by the process that prints
 
-    document = HTML(string=html(context), base_url=str(TEMPLATES)).render()
+    with _pages_laid_out(progress):
+        document = HTML(string=html(context), base_url=str(TEMPLATES)).render()
     if progress is not None:
         progress(len(document.pages), len(document.pages), "页")
     return document.write_pdf()
+
+
+class _PageSteps(logging.Handler):
+    """WeasyPrint says "Step 5 - Creating layout - Page N" on its progress logger: heard in the
+    thread that renders (a worker may render in several threads at once)."""
+
+    def __init__(self, progress):
+        super().__init__(logging.INFO)
+        self.progress, self.thread = progress, threading.get_ident()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.thread == self.thread and record.msg.endswith("Page %d") and record.args:
+            self.progress(int(record.args[0]), None, "页")
+
+
+@contextmanager
+def _pages_laid_out(progress):
+    if progress is None:
+        yield
+        return
+    logger = logging.getLogger("weasyprint.progress")
+    logger.setLevel(logging.INFO)  # its steps go to our handler only, never to the log
+    logger.propagate = False
+    handler = _PageSteps(progress)
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
 
 
 def xlsx(context: dict, progress=None) -> bytes:

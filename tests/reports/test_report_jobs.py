@@ -250,8 +250,12 @@ def test_progress_is_written_as_rows_are(county, monkeypatch):
     percents = [p for p, _ in seen]
     assert percents == sorted(percents) and len(percents) >= 3
     assert any("行" in note for _, note in seen)
+    seen.clear()
     pdf, _ = ask("annex6", None, "pdf")
-    assert pdf.status == "done" and any("页" in note for _, note in seen)
+    pages = [(p, note) for p, note in seen if "页" in note]
+    assert pdf.status == "done" and len(pages) >= 3, seen  # page by page as laid out
+    assert [p for p, _ in pages] == sorted(p for p, _ in pages)
+    assert pages[0][1] == "已排版 1 页"
 
 
 def test_a_document_printed_lately_is_made_ahead_once_its_data_is_still(county, monkeypatch):
