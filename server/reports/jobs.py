@@ -14,6 +14,7 @@ from flask import current_app
 
 from server.core.database import is_sqlite
 from server.core.errors import ApiError
+from server.domain.workflow import STATES
 from server.extensions import db
 from server.models import ReportDocument, User
 from server.reports import access, queue, render, store
@@ -22,7 +23,7 @@ from server.reports.context import build, check
 from server.reports.render import FORMATS
 
 log = logging.getLogger(__name__)
-STATUSES = ("queued", "running", "done", "failed")
+STATUSES = ("queued", "running", "done", "failed")  # of a job (the document's row)
 PROGRESS_SECONDS = 1.0  # at most one progress write a second: each is a small write transaction
 
 
@@ -44,6 +45,8 @@ def request_document(
         raise ApiError(422, "参数有误", "invalid", {"format": ["格式只能是 PDF 或 Excel"]})
     if user is not None:
         access.require_role(user, TABLES[name])
+    if states and set(states) <= set(STATES):  # one order, so one set of states is one key
+        states = [s for s in STATES if s in states]
     request = check(name, campaign_id, area_code, states)
     if user is not None:
         access.require_may_print(user, request.table, request.area)
