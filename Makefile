@@ -13,7 +13,7 @@ run: setup db
 	@echo "  入户通 Ruhu: http://127.0.0.1:$(PORT)/"
 	@echo "  Demo logins (password demo12345): demo-surveyor, demo-reviewer, demo-county, demo-admin"
 	@echo ""
-	.venv/bin/gunicorn -c gunicorn.conf.py --workers 3 --bind 0.0.0.0:$(PORT) --access-logfile - wsgi:app
+	RUHU_CONSUMER=1 .venv/bin/gunicorn -c gunicorn.conf.py --workers 3 --bind 0.0.0.0:$(PORT) --access-logfile - wsgi:app
 
 setup:
 	@scripts/setup.sh run

@@ -8,7 +8,11 @@ when a request fails) is masked the same way.
 """
 
 import logging
+import os
 import re
+import signal
+import subprocess
+import sys
 from urllib.parse import parse_qsl, urlencode
 
 from gunicorn.glogging import Logger
@@ -55,3 +59,43 @@ class MaskingLogger(Logger):
 
 
 logger_class = MaskingLogger
+
+
+# The job worker beside the web workers: printed documents are made by huey jobs
+# (server/reports/queue.py). `make run` sets RUHU_CONSUMER (the number of job workers); the
+# consumer is started when gunicorn is ready and stopped when it exits, and the kernel ends it if
+# gunicorn dies any other way (PR_SET_PDEATHSIG). A province runs consumers on their own.
+_consumer = None
+
+
+def _die_with_parent() -> None:
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:  # not Linux: on_exit still stops it
+        pass
+
+
+def when_ready(server) -> None:
+    global _consumer
+    workers = os.environ.get("RUHU_CONSUMER", "").strip()
+    if not workers or workers == "0":
+        return
+    _consumer = subprocess.Popen(
+        [sys.executable, "-m", "huey.bin.huey_consumer", "worker.huey", "--workers", workers],
+        cwd=os.path.dirname(os.path.abspath(__file__)),
+        preexec_fn=_die_with_parent,  # noqa: PLW1509  (gunicorn's master has one thread)
+    )
+    server.log.info("Job consumer started (pid %s, %s worker(s))", _consumer.pid, workers)
+
+
+def on_exit(server) -> None:
+    if _consumer is None or _consumer.poll() is not None:
+        return
+    _consumer.send_signal(signal.SIGINT)  # huey's graceful stop: a running job is finished
+    try:
+        _consumer.wait(30)
+    except subprocess.TimeoutExpired:
+        _consumer.kill()
+        _consumer.wait()

@@ -37,6 +37,9 @@ def register_extensions(app: Flask) -> None:
     with app.app_context():
         tune_engine(db.engine)
     from server.identity import tokens  # noqa: F401  (registers the JWT callbacks)
+    from server.reports import queue
+
+    queue.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -99,6 +99,18 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
             "RUHU_COUNTY_COMPLAINT_PHONE", "0913-6123456"
         ),
         "RUHU_COUNTY_COMPLAINT_ADDRESS": os.environ.get("RUHU_COUNTY_COMPLAINT_ADDRESS", ""),
+        # Printed documents are made by jobs (server/reports/queue.py): on a SQLite file of the
+        # instance folder, or on Redis when a URL is given; immediate runs them in the request.
+        "RUHU_QUEUE_FILE": os.environ.get("RUHU_QUEUE_FILE") or str(instance_path / "queue.db"),
+        "RUHU_REDIS_URL": os.environ.get("RUHU_REDIS_URL") or None,
+        "RUHU_QUEUE_IMMEDIATE": os.environ.get("RUHU_QUEUE_IMMEDIATE") == "1",
+        # A queued or running document not heard of for this long is given up: asked again, it
+        # is made anew (a worker killed mid-job leaves its row "running").
+        "RUHU_REPORT_STALE_SECONDS": 900,
+        # Every so many minutes the consumer makes anew the documents printed in the last days
+        # whose data moved and then stayed still, so that asking again is answered at once.
+        "RUHU_PRERENDER_MINUTES": int(os.environ.get("RUHU_PRERENDER_MINUTES", 5)),
+        "RUHU_PRERENDER_DAYS": 30,
     }
     if overrides:
         settings.update(overrides)

@@ -267,6 +267,16 @@ class VillageSubmission(db.Model):
     __table_args__ = (
         UniqueConstraint("campaign_id", "village_id", name="uq_village_submission"),
         Index("ix_village_submission_township", "campaign_id", "township_id"),
+        # Covers the printed tables' data version (reports/queries.py): a few index pages for
+        # a whole county, so a cached table is found without reading the households.
+        Index(
+            "ix_household_report_version",
+            "campaign_id",
+            "village_id",
+            "review_state",
+            "deleted",
+            "change_seq",
+        ),
     )
 
 
@@ -386,3 +396,46 @@ class Counter(db.Model):
     __tablename__ = "counter"
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     value: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class ReportDocument(db.Model):
+    """A printed table, kept with what made it: the very file a county signed can be fetched
+    again after the data has moved on, and an identical request is served from it.
+
+    `params_hash`, `code_version` and `data_version` are the cache key (server/reports/store.py);
+    `status` and `progress` are the job's (queued → running → done / failed).
+    """
+
+    __tablename__ = "report_document"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    report: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(200))
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"))
+    area_id: Mapped[int] = mapped_column(ForeignKey("area.id"))
+    states: Mapped[list] = mapped_column(JSON)
+    format: Mapped[str] = mapped_column(String(10))
+    params: Mapped[dict] = mapped_column(JSON)  # every parameter, as the request gave them
+    params_hash: Mapped[str] = mapped_column(String(64))
+    code_version: Mapped[str] = mapped_column(String(32))
+    data_version: Mapped[str] = mapped_column(String(80))
+    requested_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # Made ahead of time (jobs.prerender), and nobody has asked for it yet: replaceable.
+    ahead: Mapped[bool] = mapped_column(Boolean, default=False)
+    requested_at: Mapped[datetime] = mapped_column(Stamp, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(Stamp)
+    finished_at: Mapped[datetime | None] = mapped_column(Stamp)
+    touched_at: Mapped[datetime] = mapped_column(Stamp, default=utcnow)  # the last sign of life
+    status: Mapped[str] = mapped_column(String(10), default="queued")
+    progress: Mapped[int] = mapped_column(Integer, default=0)  # 0–100
+    progress_note: Mapped[str | None] = mapped_column(String(80))  # "已写入 3000/10000 户"
+    error: Mapped[str | None] = mapped_column(Text)  # for the user, in Chinese
+    file_name: Mapped[str | None] = mapped_column(String(200))
+    size: Mapped[int | None] = mapped_column(Integer)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    # The file itself, read only when it is fetched.
+    data: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+
+    __table_args__ = (
+        Index("ix_report_document_key", "params_hash", "code_version", "data_version"),
+        Index("ix_report_document_area", "area_id", "requested_at"),
+    )

@@ -25,6 +25,9 @@ def app(tmp_path_factory):
             "TESTING": True,
             "SQLALCHEMY_DATABASE_URI": _url(tmp_path_factory),
             "SECRET_KEY": "test-secret-key-that-is-long-enough-for-hs256",
+            # A printed document's job runs inside the request that asks for it (huey's
+            # immediate mode); tests/reports/test_report_worker.py runs a real consumer.
+            "RUHU_QUEUE_IMMEDIATE": True,
         }
     )
     with app.app_context():

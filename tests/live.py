@@ -117,6 +117,7 @@ class LiveServer:
             "DATABASE_URL": self.database_url,
             "RUHU_SECRET_KEY": "live-test-secret-key-long-enough-for-hs256",
             "FLASK_APP": "wsgi",
+            "RUHU_QUEUE_FILE": str(self.workdir / "queue.db"),  # the jobs' queue, beside it
         }
 
     def __enter__(self) -> LiveServer:

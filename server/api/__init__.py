@@ -17,6 +17,7 @@ from server.api import (  # noqa: E402,F401  (the modules register their routes 
     conflicts,
     households,
     openapi,
+    reports,
     review,
     review_desk,
     sync,

@@ -6,6 +6,8 @@ from werkzeug.routing import IntegerConverter
 
 from server.api import admin_schemas, api, county_schemas, review_schemas, schemas
 from server.models import INT_MAX
+from server.reports.jobs import STATUSES
+from server.reports.render import FORMATS
 from server.sync.pull import CURSOR_PATTERN
 from server.sync.schema import Operation
 
@@ -32,6 +34,7 @@ BODIES = {
     "api.create_campaign": county_schemas.CampaignCreate,
     "api.update_campaign": county_schemas.CampaignIn,
     "api.carry_forward_campaign": county_schemas.CarryForward,
+    "api.start_report_job": schemas.ReportJobStart,
 }
 # Schemas that bodies nest, listed among the components beside the bodies.
 NESTED = {
@@ -49,6 +52,7 @@ QUERIES = {
     "api.spot_checks": review_schemas.SpotCheckQuery,
     "api.list_conflicts": schemas.ConflictQuery,
     "api.list_village_submissions": county_schemas.VillageList,
+    "api.list_report_documents": schemas.ReportDocuments,
 }
 PUBLIC = {"api.login", "api.openapi"}
 
@@ -132,6 +136,7 @@ PATH_PARAMETERS = {
     "household_id": {"type": "string", "format": "uuid"},
     "attachment_id": {"type": "string", "format": "uuid"},
     "form_id": {"type": "string", "pattern": "^[a-z0-9_]{1,40}$"},
+    "job_id": {"type": "string", "format": "uuid"},
 }
 INTEGER_PATH = {"type": "integer", "minimum": 0, "maximum": INT_MAX}
 
@@ -144,6 +149,14 @@ RESPONSES = {
     "api.push": "PushResults",
     "api.bulk_approve": "BulkApproved",
     "api.list_conflicts": "Conflicts",
+    "api.start_report_job": "ReportDocument",
+    "api.get_report_job": "ReportDocument",
+}
+# Answers that are files, not JSON.
+FILE_RESPONSES = {
+    "api.get_report_file": {
+        mime: {"schema": {"type": "string", "format": "binary"}} for mime in FORMATS.values()
+    }
 }
 # Headers a route reads, beside its body and its query.
 HEADERS = {
@@ -164,6 +177,15 @@ OTHER_SUCCESS = {
     "api.put_attachment": {"201": {"description": "已上传（无内容）"}},
     "api.logout": {"204": {"description": "已退出"}},
     "api.get_form": {"304": {"description": "未改变（ETag）"}},
+    "api.start_report_job": {
+        "202": {
+            "description": "已开始生成（Location 指向任务）",
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/ReportDocument"}}
+            },
+        }
+    },
+    "api.get_report_file": {"304": {"description": "未改变（ETag）"}},
 }
 RAW_BODIES = {
     "api.put_attachment": {
@@ -179,6 +201,8 @@ def _operation(endpoint: str, method: str, view) -> dict:
     if endpoint in RESPONSES:
         ref = {"$ref": f"#/components/schemas/{RESPONSES[endpoint]}"}
         ok["content"] = {"application/json": {"schema": ref}}
+    if endpoint in FILE_RESPONSES:
+        ok["content"] = FILE_RESPONSES[endpoint]
     op = {
         "operationId": endpoint.split(".", 1)[1],
         "summary": doc,
@@ -291,6 +315,23 @@ PUSH_RESULTS = {
     },
 }
 
+REPORT_DOCUMENT = {
+    "type": "object",
+    "description": "一份报表文件及生成它的任务",
+    "required": ["id", "report", "status", "progress", "format"],
+    "properties": {
+        "id": {"type": "string", "format": "uuid"},
+        "report": {"type": "string"},
+        "title": {"type": "string"},
+        "format": {"enum": list(FORMATS)},
+        "status": {"enum": list(STATUSES), "description": "排队中、生成中、已完成、生成失败"},
+        "progress": {"type": "integer", "minimum": 0, "maximum": 100},
+        "progress_note": {"type": ["string", "null"]},
+        "error": {"type": ["string", "null"], "description": "失败的原因（中文）"},
+        "file_url": {"type": ["string", "null"]},
+    },
+}
+
 
 CONFLICTS = {
     "type": "array",
@@ -361,6 +402,7 @@ def openapi():
     components["PushResults"] = PUSH_RESULTS
     components["BulkApproved"] = review_schemas.BULK_APPROVED
     components["Conflicts"] = CONFLICTS
+    components["ReportDocument"] = REPORT_DOCUMENT
     return jsonify(
         {
             "openapi": "3.1.0",

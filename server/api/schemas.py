@@ -6,9 +6,12 @@ from flask import request
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from server.core.errors import ApiError
+from server.domain.notices import SUBJECTS
 from server.domain.roles import ROLES
 from server.domain.workflow import ACTIONS, STATES
 from server.models import INT_MAX
+from server.reports.catalog import DOCUMENTS, TABLES
+from server.reports.render import FORMATS
 from server.review.conflicts import BULK_CHOICES as CONFLICT_BULK_CHOICES
 from server.review.conflicts import CHOICES as CONFLICT_CHOICES
 from server.sync.schema import DEVICE_WORD, Whole
@@ -208,3 +211,51 @@ class Revoke(Schema):
     device_id = fields.String(
         load_default=None, validate=[validate.Length(min=1, max=64), DEVICE_WORD]
     )
+
+
+# An area's code: a county's 6 digits, a township's 9, a village's 12 (and longer below).
+AREA_CODE = validate.Regexp(r"^[0-9]{6,20}$", error="地区代码应为 6 到 20 位数字")
+
+
+class ReportJobStart(Schema):
+    """A document to print: which table, for which campaign and area, counting which states
+    (the campaign's setting when not given: approved and accepted)."""
+
+    # The catalog itself, not a copy: a table added to it is allowed here and in the document.
+    report = fields.String(required=True, validate=validate.OneOf([*TABLES, *DOCUMENTS]))
+    campaign_id = Whole(required=True, validate=ID)
+    area = fields.String(required=True, validate=AREA_CODE)
+    states = fields.List(
+        fields.String(validate=validate.OneOf(STATES)),
+        load_default=None,
+        validate=validate.Length(min=1, max=len(STATES)),
+    )
+    format = fields.String(load_default="pdf", validate=validate.OneOf(FORMATS))
+    total_first = fields.Boolean(load_default=False)
+    # A document for people's own: a notice's first day, days posted and subject; forms and
+    # handbooks in two copies (the household's and the village's), or of every household.
+    start = fields.Date(load_default=None)
+    days = fields.Integer(load_default=None, validate=validate.Range(min=5, max=7))
+    subject = fields.String(load_default=None, validate=validate.OneOf(sorted(SUBJECTS)))
+    copies = fields.Integer(load_default=1, validate=validate.OneOf([1, 2]))
+    all_households = fields.Boolean(load_default=False)
+
+    def options(self, data: dict) -> dict:
+        """The options the named report takes, in the form they are kept and hashed."""
+        if data["report"] not in DOCUMENTS:
+            return {"total_first": data["total_first"]}
+        picked = {k: data[k] for k in ("start", "days", "subject", "copies", "all_households")}
+        if picked["start"] is not None:
+            picked["start"] = picked["start"].isoformat()
+        return {k: v for k, v in picked.items() if v not in (None, False)}
+
+
+class ReportDocuments(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    report = fields.String(load_default=None, validate=validate.OneOf([*TABLES, *DOCUMENTS]))
+    campaign = fields.Integer(load_default=None, validate=ID)
+    area = fields.String(load_default=None, validate=AREA_CODE)
+    page = fields.Integer(load_default=1, validate=COUNT)
+    per_page = fields.Integer(load_default=50, validate=COUNT)  # more than 500 is served as 500

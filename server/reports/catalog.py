@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from server.domain import forms, roles
+from server.domain.roles import COUNTY, REVIEWER
 
 CAUSES = forms.options("annex1", "causes", "main_cause")  # the named causes, then 其他
 OTHER_CAUSE = "其他"
@@ -36,6 +37,10 @@ class Table:
     amount: Decimal | None = None  # the line's amount, found among the campaign's lines
     registered_only: bool = False
     file_label: str = ""
+    # The roles that may print it, each within its own areas (server/reports/access.py): a
+    # township reviewer for the township, the county office for the county; a village's public
+    # notice adds the surveyor.
+    who: tuple[str, ...] = (REVIEWER, COUNTY)
 
 
 TABLES = {

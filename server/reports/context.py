@@ -6,6 +6,7 @@ Rows go township by township, each township's villages then its 小计; the coun
 the table (or opens it, `total_first`). Every 小计 and 合计 is the sum of the rows above it.
 """
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -20,6 +21,7 @@ from server.reports import queries
 from server.reports.catalog import (
     CAUSES,
     DEFAULT_STATES,
+    DOCUMENTS,
     MONITORING_TYPES,
     NOT_COUNTED_GROUPS,
     PRIORITY_GROUPS,
@@ -35,21 +37,37 @@ AREA_LEVELS = {
 }
 
 
-def build(name: str, campaign_id: int, area_code: str, states=None, total_first=False) -> dict:
-    """The context of one table for one campaign, area and set of review states."""
-    table = TABLES.get(name)
+@dataclass(frozen=True)
+class Request:
+    """The parameters of one document, checked: what a job may build without failing on them."""
+
+    table: Table
+    campaign: Campaign
+    area: Area
+    states: tuple[str, ...]
+    line: dict | None
+
+
+def levels_of(entry) -> tuple[str, ...]:
+    """The area levels a table (by its kind) or a document for people (its own) is printed for."""
+    return getattr(entry, "levels", None) or AREA_LEVELS[entry.kind]
+
+
+def check(name: str, campaign_id: int, area_code: str, states=None) -> Request:
+    """The parameters found and checked (422 with the field's message), before any work."""
+    table = TABLES.get(name) or DOCUMENTS.get(name)
     if table is None:
         raise ApiError(404, "没有这张报表", "report_unknown")
+    area_levels = levels_of(table)
     campaign = db.session.get(Campaign, campaign_id)
     if campaign is None:
         raise ApiError(422, "参数有误", "invalid", {"campaign": ["没有这个调查批次"]})
     area = db.session.scalar(select(Area).where(Area.code == area_code))
     if area is None:
         raise ApiError(422, "参数有误", "invalid", {"area": ["没有这个地区代码"]})
-    if area.level not in AREA_LEVELS[table.kind]:
+    if area.level not in area_levels:
         levels = "、".join(
-            {"county": "县", "township": "乡镇", "village": "村"}[x]
-            for x in AREA_LEVELS[table.kind]
+            {"county": "县", "township": "乡镇", "village": "村"}[x] for x in area_levels
         )
         raise ApiError(422, "参数有误", "invalid", {"area": [f"这张表按{levels}打印"]})
     # The states asked for; else those the campaign's tables count; else approved and accepted.
@@ -57,12 +75,20 @@ def build(name: str, campaign_id: int, area_code: str, states=None, total_first=
     if not states or any(s not in STATES for s in states):
         raise ApiError(422, "参数有误", "invalid", {"states": ["审核状态有误"]})
     line = None
-    if table.amount is not None:
+    if getattr(table, "amount", None) is not None:
         line = line_for(table, campaign.lines)
         if line is None:
             raise ApiError(
                 422, "参数有误", "invalid", {"campaign": [f"该批次没有{table.amount}元的标准线"]}
             )
+    return Request(table, campaign, area, states, line)
+
+
+def build(name: str, campaign_id: int, area_code: str, states=None, total_first=False) -> dict:
+    """The context of one table for one campaign, area and set of review states."""
+    checked = check(name, campaign_id, area_code, states)
+    table, campaign, area = checked.table, checked.campaign, checked.area
+    states, line = checked.states, checked.line
     top, _ = queries.data_version(campaign.id, area)
     context = {
         "name": table.name,

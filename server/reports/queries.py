@@ -124,3 +124,26 @@ def data_version(campaign_id: int, area: Area) -> tuple[int, int]:
     )
     top, count = db.session.execute(query).one()
     return int(top or 0), int(count)
+
+
+def document_version(campaign_id: int, area: Area, states) -> tuple[int, int]:
+    """(max change_seq, count) of the live households a document of this scope may read.
+
+    Every write of a household gives it the next change_seq, so a household written inside the
+    scope raises the maximum, and one that leaves it (deleted, moved, or out of the states)
+    lowers the count; neither can come back to an earlier pair. A household of another village,
+    campaign or state changes neither. Served by ix_household_report_version alone.
+    """
+    villages = select(Area.id).where(Area.level == "village")
+    if area.level == "village":
+        villages = villages.where(Area.id == area.id)
+    else:
+        villages = villages.where(Area.path.startswith(area.path))
+    query = select(func.max(Household.change_seq), func.count()).where(
+        Household.campaign_id == campaign_id,
+        Household.village_id.in_(villages.scalar_subquery()),
+        Household.review_state.in_(list(states)),
+        Household.deleted.is_(False),
+    )
+    top, count = db.session.execute(query).one()
+    return int(top or 0), int(count)

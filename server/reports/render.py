@@ -5,12 +5,16 @@ Both print the context's strings and integers as they are: no number is computed
 
 import hashlib
 import io
+import logging
+import threading
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "web" / "templates" / "reports"
+PROGRESS_ROWS = 2000  # a workbook's rows between two reports of progress
 FORMATS = {
     "pdf": "application/pdf",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -51,18 +55,54 @@ def html(context: dict) -> str:
     )
 
 
-def pdf(context: dict) -> bytes:
+def pdf(context: dict, progress=None) -> bytes:
+    """`progress(done, total, unit)` hears of each page as it is laid out (total None: not
+    known yet), then of all of them."""
     from weasyprint import HTML  # heavy: imported only by the process that prints
 
-    return HTML(string=html(context), base_url=str(TEMPLATES)).write_pdf()
+    with _pages_laid_out(progress):
+        document = HTML(string=html(context), base_url=str(TEMPLATES)).render()
+    if progress is not None:
+        progress(len(document.pages), len(document.pages), "页")
+    return document.write_pdf()
 
 
-def xlsx(context: dict) -> bytes:
+class _PageSteps(logging.Handler):
+    """WeasyPrint says "Step 5 - Creating layout - Page N" on its progress logger: heard in the
+    thread that renders (a worker may render in several threads at once)."""
+
+    def __init__(self, progress):
+        super().__init__(logging.INFO)
+        self.progress, self.thread = progress, threading.get_ident()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.thread == self.thread and record.msg.endswith("Page %d") and record.args:
+            self.progress(int(record.args[0]), None, "页")
+
+
+@contextmanager
+def _pages_laid_out(progress):
+    if progress is None:
+        yield
+        return
+    logger = logging.getLogger("weasyprint.progress")
+    logger.setLevel(logging.INFO)  # its steps go to our handler only, never to the log
+    logger.propagate = False
+    handler = _PageSteps(progress)
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+
+
+def xlsx(context: dict, progress=None) -> bytes:
     """The same rows in one sheet.
 
     A household list has a one-row header and is written in constant_memory mode (row by row, so
     100,000 households stay small); a summary's two header rows merge cells across rows, which
-    that mode cannot take back, and its few hundred rows need no such care.
+    that mode cannot take back, and its few hundred rows need no such care. `progress(done,
+    total, unit)` hears of every few thousand rows written.
     """
     import xlsxwriter
 
@@ -99,7 +139,10 @@ def xlsx(context: dict) -> bytes:
         _two_row_header(sheet, lead, columns, bold)
     header_end = 3 if flat else 4
     r = header_end + 1
-    for row in context["rows"]:
+    rows = context["rows"]
+    for n, row in enumerate(rows):
+        if progress is not None and n % PROGRESS_ROWS == 0:
+            progress(n, len(rows), "行")
         for c, cell in enumerate(row["lead"]):
             sheet.write_string(r, c, cell, text)
         for c, (cell, column) in enumerate(zip(row["values"], columns, strict=True), len(lead)):
@@ -145,5 +188,5 @@ def _two_row_header(sheet, lead: list[str], columns: list[dict], bold) -> None:
             sheet.write_string(4, c, column["label"], bold)
 
 
-def render(context: dict, fmt: str) -> bytes:
-    return pdf(context) if fmt == "pdf" else xlsx(context)
+def render(context: dict, fmt: str, progress=None) -> bytes:
+    return pdf(context, progress) if fmt == "pdf" else xlsx(context, progress)

@@ -29,9 +29,13 @@ import pytest
 from flask_jwt_extended import decode_token
 from sqlalchemy import func, select
 
+from server.domain.roles import SURVEYOR
 from server.extensions import db
 from server.identity.tokens import issue_tokens
 from server.models import Area, Attachment, Conflict, Counter, Household, SignIn, User
+from server.reports import store
+from server.reports.catalog import TABLES
+from server.reports.context import AREA_LEVELS, check
 
 from .conftest import PNG, demo_areas, fresh_document, make_household
 
@@ -55,6 +59,8 @@ class Target:
     attachment_id: str
     user_id: int  # the user the admin routes act on
     document: dict
+    village_code: str = ""
+    report_id: str = ""  # a kept document (a village's household list) of the village
     sign_in_id: str = ""  # a sign-in of that user, for the routes that end one
 
 
@@ -62,7 +68,8 @@ class Target:
 class Row:
     method: str
     rule: str  # the Flask rule this row covers
-    url: str  # with {household}, {village}, {township}, {attachment}, {no}, {user}, {new}
+    url: str  # with {household}, {village}, {township}, {attachment}, {no}, {user}, {new},
+    # {report} (a kept document of the target's village)
     expect: dict  # role -> status, or role -> (inside, outside)
     body: object = None
     raw: bytes | None = None
@@ -89,7 +96,23 @@ def _push_status(response, target):
     return response.get_json()["results"][0]["status"]
 
 
+def _printable_here(response, target):
+    """Whether the target's village is among the areas of a table the caller may print."""
+    body = response.get_json()
+    village_level = any("village" in r["levels"] for r in body["reports"])
+    codes = {a["code"] for a in body["areas"]}
+    return "seen" if village_level and target.village_code in codes else "unseen"
+
+
 list_ids = _seen(lambda body: {h["id"] for h in body["items"]})
+
+
+def report_ids(response, target):
+    return (
+        "seen" if target.report_id in {d["id"] for d in response.get_json()["items"]} else "unseen"
+    )
+
+
 pull_ids = _seen(lambda body: {h["id"] for h in body["records"]})
 conflict_ids = _seen(lambda body: {c["household_id"] for c in body})
 queue_ids = _seen(lambda body: {h["id"] for h in body["items"]})
@@ -143,6 +166,18 @@ def in_area(inside, outside, admin=None) -> dict:
 
 SCOPED_READ = in_area(200, 404)
 SCOPED_LIST = in_area("200 seen", "200 unseen")
+# The printed tables: a village's household list is the township's and the county's to print;
+# a surveyor prints only a table that names the role (a village's public notice), in the
+# villages assigned, and sees the kept documents of such tables only.
+SURVEYOR_PRINTS_VILLAGES = any(
+    SURVEYOR in t.who and "village" in AREA_LEVELS[t.kind] for t in TABLES.values()
+)
+PRINTERS = in_area(202, 403, admin=403) | {"surveyor": (403, 403)}
+PRINTED = in_area(200, 404) | {"surveyor": (404, 404)}
+PRINTED_LIST = SCOPED_LIST | {"surveyor": ("200 unseen", "200 unseen")}
+PRINTABLE = SCOPED_LIST | {
+    "surveyor": ("200 seen" if SURVEYOR_PRINTS_VILLAGES else "200 unseen", "200 unseen")
+}
 
 # A table reads better as a table.
 # fmt: off
@@ -295,6 +330,15 @@ MATRIX = [
     Row("POST", "/api/campaigns/<int:campaign_id>/carry-forward",
         "/api/campaigns/1/carry-forward", NOBODY_BUT | {"county": 422},
         body={"source_campaign_id": 1}),
+    Row("GET", "/api/reports", "/api/reports", PRINTABLE, probe=_printable_here),
+    # A new household in the village each case: the data moved, so a new document is made.
+    Row("POST", "/api/reports/jobs", "/api/reports/jobs", PRINTERS,
+        body=lambda t: {"report": "annex6_list", "campaign_id": 1, "area": t.village_code,
+                        "format": "xlsx", "states": ["draft", "approved", "accepted"]}),
+    Row("GET", "/api/reports/jobs/<job_id>", "/api/reports/jobs/{report}", PRINTED),
+    Row("GET", "/api/reports/jobs/<job_id>/file", "/api/reports/jobs/{report}/file", PRINTED),
+    Row("GET", "/api/reports/documents", "/api/reports/documents", PRINTED_LIST,
+        probe=report_ids),
 ]
 # fmt: on
 
@@ -394,13 +438,31 @@ def _target(village_id: int) -> Target:
             created_at=datetime.now(UTC),
         )
     )
-    target = Target(
-        household_id, number, village_id, village.parent_id, attachment_id, surveyor.id, document
-    )
     db.session.commit()
+    target = Target(
+        household_id,
+        number,
+        village_id,
+        village.parent_id,
+        attachment_id,
+        surveyor.id,
+        document,
+        village.code,
+        _kept_document(village.code),
+    )
     access = issue_tokens(surveyor, device_id="matrix-target")["access_token"]
     target.sign_in_id = decode_token(access)["sid"]
     return target
+
+
+def _kept_document(village_code: str) -> str:
+    """A finished household list of the village, as a job leaves one."""
+    request = check("annex6_list", 1, village_code)
+    params = store.parameters(request, "xlsx", {"total_first": False})
+    key = (store.params_hash(params), store.code_version(), store.data_version(request))
+    document_id = store.create(request, params, key, None)
+    store.finished(document_id, b"PK matrix", "明细表.xlsx", key[2])
+    return document_id
 
 
 def _fingerprint(target: Target) -> dict:
@@ -450,6 +512,7 @@ def test_access(app, world, index, role, scope, expected):
         sign_in=target.sign_in_id,
         spare=world["spare"],
         new=uuid.uuid4(),
+        report=target.report_id,
     )
     body = row.body(target) if callable(row.body) else row.body
     if row.raw is not None:

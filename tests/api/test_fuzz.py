@@ -79,6 +79,8 @@ RULES_OF_THE_RECORD = {
     "submit_village": ["422"],
     "accept_village": ["422"],
     "return_village": ["422"],
+    # A campaign and an area that exist, the campaign's line for the table, the table's level.
+    "start_report_job": ["422"],
 }
 CONFIG = SchemathesisConfig.from_dict(
     {

@@ -39,3 +39,22 @@ def test_flask_report_names_the_bad_parameter(app, county, tmp_path):
     )
     assert result.exit_code != 0 and "4500" in result.output
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_flask_report_keeps_the_document_and_reuses_it_while_the_data_stands(app, county, tmp_path):
+    from sqlalchemy import select
+
+    from server.extensions import db
+    from server.models import ReportDocument
+
+    code = area("county").code
+    runner = app.test_cli_runner()
+    args = ["report", "monitoring", "--campaign", "1", "--area", code, "--format", "xlsx"]
+    first = runner.invoke(args=[*args, "--out", str(tmp_path / "a.xlsx")])
+    again = runner.invoke(args=[*args, "--out", str(tmp_path / "b.xlsx")])
+    assert first.exit_code == again.exit_code == 0, first.output + again.output
+    assert "kept earlier" not in first.output and "kept earlier" in again.output
+    assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
+    db.session.rollback()
+    kept = db.session.scalars(select(ReportDocument)).one()
+    assert kept.report == "monitoring" and kept.requested_by is None and kept.status == "done"
