@@ -239,6 +239,16 @@ class Household(db.Model):
         # parallel) carry forward skip it rather than make it twice.
         UniqueConstraint("campaign_id", "carried_from", name="uq_household_carried"),
         Index("ix_household_carried_from", "carried_from"),
+        # Covers the printed tables' data version (reports/queries.py): a few index pages for
+        # a whole county, so a cached table is found without reading the households.
+        Index(
+            "ix_household_report_version",
+            "campaign_id",
+            "village_id",
+            "review_state",
+            "deleted",
+            "change_seq",
+        ),
     )
 
 
@@ -267,16 +277,6 @@ class VillageSubmission(db.Model):
     __table_args__ = (
         UniqueConstraint("campaign_id", "village_id", name="uq_village_submission"),
         Index("ix_village_submission_township", "campaign_id", "township_id"),
-        # Covers the printed tables' data version (reports/queries.py): a few index pages for
-        # a whole county, so a cached table is found without reading the households.
-        Index(
-            "ix_household_report_version",
-            "campaign_id",
-            "village_id",
-            "review_state",
-            "deleted",
-            "change_seq",
-        ),
     )
 
 
