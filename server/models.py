@@ -162,6 +162,14 @@ class Household(db.Model):
     monitoring_type: Mapped[str | None] = mapped_column(String(20))
     line_flags: Mapped[dict] = mapped_column(JSON, default=dict)
     summary: Mapped[dict] = mapped_column(JSON, default=dict)
+    # For the county's other tables (households/derived.py says how each is read).
+    register_change: Mapped[str | None] = mapped_column(String(10))  # 新识别 / 返贫
+    wage_income: Mapped[object | None] = mapped_column(Money, default=0)
+    business_income: Mapped[object | None] = mapped_column(Money, default=0)
+    property_income: Mapped[object | None] = mapped_column(Money, default=0)
+    transfer_income: Mapped[object | None] = mapped_column(Money, default=0)
+    unmet_guarantees: Mapped[int | None] = mapped_column(Integer, default=0)  # a bit per item
+    visit_date: Mapped[str | None] = mapped_column(String(10))  # "2020-10-12"
 
     __table_args__ = (
         Index("ix_household_village_no", "village_id", "household_no"),
@@ -187,6 +195,9 @@ class Member(db.Model):
     relation: Mapped[str | None] = mapped_column(String(10))
     labour: Mapped[str | None] = mapped_column(String(20))
     counted: Mapped[bool] = mapped_column(Boolean, default=True)
+    education: Mapped[str | None] = mapped_column(String(20))
+    school_status: Mapped[str | None] = mapped_column(String(20))
+    health: Mapped[int | None] = mapped_column(Integer, default=0)  # a bit per health option
 
 
 class Revision(db.Model):
