@@ -40,7 +40,6 @@ def upgrade():
 
 def _fill():
     """Every existing household's and member's new columns, read from its stored document."""
-    from server.core import jsontext
     from server.households.derived import derived_columns, member_rows
 
     bind = op.get_bind()
@@ -65,7 +64,7 @@ def _fill():
             return
         households, members = [], []
         for hid, stored in rows:
-            document = (jsontext.loads_stored(stored) if stored is not None else {}) or {}
+            document = _parsed(stored) or {}
             derived = derived_columns(document, [])  # none of these columns reads a line
             households.append({'hid': hid, **{n: derived[n] for n in names}})
             for m in member_rows(document.get('members') or []):
@@ -78,6 +77,15 @@ def _fill():
                 set_member.values({n: sa.bindparam(n) for n, _ in MEMBER}), members
             )
         last = rows[-1][0]
+
+
+def _parsed(stored):
+    """A stored document: text on SQLite; on PostgreSQL the driver has parsed the JSON already."""
+    from server.core import jsontext
+
+    if stored is None or isinstance(stored, dict | list):
+        return stored
+    return jsontext.loads_stored(stored)
 
 
 def downgrade():
