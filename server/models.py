@@ -223,6 +223,14 @@ class Household(db.Model):
     # The same family's household of the campaign before, when this one was carried forward
     # from it: a family is traced across campaigns by following this link.
     carried_from: Mapped[str | None] = mapped_column(String(36))
+    # For the county's other tables (households/derived.py says how each is read).
+    register_change: Mapped[str | None] = mapped_column(String(10))  # 新识别 / 返贫
+    wage_income: Mapped[object | None] = mapped_column(Money, default=0)
+    business_income: Mapped[object | None] = mapped_column(Money, default=0)
+    property_income: Mapped[object | None] = mapped_column(Money, default=0)
+    transfer_income: Mapped[object | None] = mapped_column(Money, default=0)
+    unmet_guarantees: Mapped[int | None] = mapped_column(Integer, default=0)  # a bit per item
+    visit_date: Mapped[str | None] = mapped_column(String(10))  # "2020-10-12"
 
     __table_args__ = (
         Index("ix_household_village_no", "village_id", "household_no"),
@@ -296,6 +304,9 @@ class Member(db.Model):
     relation: Mapped[str | None] = mapped_column(String(10))
     labour: Mapped[str | None] = mapped_column(String(20))
     counted: Mapped[bool] = mapped_column(Boolean, default=True)
+    education: Mapped[str | None] = mapped_column(String(20))
+    school_status: Mapped[str | None] = mapped_column(String(20))
+    health: Mapped[int | None] = mapped_column(Integer, default=0)  # a bit per health option
 
 
 class Revision(db.Model):

@@ -55,6 +55,13 @@ def household(
     transfer = max(0.0, net - wage - farming + cost)
     danger = rng.choices(["A", "B", "C", "D"], [70, 27, 2, 1])[0]
     returned = round(rng.uniform(0, 2), 1) if rng.random() < 0.4 else 0
+    registered = status != "非建档立卡户" and status not in ("边缘易致贫户", "突发严重困难户")
+    # Part of what the land brings is rent for a plot let out, and registered households share
+    # the dividends of the village's assets (资产收益扶贫): the same net income, told apart.
+    rent = farming * rng.uniform(0.1, 0.4) if rng.random() < 0.15 else 0.0
+    dividend = min(farming / 2, rng.choice([300, 500, 800])) if registered else 0.0
+    dividend = dividend if rng.random() < 0.4 else 0.0
+    farming -= rent + dividend
     income = {
         "wage_migrant" if migrants else "wage_local": _money(wage),
         "business_farming": _money(farming),
@@ -62,9 +69,12 @@ def household(
         "transfer_pension": _money(transfer * 0.4) if transfer * 0.4 >= 88 else "0.00",
         "cost_business": _money(cost),
     }
+    if rent:
+        income["property_land_rent"] = _money(rent)
+    if dividend >= 1:
+        income["property_dividend"] = _money(dividend)
     if returned:
         income["transfer_eco"] = _money(returned * 250)
-    registered = status != "非建档立卡户" and status not in ("边缘易致贫户", "突发严重困难户")
     section = _section(rng, f"{village_code}{n:04d}", status, registered, danger, returned)
     water_ok = rng.random() > 0.01
     causes = _causes(rng, status)

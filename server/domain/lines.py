@@ -71,3 +71,49 @@ def near_bounds(line: dict) -> tuple:
     amount = money.parse(line["amount"])
     margin = money.quantize(amount * money.parse(NEAR_SHARE))
     return amount - margin, amount + margin
+
+
+# The word for the other side of a line, by the same convention: the complement of ≥ is <, of
+# ≤ is >, and so on, so a household is on exactly one side of any line.
+OTHER_SIDE = {
+    "以上": "不满",
+    "不满": "以上",
+    "低于": "以上",
+    "以下": "超过",
+    "以内": "超过",
+    "超过": "以下",
+}
+_PREFIXED = frozenset({"超过", "不满", "低于"})  # "超过4000元"; the others follow: "4000元以下"
+
+
+def phrase(word: str, amount) -> str:
+    """The words a table heads a column with: "超过4000元", "5000元以下", "低于7500元"."""
+    value = money.parse(amount)
+    text = f"{int(value)}元" if value == int(value) else f"{money.to_str(value)}元"
+    return f"{word}{text}" if word in _PREFIXED else f"{text}{word}"
+
+
+def below_word(line: dict) -> str:
+    """The word for the poorer side of a line: its own for 以下 / 以内 / 不满 / 低于; for an
+    exit line (超过 / 以上, on the richer side) its other side."""
+    word = line["comparison"]
+    return word if COMPARISONS[word] in ("<", "<=") else OTHER_SIDE[word]
+
+
+def scaled(line: dict, factor: Decimal) -> dict:
+    """The same line at `factor` times its amount (two places, half up)."""
+    return line | {"amount": money.to_str(money.parse(line["amount"]) * factor)}
+
+
+BAND_FACTOR = Decimal("1.5")
+
+
+def income_band(amount, line: dict) -> int | None:
+    """0 on the poorer side of the line, 1 from the line to 1.5 times it, 2 beyond; None when
+    there is no per-capita income (nobody counted). Each boundary by the line's own word."""
+    if amount is None:
+        return None
+    below = line | {"comparison": below_word(line)}
+    if satisfies(amount, below):
+        return 0
+    return 1 if satisfies(amount, scaled(below, BAND_FACTOR)) else 2

@@ -9,8 +9,10 @@ from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin, pinyin
 
+from server.domain import flags
 from server.domain.income import is_counted
 from server.domain.summary import summarize
+from server.domain.verdicts import POOR_STATUS
 
 
 def now() -> datetime:
@@ -35,6 +37,9 @@ def member_rows(members: list[dict]) -> list[dict]:
             "relation": m.get("relation"),
             "labour": m.get("labour"),
             "counted": is_counted(m),
+            "education": m.get("education"),
+            "school_status": m.get("school_status"),
+            "health": flags.health_mask(m.get("health")),
         }
         for m in members
         if m.get("id")
@@ -136,4 +141,20 @@ def derived_columns(document: dict, lines: list[dict]) -> dict:
         "exit_eligible": summary["exit_eligible"],
         "monitoring_type": summary["monitoring_type"],
         "line_flags": summary["lines"],
+        # asked of a 未脱贫 household only: a value left from another status is not read
+        "register_change": section.get("register_change")
+        if section.get("status") == POOR_STATUS
+        else None,
+        "wage_income": summary["wage_income"],
+        "business_income": summary["business_income"],
+        "property_income": summary["property_income"],
+        "transfer_income": summary["transfer_income"],
+        "unmet_guarantees": flags.guarantees_mask(summary["unmet_guarantees"]),
+        "visit_date": _visit_date(document),
     }
+
+
+def _visit_date(document: dict) -> str | None:
+    """The sign-off's visit date ("2020-10-12", checked as a date by the form), or None."""
+    value = (document.get("signoff") or {}).get("visit_date")
+    return value if isinstance(value, str) and len(value) == 10 else None

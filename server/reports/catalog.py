@@ -1,9 +1,11 @@
 """What can be printed: each table's title, who is counted, against which line, at which level.
 
-The layouts are the county's (REPORTS.md): annexes 4–6 of the look-back review as a summary by
-township and village and as a village's household list, and the monitoring summary. The line an
-annex compares with is the campaign's own (found by its amount), so its comparison word is the
-campaign's, never assumed here.
+The layouts are the county's (REPORTS.md): annexes 2–6 of the look-back review as a summary by
+township and village and as a village's household list (annex 2 the households taken back after
+an exit, 返贫; annex 3 those found outside the register, 新识别, as the questionnaire records
+it), the monitoring summary, and the county's other tables: causes, people, income bands and
+composition, 两不愁三保障 gaps, the campaign's progress. The line an annex compares with is the
+campaign's own (found by its amount), so its comparison word is the campaign's, never assumed here.
 """
 
 from dataclasses import dataclass
@@ -41,6 +43,8 @@ class Table:
     # township reviewer for the township, the county office for the county; a village's public
     # notice adds the surveyor.
     who: tuple[str, ...] = (REVIEWER, COUNTY)
+    change: str | None = None  # who annexes 2 and 3 count: the household's register change
+    unit: str = "户、人"
 
 
 TABLES = {
@@ -53,6 +57,24 @@ TABLES = {
         Table("annex5_list", "{area}农户年人均收入4500元以下明细表", "list", Decimal(4500)),
         Table("annex6_list", "{area}农户年人均收入5000元以下明细表", "list", Decimal(5000)),
         Table("monitoring", "{area}防止返贫监测对象统计表", "monitoring"),
+        Table("annex2", "{area}返贫（重点扶持）人口统计表", "summary", change="返贫"),
+        Table("annex3", "{area}新识别（重点扶持）贫困人口统计表", "summary", change="新识别"),
+        Table("annex2_list", "{area}返贫（重点扶持）人口明细表", "list", change="返贫"),
+        Table("annex3_list", "{area}新识别（重点扶持）贫困人口明细表", "list", change="新识别"),
+        Table("causes", "{area}建档立卡户致贫原因分布统计表", "causes", registered_only=True),
+        Table(
+            "people",
+            "{area}建档立卡人口劳动技能、健康、文化程度和在校生状况统计表",
+            "people",
+            registered_only=True,
+            unit="人",
+        ),
+        Table("income_bands", "{area}农户人均纯收入分段统计表", "bands"),
+        Table(
+            "income_composition", "{area}农户收入构成统计表", "composition", unit="户、人、元、%"
+        ),
+        Table("guarantees", "{area}“两不愁三保障”及饮水安全未达标户统计表", "guarantees"),
+        Table("progress", "{area}调查工作进度表", "progress", unit="户、%"),
     )
 }
 

@@ -1,11 +1,12 @@
 """The SQL of the tables: aggregates over the columns stored beside each household.
 
-Households are only read here. Every figure is a SUM or COUNT in the database, grouped by
-township and village, never a loop over documents; the tests build the same numbers the other
-way round (a loop over the documents through the domain) and compare every cell.
+Households are only read here (and in the other tables' modules, which use the scope and the
+helpers below). Every figure is a SUM or COUNT in the database, grouped by village, never a loop
+over documents; the tests build the same numbers the other way round (a loop over the documents
+through the domain) and compare every cell.
 """
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import BigInteger, and_, case, cast, func, or_, select
 
 from server.extensions import db
 from server.models import Area, Household
@@ -42,8 +43,16 @@ def _scope(area: Area):
     return Household.township_id.in_(select(Area.id).where(Area.parent_id == area.id))
 
 
-def _counted(campaign_id: int, area: Area, states, line_key: str | None, registered: bool):
-    """Who a table counts: the campaign's live households of the area in the chosen states."""
+def counted(
+    campaign_id: int,
+    area: Area,
+    states,
+    line_key: str | None = None,
+    registered: bool = False,
+    change: str | None = None,
+):
+    """Who a table counts: the campaign's live households of the area in the chosen states
+    (below a line, on the register, or of a register change, when the table says so)."""
     where = [
         Household.campaign_id == campaign_id,
         Household.deleted.is_(False),
@@ -54,49 +63,69 @@ def _counted(campaign_id: int, area: Area, states, line_key: str | None, registe
         where.append(Household.line_flags[line_key].as_boolean().is_(True))
     if registered:
         where.append(Household.status.in_(REGISTERED))
+    if change is not None:
+        where.append(Household.register_change == change)
     return and_(*where)
 
 
-def _pair(condition) -> list:
+def pair(condition) -> list:
     """户 and 人 of the households meeting a condition."""
-    return [
-        func.sum(case((condition, 1), else_=0)),
-        func.sum(case((condition, Household.household_size), else_=0)),
-    ]
+    return [count_if(condition), func.sum(case((condition, Household.household_size), else_=0))]
 
 
-def summary_figures(campaign_id, area, states, line_key, registered) -> dict[int, list[int]]:
+def count_if(condition):
+    return func.sum(case((condition, 1), else_=0))
+
+
+def has_bit(column, bit: int):
+    """A bit of an integer column of answers (server/domain/flags.py) is set."""
+    return column.op("&")(bit) != 0
+
+
+def fen(column):
+    """The sum of a money column in fen, exact on both engines (SQLite keeps money as REAL)."""
+    return cast(func.sum(func.round(column * 100)), BigInteger)
+
+
+def per_village(query) -> dict[int, list[int]]:
+    """{village id: the row's figures as integers} of a query grouped by village."""
+    return {row[0]: [int(v or 0) for v in row[1:]] for row in db.session.execute(query)}
+
+
+def summary_figures(
+    campaign_id, area, states, line_key, registered, change=None
+) -> dict[int, list[int]]:
     """Per village: 合计 户, 人; 户, 人 per main cause; 户 per countable priority group."""
     columns = [func.count(), func.sum(Household.household_size)]
     for cause in NAMED_CAUSES:
-        columns += _pair(Household.main_cause == cause)
-    columns += _pair(or_(Household.main_cause.is_(None), Household.main_cause.not_in(NAMED_CAUSES)))
+        columns += pair(Household.main_cause == cause)
+    columns += pair(or_(Household.main_cause.is_(None), Household.main_cause.not_in(NAMED_CAUSES)))
     columns += [
         func.sum(case((Household.poverty_attribute == attribute, 1), else_=0))
         for _, _, attribute in PRIORITY_GROUPS
     ]
     query = (
         select(Household.village_id, *columns)
-        .where(_counted(campaign_id, area, states, line_key, registered))
+        .where(counted(campaign_id, area, states, line_key, registered, change))
         .group_by(Household.village_id)
     )
-    return {row[0]: [int(v or 0) for v in row[1:]] for row in db.session.execute(query)}
+    return per_village(query)
 
 
 def monitoring_figures(campaign_id, area, states) -> dict[int, list[int]]:
     """Per village: 三类对象合计 户, 人, then 户, 人 of each monitoring type."""
-    columns = _pair(Household.monitoring_type.in_(MONITORING_TYPES))
+    columns = pair(Household.monitoring_type.in_(MONITORING_TYPES))
     for kind in MONITORING_TYPES:
-        columns += _pair(Household.monitoring_type == kind)
+        columns += pair(Household.monitoring_type == kind)
     query = (
         select(Household.village_id, *columns)
-        .where(_counted(campaign_id, area, states, None, False))
+        .where(counted(campaign_id, area, states))
         .group_by(Household.village_id)
     )
-    return {row[0]: [int(v or 0) for v in row[1:]] for row in db.session.execute(query)}
+    return per_village(query)
 
 
-def household_list(campaign_id, area, states, line_key, registered) -> list:
+def household_list(campaign_id, area, states, line_key, registered, change=None) -> list:
     """One row per household counted, in village then household-number order."""
     query = (
         select(
@@ -111,7 +140,7 @@ def household_list(campaign_id, area, states, line_key, registered) -> list:
             Household.poverty_attribute,
             Household.status,
         )
-        .where(_counted(campaign_id, area, states, line_key, registered))
+        .where(counted(campaign_id, area, states, line_key, registered, change))
         .order_by(Household.village_id, Household.household_no, Household.id)
     )
     return list(db.session.execute(query))

@@ -117,7 +117,7 @@ def xlsx(context: dict, progress=None) -> bytes:
     text = book.add_format({"border": 1})
     count = book.add_format({"border": 1, "num_format": "0"})
     money = book.add_format({"border": 1, "num_format": "0.00"})
-    formats = {"count": count, "money": money, "text": text}
+    formats = {"count": count, "money": money, "percent": money, "text": text}
     lead, columns = context["lead"], context["columns"]
     width = len(lead) + len(columns)
     p = context["parameters"]
@@ -149,7 +149,7 @@ def xlsx(context: dict, progress=None) -> bytes:
             fmt = formats[column["format"]]
             if column["format"] == "count":
                 sheet.write_number(r, c, cell, fmt)
-            elif column["format"] == "money" and cell != "":
+            elif column["format"] in ("money", "percent") and cell != "":
                 sheet.write_number(r, c, float(cell), fmt)  # two places survive: ≤ 15 digits
             else:
                 sheet.write_string(r, c, str(cell), fmt)

@@ -89,6 +89,7 @@ def make_household(
     *,
     state: str = "draft",
     household_no: str | None = None,
+    campaign_id: int = 1,
 ) -> str:
     """A household written the way the API writes one (the household writer), committed."""
     document = document or fresh_document()
@@ -97,13 +98,13 @@ def make_household(
     household_id = str(uuid.uuid4())
     with write_transaction():
         village = db.session.get(Area, village_id)
-        campaign = db.session.get(Campaign, 1)
+        campaign = db.session.get(Campaign, campaign_id)
         write = writer.creation(
             household_id,
             document,
             village_id=village.id,
             township_id=village.parent_id,
-            campaign_id=1,
+            campaign_id=campaign_id,
             lines=campaign.lines,
             author_id=None,
             review_state=state,

@@ -3,23 +3,43 @@
 from io import BytesIO
 
 import openpyxl
+import pytest
 
 from server.reports.context import build
 
 from .conftest import LOOKBACK, area
+from .test_report_views import cell
 
 
-def test_flask_report_writes_a_workbook_and_a_pdf(app, both_campaigns, tmp_path):
+@pytest.mark.parametrize(
+    ("name", "campaign"),
+    [
+        ("annex5", LOOKBACK),
+        ("annex2", LOOKBACK),
+        ("annex3", LOOKBACK),
+        ("causes", 1),
+        ("people", 1),
+        ("income_bands", 1),
+        ("income_composition", LOOKBACK),
+        ("guarantees", 1),
+        ("progress", 1),
+    ],
+)
+def test_flask_report_writes_a_workbook_and_a_pdf(app, both_campaigns, tmp_path, name, campaign):
     code = area("county").code
     runner = app.test_cli_runner()
-    out = tmp_path / "annex5.xlsx"
-    args = ["report", "annex5", "--campaign", str(LOOKBACK), "--area", code]
+    out = tmp_path / f"{name}.xlsx"
+    args = ["report", name, "--campaign", str(campaign), "--area", code]
     result = runner.invoke(args=[*args, "--format", "xlsx", "--out", str(out)])
     assert result.exit_code == 0, result.output
     sheet = openpyxl.load_workbook(BytesIO(out.read_bytes()), read_only=True).active
     last = [r for r in sheet.iter_rows(values_only=True) if r[1] == "合计"][0]
-    assert list(last[3:])[:2] == build("annex5", LOOKBACK, code)["rows"][-1]["values"][:2]
-    pdf = tmp_path / "annex5.pdf"
+    context = build(name, campaign, code)
+    total = context["rows"][-1]["values"]
+    assert list(last[3 : 3 + len(total)]) == [
+        cell(v, c) for v, c in zip(total, context["columns"], strict=True)
+    ]
+    pdf = tmp_path / f"{name}.pdf"
     result = runner.invoke(args=[*args, "--out", str(pdf)])
     assert result.exit_code == 0 and pdf.read_bytes().startswith(b"%PDF")
 

@@ -16,10 +16,24 @@ from server.models import Area
 from server.reports import render
 from server.reports.context import build
 
-from .conftest import LOOKBACK, area, loop_figures
+from .by_loop import loop_figures
+from .conftest import LOOKBACK, area
 
 TOTAL = re.compile(r"\s*合计\s+\d")
 OUT = Path(__file__).resolve().parents[2] / "test-output" / "reports"
+# (table, campaign): one of each kind of county table
+COUNTY_TABLES = [
+    ("annex6", LOOKBACK),
+    ("annex2", LOOKBACK),
+    ("annex3", LOOKBACK),
+    ("monitoring", 1),
+    ("causes", 1),
+    ("people", 1),
+    ("income_bands", 1),
+    ("income_composition", 1),
+    ("guarantees", 1),
+    ("progress", 1),
+]
 
 
 def pdf_lines(data: bytes, name: str) -> list[str]:
@@ -33,41 +47,62 @@ def pdf_lines(data: bytes, name: str) -> list[str]:
     return text.splitlines()
 
 
+def is_sum(line: str) -> bool:
+    """A 小计 or 合计 row's line, not a header's (a header may name 合计 above its bands, in 元)."""
+    return ("小计" in line or bool(TOTAL.match(line))) and "元" not in line
+
+
 def numbers(line: str) -> list[str]:
     return re.findall(r"\d+(?:\.\d{2})?", line)
 
 
-@pytest.fixture()
-def county_annex6(both_campaigns):
-    return build("annex6", LOOKBACK, area("county").code)
+def shown(values: list, columns: list[dict]) -> list[str]:
+    """The numbers a row prints, as pdftotext reads them: no empty share, no status word."""
+    return [
+        str(v) for v, c in zip(values, columns, strict=True) if c["format"] != "text" and v != ""
+    ]
 
 
-def test_the_pdf_prints_every_row_of_the_summary(county_annex6):
-    lines = pdf_lines(render.pdf(county_annex6), "annex6_county")
+@pytest.mark.parametrize(("name", "campaign"), COUNTY_TABLES)
+def test_the_pdf_prints_every_subtotal_and_the_total(both_campaigns, name, campaign):
+    context = build(name, campaign, area("county").code)
+    lines = pdf_lines(render.pdf(context), f"{name}_county")
     text = "\n".join(lines)
     footers = re.findall(r"第\s*(\d+)\s*页\s*共\s*(\d+)\s*页", text)
     pages = len(footers)
-    assert pages > 1 and footers == [(str(n), str(pages)) for n in range(1, pages + 1)]
+    assert pages >= 1 and footers == [(str(n), str(pages)) for n in range(1, pages + 1)]
     assert text.count("序号") == pages  # the header rows repeat on every page
-    for word in ("填报单位（盖章）", "统计时间", "单位负责人", "报出日期", "县级已确认"):
+    for word in ("填报单位（盖章）", "统计时间", "单位负责人", "审核人", "填表人", "联系电话"):
         assert word in text
-    printed = [numbers(line) for line in lines if "小计" in line or TOTAL.match(line)]
+    assert "报出日期" in text and context["title"] in text.replace(" ", "")
+    assert context["parameters"]["states_label"] in text
+    printed = [numbers(line) for line in lines if is_sum(line)]
+    columns = context["columns"]
     expected = [
-        [str(v) for v in r["values"]]
-        for r in county_annex6["rows"]
-        if r["kind"] in ("subtotal", "total")
+        shown(r["values"], columns) for r in context["rows"] if r["kind"] in ("subtotal", "total")
     ]
     assert printed == expected
 
 
-def test_the_workbook_holds_the_same_cells(county_annex6):
-    book = openpyxl.load_workbook(BytesIO(render.xlsx(county_annex6)), read_only=True)
+@pytest.mark.parametrize(("name", "campaign"), COUNTY_TABLES)
+def test_the_workbook_holds_the_same_cells(both_campaigns, name, campaign):
+    context = build(name, campaign, area("county").code)
+    book = openpyxl.load_workbook(BytesIO(render.xlsx(context)), read_only=True)
     sheet = book.active
     rows = [r for r in sheet.iter_rows(min_row=6, values_only=True) if r[1] or r[2]]
-    width = 3 + len(county_annex6["columns"])
-    for row, expected in zip(rows, county_annex6["rows"], strict=False):
-        assert list(row[:width]) == [*expected["lead"], *expected["values"]]
-    assert sheet.cell(1, 1).value == county_annex6["title"]
+    width = 3 + len(context["columns"])
+    assert len(rows) >= len(context["rows"])
+    for row, expected in zip(rows, context["rows"], strict=False):
+        cells = [cell(v, c) for v, c in zip(expected["values"], context["columns"], strict=True)]
+        assert list(row[:width]) == [*expected["lead"], *cells]
+    assert sheet.cell(1, 1).value == context["title"]
+
+
+def cell(value, column: dict):
+    """What the workbook holds for a printed value: numbers as numbers, an empty share empty."""
+    if column["format"] in ("money", "percent"):
+        return None if value == "" else float(value)
+    return value
 
 
 def test_the_household_list_prints_money_with_two_places(both_campaigns):
@@ -85,10 +120,17 @@ def test_the_household_list_prints_money_with_two_places(both_campaigns):
     assert [f"{r[7]:.2f}" for r in cells] == incomes
 
 
-def test_the_monitoring_summary_prints(both_campaigns):
+def test_the_monitoring_summary_names_its_types(both_campaigns):
     context = build("monitoring", 1, area("county").code)
     text = "\n".join(pdf_lines(render.pdf(context), "monitoring_county"))
     for kind in ("脱贫不稳定户", "边缘易致贫户", "突发严重困难户", "风险消除"):
         assert kind in text
-    total = [line for line in text.splitlines() if TOTAL.match(line)]
-    assert numbers(total[0]) == [str(v) for v in context["rows"][-1]["values"]]
+
+
+def test_the_progress_table_heads_each_stage_with_its_due_date(both_campaigns):
+    context = build("progress", LOOKBACK, area("township").code)
+    text = "".join(pdf_lines(render.pdf(context), "progress_township_lookback")).replace(" ", "")
+    for stage in ("村级入户统计", "办事处汇总", "部门比对", "区级审定"):
+        assert stage in text
+    assert text.count("日前）") == 4  # each stage's due date (a head may wrap)
+    assert "（2019年4" in text and "区级审定按县级已确认计" in text

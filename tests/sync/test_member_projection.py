@@ -13,13 +13,16 @@ from tests.api.conftest import fresh_document
 
 from .conftest import create_op, new_id, villages_of
 
+PEOPLE_COUNTS = ("education", "school_status", "health")  # what the people table counts
 
-def projection(app, household_id: str) -> list[dict]:
+
+def projection(app, household_id: str, people_counts: bool = True) -> list[dict]:
     with app.app_context():
         rows = db.session.scalars(select(Member).where(Member.household_id == household_id))
         found = [
             {c: getattr(m, c) for c in ("id", "name", "id_number", "sex", "relation", "labour")}
             | {"counted": m.counted}
+            | ({c: getattr(m, c) for c in PEOPLE_COUNTS} if people_counts else {})
             for m in rows
         ]
         db.session.remove()
@@ -75,6 +78,7 @@ def test_an_edit_outside_the_projection_leaves_its_row_and_one_inside_rewrites_i
             household,
             {
                 f"members.{head['id']}.labour": labour,
+                f"members.{head['id']}.health": ["长期慢性病", "患有大病"],
                 f"members.{others[0]['id']}.political": political,
             },
         )
@@ -84,6 +88,7 @@ def test_an_edit_outside_the_projection_leaves_its_row_and_one_inside_rewrites_i
     rows = {m["id"]: m for m in projection(app, draft_household)}
     assert list(rows.values()) == expected(now["document"])
     assert rows[head["id"]]["labour"] == labour
+    assert rows[head["id"]]["health"] == 0b0110  # the form's 2nd and 3rd health options
     assert rows[others[0]["id"]] == derived.member_rows([others[0]])[0]
 
 
@@ -145,7 +150,9 @@ def test_who_left_is_projected_but_not_counted(app, client, surveyor):
         {"id": IN_LAW, "name": "张丽", "id_number": None, "sex": "女",
          "relation": "之儿媳", "labour": "普通劳动力", "counted": True},
     ]  # fmt: skip
-    assert projection(app, household_id) == sorted(expected, key=lambda m: m["id"])
+    assert projection(app, household_id, people_counts=False) == sorted(
+        expected, key=lambda m: m["id"]
+    )
     stored = surveyor.download(household_id)
     assert stored["household_size"] == 5
     assert stored["head_name"] == "王建国"

@@ -85,3 +85,38 @@ def test_every_word_has_a_golden_case_at_the_line_itself():
                 line["comparison"] for line in case["lines"] if line["amount"] == income
             }
     assert at_the_line >= set(lines.COMPARISONS)
+
+
+def test_every_word_has_an_other_side_that_complements_it():
+    """Every per-capita income is on exactly one side of a line: its word or the other one."""
+    for word in WORDS:
+        other = lines.OTHER_SIDE[word]
+        for income in ("3999.99", "4000.00", "4000.01"):
+            sides = [lines.satisfies(income, line("4000.00", w)) for w in (word, other)]
+            assert sides.count(True) == 1, (word, income)
+
+
+@pytest.mark.parametrize(
+    ("word", "bands"),
+    [
+        # incomes 3999.99, 4000.00, 4000.01, 6000.00, 6000.01 against a 4000 line
+        ("超过", [0, 0, 1, 1, 2]),  # the exit line: 4000 itself has not exited
+        ("以上", [0, 1, 1, 2, 2]),
+        ("以下", [0, 0, 1, 1, 2]),
+        ("以内", [0, 0, 1, 1, 2]),
+        ("不满", [0, 1, 1, 2, 2]),
+        ("低于", [0, 1, 1, 2, 2]),
+    ],
+)
+def test_income_bands_follow_the_lines_word_at_both_boundaries(word, bands):
+    incomes = ["3999.99", "4000.00", "4000.01", "6000.00", "6000.01"]
+    assert [lines.income_band(i, line("4000.00", word)) for i in incomes] == bands
+    assert lines.income_band(None, line("4000.00", word)) is None
+
+
+def test_a_band_is_headed_in_the_lines_words():
+    exit_line = line("4000.00", "超过")
+    assert lines.phrase(lines.below_word(exit_line), "4000.00") == "4000元以下"
+    assert lines.phrase("超过", "6000.00") == "超过6000元"
+    assert lines.phrase(lines.below_word(line("5000.00", "低于")), "7500.00") == "低于7500元"
+    assert lines.phrase("以上", "4500.50") == "4500.50元以上"
