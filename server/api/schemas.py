@@ -9,6 +9,7 @@ from server.core.errors import ApiError
 from server.domain.roles import ROLES
 from server.domain.workflow import ACTIONS, STATES
 from server.models import INT_MAX
+from server.sync.pull import FORMATS as PULL_FORMATS
 from server.sync.schema import DEVICE_WORD, Whole
 
 # Every integer the API takes fits the database's (an id, a version, a page): a larger one is a
@@ -104,6 +105,7 @@ class Pull(Schema):
 
     since = fields.String(load_default=None, validate=validate.Length(max=64))
     limit = fields.Integer(load_default=200, validate=COUNT)  # more than 500 is served as 500
+    v = fields.Integer(load_default=1, validate=validate.OneOf(PULL_FORMATS))
 
 
 class Resolve(Schema):

@@ -3,7 +3,7 @@ devices edited, and the changes since a cursor. Nothing here commits."""
 
 from collections.abc import Iterable
 
-from sqlalchemy import Text, bindparam, cast, select
+from sqlalchemy import Text, bindparam, cast, func, select
 
 from server.core.bulk import Parsed, among
 from server.extensions import db
@@ -84,3 +84,12 @@ def changed_since(seq: int, village_ids: Iterable[int], limit: int) -> list:
         .order_by(h.c.change_seq)
         .limit(limit)
     ).all()
+
+
+def live_households(village_ids: Iterable[int]) -> int:
+    """How many households (not deleted) the villages hold: what a pull from the start brings."""
+    return db.session.execute(
+        select(func.count())
+        .select_from(_HH)
+        .where(_HH.c.village_id.in_(list(village_ids)), _HH.c.deleted.is_(False))
+    ).scalar_one()
