@@ -259,30 +259,43 @@ async function pushOnce() {
   return byId.size > 0 && ops.length > batch.length;
 }
 
-/** Push everything waiting, then pull. One run at a time. */
+/** One push of everything waiting, then a pull; its status. */
+async function runOnce() {
+  emit({ state: 'syncing', error: null });
+  try {
+    while (await pushOnce()) { /* next batch */ }
+    // Nothing to pull before villages are chosen (the download pulls them), and a pull already
+    // running (a download) brings the same pages.
+    if (!pulling && await getKV('villages')) await pull();
+    await setKV('last_sync', new Date().toISOString());
+    failures = 0;
+    emit({ state: 'idle', error: null });
+  } catch (e) {
+    failures += 1;
+    const state = e instanceof api.AuthError ? 'auth' : e instanceof api.NetworkError ? 'offline' : 'error';
+    emit({ state, error: e.message });
+    if (state !== 'auth') schedule(backoff());
+  } finally {
+    await refreshCounts();
+  }
+  return getStatus();
+}
+
+let again = false;
+/**
+ * Push everything waiting, then pull. One run at a time: asked again while it runs (a household
+ * submitted meanwhile), it runs once more when done, so nothing waits for the next timer.
+ */
 export function syncNow() {
-  if (running) return running;
+  if (running) { again = true; return running; }
   running = (async () => {
-    emit({ state: 'syncing', error: null });
-    try {
-      while (await pushOnce()) { /* next batch */ }
-      // Nothing to pull before villages are chosen (the download pulls them), and a pull already
-      // running (a download) brings the same pages.
-      if (!pulling && await getKV('villages')) await pull();
-      await setKV('last_sync', new Date().toISOString());
-      failures = 0;
-      emit({ state: 'idle', error: null });
-    } catch (e) {
-      failures += 1;
-      const state = e instanceof api.AuthError ? 'auth' : e instanceof api.NetworkError ? 'offline' : 'error';
-      emit({ state, error: e.message });
-      if (state !== 'auth') schedule(backoff());
-    } finally {
-      running = null;
-      await refreshCounts();
-    }
-    return getStatus();
-  })();
+    let status;
+    do {
+      again = false;
+      status = await runOnce();
+    } while (again && status.state === 'idle');
+    return status;
+  })().finally(() => { running = null; });
   return running;
 }
 
