@@ -65,7 +65,7 @@ export function renderEntry(view, T, { toast }) {
 
   const paintFigures = (rec) => {
     const { s, bad } = T.figures(rec);
-    $('#figs').innerHTML = html`<span class="nw">家庭人口 <b data-size>${s.household_size}</b> 人</span> · <span class="nw">人均纯收入 <b data-pci>${s.per_capita_net_income === null ? '—' : yuan(s.per_capita_net_income)}</b> 元</span>
+    $('#figs').innerHTML = html`<span class="nw">人口 <b data-size>${s.household_size}</b> 人</span> · <span class="nw">人均纯收入 <b data-pci>${s.per_capita_net_income === null ? '—' : yuan(s.per_capita_net_income)}</b> 元</span>
       ${bad ? html`<span class="tag rejected" data-uncounted>${bad} 项金额有误，未计入</span>` : ''}<div class="entry-flags">${flagsHTML(s, T.lines)}</div>`;
   };
   const paintMessages = (rec) => {
@@ -100,7 +100,7 @@ export function renderEntry(view, T, { toast }) {
     $('#pos').textContent = `${T.at + 1} / ${recs.length}`;
     $('#prev').disabled = T.at === 0;
     $('#next').disabled = T.at === recs.length - 1;
-    $('#who').innerHTML = html`<b>${h.meta.head || '（未填户主）'}</b> <span class="muted">户号 ${h.meta.no || '—'} · ${STATE_LABELS[h.review_state] || ''}</span>${h.dirty ? html` <span class="tag draft">草稿</span>` : ''}`;
+    $('#who').innerHTML = html`<b>${h.meta.head || '（未填户主）'}</b> <span class="muted">户号 ${h.meta.no || '—'}</span> <span class="muted nw">· ${STATE_LABELS[h.review_state] || ''}</span>${h.dirty ? html` <span class="tag draft">草稿</span>` : ''}`;
     form.innerHTML = html`${locked ? html`<p class="note ok" data-locked><b>只读：</b>这一户${STATE_LABELS[h.review_state]}，已锁定，不能修改。</p>` : ''}${fieldsHTML(T, rec, locked)}`;
     paintFigures(rec);
     paintMessages(rec);
