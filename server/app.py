@@ -4,7 +4,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from server import config, security
+from server import compression, config, security
 from server.core.database import tune_engine
 from server.extensions import db, jwt, migrate
 
@@ -27,6 +27,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_errorhandlers(app)
     register_commands(app)
     security.init_app(app)
+    compression.init_app(app)
     return app
 
 

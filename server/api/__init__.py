@@ -23,6 +23,3 @@ from server.api import (  # noqa: E402,F401  (the modules register their routes 
     sync,
     villages,
 )
-from server.api.compress import gzip_response  # noqa: E402
-
-api.after_request(gzip_response)

@@ -14,6 +14,7 @@ from server.reports.catalog import DOCUMENTS, TABLES
 from server.reports.render import FORMATS
 from server.review.conflicts import BULK_CHOICES as CONFLICT_BULK_CHOICES
 from server.review.conflicts import CHOICES as CONFLICT_CHOICES
+from server.sync.pull import FORMATS as PULL_FORMATS
 from server.sync.schema import DEVICE_WORD, Whole
 
 # Every integer the API takes fits the database's (an id, a version, a page): a larger one is a
@@ -109,6 +110,7 @@ class Pull(Schema):
 
     since = fields.String(load_default=None, validate=validate.Length(max=64))
     limit = fields.Integer(load_default=200, validate=COUNT)  # more than 500 is served as 500
+    v = fields.Integer(load_default=1, validate=validate.OneOf(PULL_FORMATS))
 
 
 class Resolve(Schema):

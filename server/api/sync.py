@@ -49,6 +49,6 @@ def push():
 @login_required
 def pull():
     args = Pull().load(request.args)
-    body = pull_changes(g.user, args["since"], min(args["limit"], 500))
+    body = pull_changes(g.user, args["since"], min(args["limit"], 500), args["v"])
     note_sync(get_jwt())
     return current_app.response_class(body, mimetype="application/json")

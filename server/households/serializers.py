@@ -28,6 +28,20 @@ META = (
 )
 #: What the pull reads of each changed household besides its JSON columns.
 PULL_COLUMNS = (*META, "change_seq", "deleted")
+#: What a phone keeps of a pulled household beside its document (pull format 2): it computes the
+#: figures, the verdicts and the list's fields itself, from the document and the campaign's lines.
+PHONE_META = (
+    "id",
+    "village_id",
+    "campaign_id",
+    "version",
+    "review_state",
+    "review_note",
+    "review_comments",
+    "conflict_open",
+    "search_keys",
+    "updated_at",
+)
 
 
 def household_meta(h) -> dict:
@@ -47,13 +61,16 @@ def household_out(hh, *, full: bool = True) -> dict:
     return out
 
 
-def pulled_household(row, conflicts: list[dict] = ()) -> str:
+def pulled_household(row, conflicts: list[dict] = (), *, lean: bool = False) -> str:
     """One household as JSON text (the shape of `household_out`, with its `conflicts`), its
     document passed through as stored: a village is a megabyte of documents, and parsing them
-    only to print them again would cost more than the rest of the pull."""
-    meta = household_meta(row)
+    only to print them again would cost more than the rest of the pull. `lean`: only what a phone
+    keeps (PHONE_META, the conflicts and the document), a sixth fewer bytes on the wire."""
+    meta = pick(row, PHONE_META) if lean else household_meta(row)
     meta["conflicts"] = list(conflicts)
     meta = json.dumps(meta, ensure_ascii=False, separators=(",", ":"))
+    if lean:
+        return f'{meta[:-1]},"document":{row.document_json}}}'
     summary = row.summary_json or "{}"
     return f'{meta[:-1]},"document":{row.document_json},"summary":{summary}}}'
 

@@ -3,6 +3,12 @@
 The cursor is the change sequence the phone has seen plus the version of the user's areas: when an
 administrator changes the areas, the old cursor no longer fits and the phone starts over (`reset`),
 so records that left its scope disappear from it.
+
+Two formats, chosen by the phone: 1 (the default, what phones before it ask for) sends each
+household with the server's figures and summary beside its document; 2 sends only what a phone
+keeps (`PHONE_META` and the document). A page that starts from the beginning says how many
+households it is the start of (`total`), so a first download needs no other request to show
+its progress.
 """
 
 import json
@@ -49,23 +55,29 @@ def _dumps(value) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def pull(user: User, cursor: str | None, limit: int) -> str:
-    """The JSON text of one page of changes since `cursor`."""
+FORMATS = (1, 2)
+
+
+def pull(user: User, cursor: str | None, limit: int, fmt: int = 1) -> str:
+    """The JSON text of one page of changes since `cursor`, in format `fmt`."""
     since, reset = parse_cursor(cursor, user)
-    rows = queries.changed_since(since, visible_village_ids(user), limit + 1)
+    villages = visible_village_ids(user)
+    rows = queries.changed_since(since, villages, limit + 1)
     has_more = len(rows) > limit
     rows = rows[:limit]
     live = [r for r in rows if not r.deleted]
     conflicts = queries.conflicts_of([r.id for r in live], now() - RECENT_DECISIONS)
     records = ",".join(
-        pulled_household(r, [phone_conflict(c) for c in conflicts.get(r.id, ())]) for r in live
+        pulled_household(r, [phone_conflict(c) for c in conflicts.get(r.id, ())], lean=fmt == 2)
+        for r in live
     )
     tombstones = _dumps([{"id": r.id} for r in rows if r.deleted])
-    tail = _dumps(
-        {
-            "next_cursor": make_cursor(rows[-1].change_seq if rows else since, user),
-            "has_more": has_more,
-            "reset": reset,
-        }
-    )
+    page = {
+        "next_cursor": make_cursor(rows[-1].change_seq if rows else since, user),
+        "has_more": has_more,
+        "reset": reset,
+    }
+    if since == 0:
+        page["total"] = queries.live_households(villages)
+    tail = _dumps(page)
     return f'{{"records":[{records}],"tombstones":{tombstones},{tail[1:]}'

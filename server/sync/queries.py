@@ -4,7 +4,7 @@ devices edited, and the changes since a cursor. Nothing here commits."""
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import Text, bindparam, cast, or_, select
+from sqlalchemy import Text, bindparam, cast, func, or_, select
 
 from server.core.bulk import Parsed, among
 from server.extensions import db
@@ -112,3 +112,12 @@ def conflicts_of(household_ids: list[str], resolved_since: datetime) -> dict[str
     for row in rows:
         found.setdefault(row.household_id, []).append(row)
     return found
+
+
+def live_households(village_ids: Iterable[int]) -> int:
+    """How many households (not deleted) the villages hold: what a pull from the start brings."""
+    return db.session.execute(
+        select(func.count())
+        .select_from(_HH)
+        .where(_HH.c.village_id.in_(list(village_ids)), _HH.c.deleted.is_(False))
+    ).scalar_one()

@@ -90,12 +90,14 @@ def new_context(browser):
         if any(word in text for word in BLOCKED):
             blocked.append(text)
 
-    def make(blocked_ok=False, service_workers="allow"):
+    def make(blocked_ok=False, service_workers="allow", **options):
+        """`options`: more of Playwright's context options (has_touch=True, is_mobile=True)."""
         ctx = browser.new_context(
             viewport={"width": 390, "height": 844},
             service_workers=service_workers,
             locale="zh-CN",
             device_scale_factor=1,
+            **options,
         )
         ctx.set_default_timeout(15000)
         if not blocked_ok:

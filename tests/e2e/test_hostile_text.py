@@ -216,11 +216,16 @@ def test_hostile_text_is_shown_as_text_to_the_reviewer(live, new_context):
     show_rows(page, "helpers", [helper_id])
     shot(page, "23-hostile-text-helpers")
 
-    # The income table of the village.
-    page.goto(f"{live.base}/#/table/{record['village_id']}")
+    # The income table of the village: on a phone, the household alone; wider, its row.
+    page.goto(f"{live.base}/#/table/{record['village_id']}?at={hid}")
+    page.wait_for_selector("[data-table=entry] #who")
+    assert MEMBER_NAME in page.inner_text("#who")
+    shot(page, "24-hostile-text-table")
+    page.set_viewport_size({"width": 1024, "height": 768})
     page.wait_for_selector(f"table.grid tr[data-id='{hid}']")
     assert MEMBER_NAME in page.inner_text(f"table.grid tr[data-id='{hid}'] th")
-    shot(page, "24-hostile-text-table")
+    shot(page, "24-hostile-text-table-1024")
+    page.set_viewport_size({"width": 390, "height": 844})
 
     assert_nothing_ran(page, seen)
 

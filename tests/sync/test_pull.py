@@ -138,3 +138,52 @@ def test_a_bad_cursor_is_refused_with_a_message(surveyor, client):
     )
     assert response.status_code == 400
     assert response.json["error"]["code"] == "bad_cursor"
+
+
+def test_format_2_sends_what_the_phone_keeps_and_format_1_is_unchanged(surveyor, client):
+    """A phone of today asks for format 2: each household's document and what the phone keeps
+    beside it, not the server's figures (it computes them). A phone of before asks for nothing
+    and still gets format 1, with the figures and the summary."""
+    old = surveyor.pull(limit=500)
+    response = client.get(
+        "/api/sync/pull", query_string={"limit": 500, "v": 2}, headers=surveyor.headers
+    )
+    assert response.status_code == 200
+    new = response.json
+    assert [r["id"] for r in new["records"]] == [r["id"] for r in old["records"]]
+    kept = {
+        "id",
+        "village_id",
+        "campaign_id",
+        "version",
+        "review_state",
+        "review_note",
+        "conflict_open",
+        "search_keys",
+        "updated_at",
+        "document",
+    }
+    for lean, full in zip(new["records"], old["records"], strict=True):
+        assert set(lean) == kept
+        assert lean == {k: full[k] for k in kept}
+        assert {"summary", "per_capita_net_income", "lines", "head_name"} <= set(full)
+    assert len(response.data) < 0.9 * len(
+        client.get("/api/sync/pull", query_string={"limit": 500}, headers=surveyor.headers).data
+    )
+    assert new["next_cursor"] == old["next_cursor"]
+
+
+def test_a_pull_from_the_start_says_how_many_households_follow(surveyor, client):
+    """The first page of a download counts the households the pages bring, so the phone shows
+    "已下载 x / y 户" without asking anything else; a page after a cursor does not count."""
+    expected = my_households()
+    pages, cursor = surveyor.pull_all(limit=2)
+    assert pages[0]["total"] == len(expected) == sum(len(p["records"]) for p in pages)
+    assert all("total" not in p for p in pages[1:])
+    assert "total" not in surveyor.pull(cursor)
+
+
+def test_an_unknown_pull_format_is_refused(surveyor, client):
+    response = client.get("/api/sync/pull", query_string={"v": 3}, headers=surveyor.headers)
+    assert response.status_code == 422
+    assert "v" in response.json["error"]["fields"]

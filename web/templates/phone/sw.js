@@ -7,10 +7,12 @@ const CACHE = `ruhu-shell-${VERSION}`;
 const DATA = 'ruhu-data';
 const ASSETS = '{{ assets | join(" ") }}'.split(' ');
 
+// Each file is revalidated with the server (never taken from the HTTP cache unasked, so no stale
+// mix), and the files the page has just loaded come back as 304s without their bodies.
 self.addEventListener('install', (event) => {
   event.waitUntil((async () => {
     const cache = await caches.open(CACHE);
-    await cache.addAll(ASSETS.map((u) => new Request(u, { cache: 'reload' })));
+    await cache.addAll(ASSETS.map((u) => new Request(u, { cache: 'no-cache' })));
   })());
 });
 

@@ -1,16 +1,28 @@
 // The app: a hash router over the screens, the sync badge, the session and the service worker.
+// This module and what it imports statically are all the login screen needs, and the page
+// preloads them at once (server/webapp.py reads the imports); everything else, even the code
+// that talks to the server, is imported on demand, and fetched in the background once the first
+// screen is drawn (warmModules), so on a slow link no screen waits for a chain of imports.
 import * as db from './db.js';
-import * as auth from './auth.js';
-import * as api from './api.js';
-import * as sync from './sync.js';
-import { loadCampaigns } from './records.js';
-import { renderList, listIsStale } from './list.js';
-import { openForm, isEditing, closeForm } from './form.js';
-import { renderTable } from './table.js';
-import { createHousehold } from './outbox.js';
-import { emptyDocument } from './records.js';
+import * as session from './session.js';
 import { html, workerURL } from '../../shared/html.js';
-import { ROLE_LABELS } from '../../shared/labels.js';
+
+// What the first screen does not need, in the order a first use needs it.
+const load = {
+  api: () => import('./api.js'),
+  auth: () => import('./auth.js'),
+  sync: () => import('./sync.js'),
+  setup: () => import('./setup.js'),
+  records: () => import('./records.js'),
+  list: () => import('./list.js'),
+  form: () => import('./form.js'),
+  table: () => import('./table.js'),
+  newHousehold: () => import('./newhousehold.js'),
+};
+// Loaded screens whose state the router asks about (open questionnaire, stale list).
+let formScreen = null;
+let listScreen = null;
+const isEditing = () => !!(formScreen && formScreen.isEditing());
 
 const view = document.getElementById('view');
 const banner = document.getElementById('banner');
@@ -63,15 +75,45 @@ function paintBadge(s) {
   badge.dataset.state = s.state;
   badge.title = `${s.lastSync ? `上次同步 ${hhmm(s.lastSync)}` : '尚未同步'}${s.error ? `；${s.error}` : ''}`;
 }
-sync.events.addEventListener('status', (e) => {
-  paintBadge(e.detail);
-  // After a sync, redraw the list if households changed, but never under a surveyor's typing.
-  const typing = document.activeElement && document.activeElement.matches('input, select, textarea');
-  if (e.detail.state === 'idle' && !isEditing() && /^#\/(list)?$|^$/.test(location.hash)
-      && listIsStale() && !typing) route();
-});
-badge.addEventListener('click', () => {
-  const s = sync.getStatus();
+
+// ---- the server: api.js, told once to say when the session expires, before any request ------
+/** `load()` once; a load that failed (no signal before the module came) is tried again. */
+function once(load) {
+  let loading = null;
+  return () => {
+    if (!loading) {
+      loading = load();
+      loading.catch(() => { loading = null; });
+    }
+    return loading;
+  };
+}
+const useApi = once(() => load.api().then((api) => {
+  api.onAuthChange((state) => {
+    if (state === 'expired') {
+      showBanner(html`登录已过期，本机数据都已保留。<button class="btn btn-small btn-ghost">重新登录</button>`, () => { banner.hidden = true; location.hash = '#/login'; }, 'err');
+    }
+  });
+  return api;
+}));
+const useAuth = () => useApi().then(load.auth);
+
+// ---- sync: loaded with the first screen that needs it, then wired to the badge once ----------
+let sync = null;
+const useSync = once(() => useApi().then(load.sync).then((m) => {
+  sync = m;
+  window.ruhu.sync = m;
+  m.events.addEventListener('status', (e) => {
+    paintBadge(e.detail);
+    // After a sync, redraw the list if households changed, but never under a surveyor's typing.
+    const typing = document.activeElement && document.activeElement.matches('input, select, textarea');
+    if (e.detail.state === 'idle' && !isEditing() && /^#\/(list)?$|^$/.test(location.hash)
+        && listScreen && listScreen.listIsStale() && !typing) route();
+  });
+  return m;
+}));
+badge.addEventListener('click', async () => {
+  const s = (await useSync()).getStatus();
   toast([
     s.pending ? `${s.pending} 条修改等待同步。` : '没有待同步的修改。',
     s.rejected ? `${s.rejected} 户的修改服务器未接受，请在列表中点“待修改”查看原因并改正。` : '',
@@ -81,24 +123,23 @@ badge.addEventListener('click', () => {
   ].join(''));
 });
 document.getElementById('sync-now').addEventListener('click', async () => {
-  sync.resetBackoff();
-  const s = await sync.syncNow();
+  const m = await useSync();
+  m.resetBackoff();
+  const s = await m.syncNow();
   if (s.state === 'offline') toast('现在没有网络，修改已保存在本机，有网络时会自动同步');
 });
-addEventListener('online', () => { sync.resetBackoff(); sync.syncNow(); auth.retryLogouts().catch(() => {}); });
-addEventListener('offline', () => sync.markOffline());
-document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible') sync.syncNow(); });
+// Before anyone logs in there is nothing to sync: these wait for the sync to be loaded.
+const retryLogouts = () => useAuth().then((auth) => auth.retryLogouts()).catch(() => {});
+addEventListener('online', () => { if (sync) { sync.resetBackoff(); sync.syncNow(); } retryLogouts(); });
+addEventListener('offline', () => { if (sync) sync.markOffline(); });
+document.addEventListener('visibilitychange', () => { if (sync && document.visibilityState === 'visible') sync.syncNow(); });
 
-api.onAuthChange((state) => {
-  if (state === 'expired') {
-    showBanner(html`登录已过期，本机数据都已保留。<button class="btn btn-small btn-ghost">重新登录</button>`, () => { banner.hidden = true; location.hash = '#/login'; }, 'err');
-  }
-});
+const keepData = () => load.setup().then((m) => m.requestPersistence(showBanner)).catch(() => {});
 
 // ---- screens ------------------------------------------------------------------------------
 async function loginScreen() {
-  const user = await auth.currentUser();
-  const expired = await auth.isExpired();
+  const user = await session.currentUser();
+  const expired = await session.isExpired();
   view.innerHTML = html`<h1>登录入户通</h1>
     ${user && expired ? html`<p class="note">登录已过期。本机的草稿和待同步记录都已保留，登录后会继续同步。</p>` : ''}
     <form id="login" class="card" autocomplete="on">
@@ -111,163 +152,22 @@ async function loginScreen() {
     e.preventDefault();
     const m = view.querySelector('#login-msg');
     m.textContent = '正在登录…';
+    let api = null;
     try {
+      api = await useApi();
+      const auth = await useAuth();
       await auth.login(e.target.username.value.trim(), e.target.password.value);
       document.body.classList.remove('anon');
       banner.hidden = true;
-      requestPersistence();
+      keepData();
       location.hash = (await db.getKV('villages')) ? '#/list' : '#/download';
-      sync.syncNow();
+      useSync().then((m) => m.syncNow()).catch(() => {});
     } catch (err) {
-      m.textContent = err instanceof api.NetworkError ? '没有网络，无法登录。首次登录需要网络。'
+      // No api.js yet: its module could not be fetched, there is no signal.
+      m.textContent = !api || err instanceof api.NetworkError ? '没有网络，无法登录。首次登录需要网络。'
         : err instanceof api.HttpError && err.status === 401 ? '用户名或密码不正确' : err.message;
     }
   });
-}
-
-function villagesOf(areas, path = []) {
-  const out = [];
-  for (const a of areas || []) {
-    if (a.level === 'village') out.push({ id: a.id, name: a.name, path: path.join(' ') });
-    else out.push(...villagesOf(a.children, a.level === 'county' ? path : [...path, a.name]));
-  }
-  return out;
-}
-let names = null;
-export async function villageNames() {
-  if (names) return names;
-  const m = new Map();
-  for (const v of villagesOf((await db.getKV('areas')) || [])) m.set(v.id, v.name);
-  if (m.size) names = m;
-  return m;
-}
-
-async function downloadScreen() {
-  view.innerHTML = html`<h1>下载我的村</h1><p class="muted">正在读取负责的村…</p>`;
-  let areas;
-  names = null;
-  try { areas = await sync.fetchAreas(); } catch (e) {
-    areas = await db.getKV('areas');
-    if (!areas) { view.innerHTML = html`<h1>下载我的村</h1><p class="note err">${e instanceof api.AuthError ? '请先登录' : '需要网络才能下载。'}</p><a class="btn" href="#/list">返回</a>`; return; }
-  }
-  const chosen = (await db.getKV('villages')) || null;
-  const vs = villagesOf(areas);
-  const me = await auth.currentUser();
-  if (!vs.length) {
-    view.innerHTML = html`<h1>下载我的村</h1><p class="note" id="no-villages">${me && me.role === 'admin'
-      ? '管理员账号用于管理账号和设备，不下载住户。请在电脑上打开工作台。'
-      : '您的账号还没有分配负责的村，请联系管理员。'}</p>
-      ${me && me.role === 'admin' ? html`<a class="btn btn-block" id="to-desk" href="/desk/">打开工作台</a>` : ''}
-      <a class="btn btn-ghost" href="#/settings">设置</a>`;
-    return;
-  }
-  // Review, returns, conflicts and tables are the desk's work: a township or county account is
-  // offered it first, and downloads to the phone only villages it picks itself.
-  const office = me && (me.role === 'reviewer' || me.role === 'county');
-  if (office && !chosen && !(await db.getKV('office_on_phone'))) {
-    view.innerHTML = html`<h1>${ROLE_LABELS[me.role]}</h1>
-      <div class="card" id="offer-desk"><p>审核、退回、冲突处理和统计报表请在电脑上的<b>工作台</b>完成，不必把整个${me.role === 'county' ? '县' : '乡镇'}的住户下载到手机。</p>
-      <a class="btn btn-block" id="to-desk" href="/desk/">打开工作台</a>
-      <button class="btn btn-ghost btn-block" id="stay-phone" type="button">仍在手机上入户调查</button></div>`;
-    view.querySelector('#stay-phone').addEventListener('click', async () => {
-      await db.setKV('office_on_phone', true);
-      downloadScreen();
-    });
-    return;
-  }
-  view.innerHTML = html`<h1>下载我的村</h1><p>选择要下载到本机的村（默认全部），下载后没有网络也能工作。</p>
-    <form id="dl" class="card">${vs.map((v) => html`<div class="chips"><label><input type="checkbox" name="v" value="${v.id}" ${chosen ? (chosen.includes(v.id) ? 'checked' : '') : (office ? '' : 'checked')}> ${v.path} ${v.name}</label></div>`)}
-    <div class="progress spaced" role="progressbar" aria-label="下载进度"><div></div></div>
-    <p id="dl-msg" aria-live="polite"></p>
-    <button class="btn btn-block" type="submit">下载</button></form>`;
-  const form = view.querySelector('#dl');
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    const ids = [...form.querySelectorAll('input[name=v]:checked')].map((i) => +i.value);
-    if (!ids.length) { form.querySelector('#dl-msg').textContent = '请至少选择一个村'; return; }
-    const bar = form.querySelector('.progress > div');
-    const msg = form.querySelector('#dl-msg');
-    form.querySelector('button').disabled = true;
-    try {
-      await sync.download(ids, (p) => {
-        if (p.phase === 'reference') { msg.textContent = '正在下载问卷和调查轮次…'; bar.style.width = '5%'; return; }
-        const pct = p.total ? Math.min(100, 5 + Math.round((p.done / p.total) * 95)) : 50;
-        bar.style.width = `${pct}%`;
-        msg.textContent = `已下载 ${p.done}${p.total ? ` / ${p.total}` : ''} 户`;
-      });
-      bar.style.width = '100%';
-      msg.textContent = '下载完成';
-      location.hash = '#/list';
-    } catch (err) {
-      msg.textContent = err instanceof api.NetworkError ? '网络中断，请有网络时再试（已下载的数据已保存）' : `下载失败：${err.message}`;
-      form.querySelector('button').disabled = false;
-    }
-  });
-}
-
-async function settingsScreen() {
-  const user = await auth.currentUser();
-  const pending = await db.count('outbox');
-  const persisted = navigator.storage && navigator.storage.persisted ? await navigator.storage.persisted() : false;
-  let usage = '';
-  if (navigator.storage && navigator.storage.estimate) {
-    const e = await navigator.storage.estimate();
-    usage = `已用 ${(e.usage / 1048576).toFixed(1)} MB`;
-  }
-  view.innerHTML = html`<h1>设置</h1>
-    <div class="card"><p><b>${user ? user.name || user.username : '未登录'}</b> ${user ? user.username : ''} ${user ? ROLE_LABELS[user.role] || '' : ''}</p>
-    <p>待同步：<b id="set-pending">${pending}</b> 条 · ${usage}</p>
-    <p class="note ${persisted ? 'ok' : ''}" id="keep-note">${persisted ? '本机的调查数据会一直保留，不会被浏览器自动清理。' : KEEP_ADVICE}</p></div>
-    <div class="row stack">
-      <a class="btn btn-ghost" href="#/download">选择/更新下载的村</a>
-      <button class="btn btn-ghost" id="logout" type="button">退出登录（保留本机数据）</button>
-      <button class="btn btn-danger" id="wipe" type="button">退出并清除本机数据</button>
-    </div><p id="set-msg" class="msg" role="alert"></p>`;
-  const unconfirmed = '没有连上服务器，本机的登录将在联网后自动作废';
-  view.querySelector('#logout').addEventListener('click', async (e) => {
-    e.target.disabled = true;
-    view.querySelector('#set-msg').textContent = '正在退出…';
-    const r = await auth.logout();
-    if (!r.ended) toast(`已在本机退出。${unconfirmed}。`);
-    location.hash = '#/login';
-  });
-  view.querySelector('#wipe').addEventListener('click', async () => {
-    const waiting = await db.count('outbox');
-    if (waiting > 0) {
-      if (!confirm(`还有 ${waiting} 条修改没有同步到服务器，清除后将永久丢失。仍要清除吗？`)) return;
-      if (!confirm('再次确认：永久删除本机所有未同步的调查数据？')) return;
-    } else if (!confirm('清除本机所有数据并退出？')) return;
-    const r = await auth.logoutAndClear(true);
-    if (!r.ended) alert(`本机数据已清除。${unconfirmed}。`);
-    location.hash = '#/login';
-    location.reload();
-  });
-}
-
-/**
- * The next free 户编号 of a village: its numbers are the village's code and a sequence, so the
- * highest one on the phone plus one, as wide ("…0016" -> "…0017"); "" when it has none.
- */
-async function nextHouseholdNo(villageId) {
-  const nos = (await db.getAll('rows')).filter((r) => r.village_id === villageId)
-    .map((r) => r.meta.no).filter((no) => /^\d+$/.test(no));
-  if (!nos.length) return '';
-  const top = nos.reduce((a, b) => (BigInt(b) > BigInt(a) ? b : a));
-  return String(BigInt(top) + 1n).padStart(top.length, '0');
-}
-
-async function newHousehold(villageId) {
-  const user = await auth.currentUser();
-  // A family found at the door belongs to the current campaign: the latest one still open.
-  const campaigns = [...(await loadCampaigns()).values()].sort((a, b) => b.year - a.year || b.id - a.id);
-  const c = campaigns.find((x) => x.active) || campaigns[0];
-  if (!c) { toast('请先下载调查轮次'); location.hash = '#/list'; return; }
-  const doc = emptyDocument();
-  doc.household.household_no = await nextHouseholdNo(villageId);
-  doc.members.push({ id: auth.uuid(), relation: '户主' });
-  doc.signoff.surveyor = user ? user.name || user.username : '';
-  const h = await createHousehold({ villageId, campaignId: c.id, doc });
-  location.replace(`#/h/${h.id}`);
 }
 
 // ---- router -------------------------------------------------------------------------------
@@ -278,25 +178,53 @@ async function route() {
   const hash = location.hash || '#/list';
   const screen = hash.split('?')[0];
   if (screen !== lastScreen) { scrollTo(0, 0); lastScreen = screen; }
-  if (!hash.startsWith('#/h/') && isEditing()) closeForm();
+  if (!hash.startsWith('#/h/') && isEditing()) formScreen.closeForm();
   if (wantUpdate && !hash.startsWith('#/h/')) { wantUpdate = false; applyUpdate(); }
-  const user = await auth.currentUser();
+  const user = await session.currentUser();
   document.body.classList.toggle('anon', !user);
   if (!user && hash !== '#/login') { location.replace('#/login'); return; }
+  if (user) useApi(); // its expiry banner is wired before any screen below sends a request
   const [, name, arg] = hash.match(/^#\/([^/?]*)\/?([^?]*)/) || [];
   const query = new URLSearchParams(hash.split('?')[1] || '');
   if (name === 'login') return loginScreen();
-  if (name === 'download') return downloadScreen();
-  if (name === 'settings') return settingsScreen();
+  if (name === 'download') return (await load.setup()).downloadScreen(view);
+  if (name === 'settings') return (await load.setup()).settingsScreen(view, { toast });
   if (!hasVillages) hasVillages = !!(await db.getKV('villages'));
   if (!hasVillages) { location.replace('#/download'); return; }
-  await loadCampaigns();
-  if (name === 'h') return openForm(view, decodeURIComponent(arg), { toast });
-  if (name === 'table') return renderTable(view, +arg, { toast });
-  if (name === 'new') return newHousehold(+query.get('village'));
-  return renderList(view, { toast, villageNames });
+  registerWorker();
+  await (await load.records()).loadCampaigns();
+  if (name === 'h') {
+    formScreen = await load.form();
+    return formScreen.openForm(view, decodeURIComponent(arg), { toast });
+  }
+  if (name === 'table') return (await load.table()).renderTable(view, +arg, { toast });
+  if (name === 'new') return (await load.newHousehold()).newHousehold(+query.get('village'), { toast });
+  const [list, setup] = await Promise.all([load.list(), load.setup()]);
+  listScreen = list;
+  return list.renderList(view, { toast, villageNames: setup.villageNames });
 }
 addEventListener('hashchange', route);
+
+/**
+ * Fetch the modules of the other screens while the first one is shown, a few at a time so that
+ * a login or a download is not queued behind them (a browser opens six connections to a server),
+ * in the order the page names them (server/webapp.py: the order the code asks for them).
+ */
+function warmModules(atOnce = 3) {
+  const meta = document.querySelector('meta[name="later-modules"]');
+  const urls = meta ? meta.content.split(' ').filter(Boolean) : [];
+  const next = () => {
+    const url = urls.shift();
+    if (!url) return;
+    const link = document.createElement('link');
+    link.rel = 'modulepreload';
+    link.href = url;
+    link.addEventListener('load', next);
+    link.addEventListener('error', next);
+    document.head.append(link);
+  };
+  for (let i = 0; i < atOnce; i += 1) next();
+}
 
 // ---- service worker: install, and a new version offered with a prompt -----------------------
 let updateRequested = false;
@@ -323,7 +251,15 @@ function offerUpdate() {
     } else applyUpdate();
   });
 }
-if ('serviceWorker' in navigator) {
+let registered = false;
+/**
+ * Install the worker once the phone holds villages to work on offline: on a first use, after
+ * the download, so that its precache (every file of the shell) never queues the login or the
+ * download behind it on a slow link; afterwards, at every start.
+ */
+function registerWorker() {
+  if (registered || !('serviceWorker' in navigator)) return;
+  registered = true;
   navigator.serviceWorker.register(workerURL(), { scope: '/' }).then((reg) => {
     if (reg.waiting && navigator.serviceWorker.controller) offerUpdate();
     reg.addEventListener('updatefound', () => {
@@ -340,30 +276,12 @@ if ('serviceWorker' in navigator) {
   });
 }
 
-const KEEP_ADVICE = '手机空间不足时，浏览器可能清理本机保存的调查数据。请把入户通“添加到主屏幕”'
-  + '（浏览器菜单里），以后从桌面图标打开；并且有网络时及时同步。';
-const installed = () => matchMedia('(display-mode: standalone)').matches || navigator.standalone === true;
-
-/**
- * Ask the browser to keep the data. Only when it may still clear them (not granted, and the app
- * not opened from the home screen) is the surveyor told, once, in their words, what to do.
- */
-async function requestPersistence() {
-  if (!navigator.storage || !navigator.storage.persist) return;
-  if (await navigator.storage.persisted()) return;
-  const ok = await navigator.storage.persist();
-  await db.setKV('persist_refused', !ok);
-  if (!ok && !installed() && !(await db.getKV('persist_warned'))) {
-    await db.setKV('persist_warned', true);
-    showBanner(html`<span id="keep-advice">${KEEP_ADVICE}</span> <button class="btn btn-small btn-ghost" data-close>知道了</button>`, null, 'info');
-  }
-}
+window.ruhu = { db };
 
 (async function start() {
   await db.open();
   await route();
-  if (await auth.currentUser()) { requestPersistence(); sync.start(); }
-  auth.retryLogouts().catch(() => {});
+  requestAnimationFrame(() => setTimeout(warmModules, 0)); // after the first screen is painted
+  if (await session.currentUser()) { keepData(); (await useSync()).start(); }
+  retryLogouts();
 })();
-
-window.ruhu = { sync, db };

@@ -2,15 +2,9 @@
 // touches households, drafts or the outbox.
 import * as api from './api.js';
 import { getKV, setKV, del, wipe, count } from './db.js';
+import { rememberUser } from './session.js';
 
-let user;
-/** The logged-in user (kept in memory; IndexedDB holds it across restarts). */
-export async function currentUser() {
-  if (user === undefined) user = (await getKV('user')) || null;
-  return user;
-}
-
-export async function isExpired() { return !!(await getKV('session_expired')); }
+export { currentUser, isExpired } from './session.js';
 
 /**
  * This install's id: made once, sent at login (so an administrator can revoke this phone alone)
@@ -47,11 +41,11 @@ export async function login(username, password) {
     throw new Error(`本机还有 ${prev.name || prev.username} 未同步的 ${pending} 条记录，请先用该账号登录同步`);
   }
   const data = await api.login(username, password, { device_id: await deviceId(), device_label: deviceLabel() });
-  if (prev && prev.username !== username) { await wipeKeepingDevice(); user = undefined; }
+  if (prev && prev.username !== username) { await wipeKeepingDevice(); rememberUser(undefined); }
   await setKV('access_token', data.access_token);
   await setKV('refresh_token', data.refresh_token);
   await setKV('user', data.user);
-  user = data.user;
+  rememberUser(data.user);
   await setKV('session_expired', false);
   retryLogouts().catch(() => {});
   return data.user;
@@ -104,7 +98,7 @@ export async function logoutAndClear(force = false) {
   const rt = await getKV('refresh_token');
   const ended = rt ? await endOnServer(rt) : true;
   await wipeKeepingDevice();
-  user = null;
+  rememberUser(null);
   return { refused: false, ended };
 }
 

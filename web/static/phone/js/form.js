@@ -4,7 +4,7 @@
 import { get, getKV } from './db.js';
 import { saveDraft, submit, markDecisionsSeen } from './outbox.js';
 import { validate, holds } from './validate.js';
-import { summarize, normalizeMoney, guarantees, linePhrase, yuan } from './income.js';
+import { summarize, countable, normalizeMoney, guarantees, linePhrase, yuan } from './income.js';
 import { linesFor } from './records.js';
 import { uuid } from './auth.js';
 import { clone, valueAt } from './paths.js';
@@ -144,16 +144,6 @@ function headerHTML() {
 }
 
 // ---- live updates ----------------------------------------------------------------------------
-const MONEY_OK = /^\d+\.\d\d$/;
-/** The document as the income counts it: an amount typed wrong ("12.345") is left out until fixed. */
-function countable(doc) {
-  const bad = Object.entries(doc.income || {}).filter(([, v]) => typeof v === 'string' && !MONEY_OK.test(v));
-  if (!bad.length) return { doc, bad: 0 };
-  const income = { ...doc.income };
-  for (const [k] of bad) delete income[k];
-  return { doc: { ...doc, income }, bad: bad.length };
-}
-
 function refreshDerived() {
   const counted = countable(S.doc);
   const s = summarize(counted.doc, S.lines);

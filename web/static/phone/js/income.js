@@ -95,6 +95,21 @@ export function guarantees(doc) {
   return { met: unmet.length === 0, unmet };
 }
 
+// An amount as the phone stores it once typed right: "1234.50". One typed wrong ("12.345") stays
+// in the document as typed, for the message beside its field, and is left out of every figure
+// (the questionnaire's, the income table's and its totals) until it is fixed.
+const STORED_MONEY = /^\d+\.\d\d$/;
+export const typedWrong = (v) => typeof v === 'string' && v !== '' && !STORED_MONEY.test(v);
+
+/** The document as the income counts it, and how many amounts it left out. */
+export function countable(doc) {
+  const bad = Object.keys((doc && doc.income) || {}).filter((k) => typedWrong(doc.income[k]));
+  if (!bad.length) return { doc, bad: 0 };
+  const income = { ...doc.income };
+  for (const k of bad) delete income[k];
+  return { doc: { ...doc, income }, bad: bad.length };
+}
+
 /** summarize(document, lines) -> the summary dict of CONTRIBUTING.md. */
 export function summarize(doc, lines) {
   doc = doc || {};

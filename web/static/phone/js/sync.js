@@ -87,20 +87,29 @@ function exclusive(fn) {
 /** Pull every change since the stored cursor, page by page, after any pull already running. */
 export function pull(onProgress) { return exclusive(() => pullPages(onProgress)); }
 
-/** Each page's cursor is stored with its records, so a dropped connection resumes there. */
-async function pullPages(onProgress) {
+// The pull's format: 2 sends each household's document and what the phone keeps beside it, not
+// the server's figures (income.js computes them); a first page says how many households follow.
+const PULL = { v: '2', limit: '500' };
+
+/**
+ * Each page's cursor is stored with its records, so a dropped connection resumes there. A page
+ * may arrive before the campaigns its records are computed with: `ready` is awaited before the
+ * first page is stored.
+ */
+async function pullPages(onProgress, ready = null) {
   const villages = (await getKV('villages')) || null;
   let cursor = await getKV('cursor');
   let received = 0;
   for (;;) {
-    const q = new URLSearchParams({ limit: '200' });
+    const q = new URLSearchParams(PULL);
     if (cursor !== undefined && cursor !== null) q.set('since', cursor);
     const page = await api.getJSON(`/api/sync/pull?${q}`);
+    if (ready) { await ready; ready = null; }
     await storeRecords(page.records || [], page.tombstones || [], villages);
     received += (page.records || []).length;
     cursor = page.next_cursor;
     await setKV('cursor', cursor);
-    if (onProgress) onProgress({ phase: 'households', done: received });
+    if (onProgress) await onProgress({ phase: 'households', done: received, total: page.total });
     if (!page.has_more || !(page.records || []).length && !(page.tombstones || []).length) break;
   }
   return received;
@@ -131,17 +140,29 @@ async function fetchCampaigns() {
   await loadCampaigns(true);
 }
 
-/** Forms and campaigns into IndexedDB (forms by ETag). */
+/** Forms and campaigns into IndexedDB (forms by ETag), the campaigns and each form side by side. */
 export async function fetchReference() {
-  await fetchCampaigns();
-  const forms = await api.getJSON('/api/forms');
-  for (const f of forms) {
+  const [, forms] = await Promise.all([fetchCampaigns(), api.getJSON('/api/forms')]);
+  await Promise.all(forms.map(async (f) => {
     const have = await tx(['forms'], 'readonly', (s) => req(s.forms.get(f.id)));
-    if (have && have.etag && have.etag === f.etag) continue;
+    if (have && have.etag && have.etag === f.etag) return;
     const r = await api.call('GET', `/api/forms/${encodeURIComponent(f.id)}`);
-    if (r.status === 304) continue;
+    if (r.status === 304) return;
     await put('forms', { id: f.id, version: f.version, title: f.title, etag: r.headers.get('ETag') || f.etag, definition: r.data });
+  }));
+}
+
+let reference = null;
+/**
+ * The forms and campaigns of a download, fetched once: the download screen starts it while the
+ * surveyor picks the villages, the download waits for it. A failed fetch is tried again.
+ */
+export function loadReference() {
+  if (!reference) {
+    reference = fetchReference();
+    reference.catch(() => { reference = null; });
   }
+  return reference;
 }
 
 export async function fetchAreas() {
@@ -150,29 +171,35 @@ export async function fetchAreas() {
   return areas;
 }
 
-/** The first (or a later) download of the chosen villages, with progress. */
+/**
+ * The first (or a later) download of the chosen villages, with progress: its pages are fetched
+ * while the forms and campaigns arrive, and the first page says how many households there are.
+ */
 export async function download(villageIds, onProgress) {
   if (onProgress) onProgress({ phase: 'reference', done: 0 });
-  await fetchReference();
-  await exclusive(async () => {
-    const prev = await getKV('villages');
-    const added = !prev || villageIds.some((v) => !prev.includes(v));
-    // A download that stopped (dropped connection) resumes from its stored cursor: the villages
-    // are already saved, so it is not "added" again, and what it already received is kept.
-    if (added) {
-      let total = 0;
-      for (const v of villageIds) {
-        const p = await api.getJSON(`/api/households?village=${v}&page=1&per_page=1`);
-        total += p.total || 0;
+  const ready = loadReference();
+  try {
+    await exclusive(async () => {
+      const prev = await getKV('villages');
+      const added = !prev || villageIds.some((v) => !prev.includes(v));
+      // A download that stopped (dropped connection) resumes from its stored cursor: the villages
+      // are already saved, so it is not "added" again, and what it already received is kept.
+      if (added) {
+        await setKV('villages', villageIds);
+        await setKV('cursor', null);
+        await setKV('download_total', 0);
       }
-      await setKV('download_total', total);
-      await setKV('villages', villageIds);
-      await setKV('cursor', null);
-    }
-    const total = (await getKV('download_total')) || 0;
-    const before = await count('rows');
-    await pullPages((p) => onProgress && onProgress({ ...p, done: added ? p.done : before + p.done, total }));
-  });
+      const before = added ? 0 : await count('rows');
+      await pullPages(async (p) => {
+        if (p.total !== undefined) await setKV('download_total', p.total);
+        const total = p.total ?? ((await getKV('download_total')) || 0);
+        if (onProgress) onProgress({ ...p, done: before + p.done, total });
+      }, ready);
+    });
+    await ready;
+  } finally {
+    reference = null; // the next download reads them again
+  }
   await tx(['households', 'rows'], 'readwrite', async (s) => {
     for (const r of await req(s.rows.getAll())) {
       if (!villageIds.includes(r.village_id) && !r.pending && !r.dirty) deleteHousehold(s, r.id);
@@ -259,31 +286,44 @@ async function pushOnce() {
   return byId.size > 0 && ops.length > batch.length;
 }
 
-/** Push everything waiting, then pull. One run at a time. */
+/** One push of everything waiting, then a pull; its status. */
+async function runOnce() {
+  emit({ state: 'syncing', error: null });
+  try {
+    while (await pushOnce()) { /* next batch */ }
+    // Nothing to pull before villages are chosen (the download pulls them), and a pull already
+    // running (a download) brings the same pages.
+    // The campaigns first: the households pulled next are read against their lines.
+    if (!pulling && await getKV('villages')) { await fetchCampaigns(); await pull(); }
+    await setKV('last_sync', new Date().toISOString());
+    failures = 0;
+    emit({ state: 'idle', error: null });
+  } catch (e) {
+    failures += 1;
+    const state = e instanceof api.AuthError ? 'auth' : e instanceof api.NetworkError ? 'offline' : 'error';
+    emit({ state, error: e.message });
+    if (state !== 'auth') schedule(backoff());
+  } finally {
+    await refreshCounts();
+  }
+  return getStatus();
+}
+
+let again = false;
+/**
+ * Push everything waiting, then pull. One run at a time: asked again while it runs (a household
+ * submitted meanwhile), it runs once more when done, so nothing waits for the next timer.
+ */
 export function syncNow() {
-  if (running) return running;
+  if (running) { again = true; return running; }
   running = (async () => {
-    emit({ state: 'syncing', error: null });
-    try {
-      while (await pushOnce()) { /* next batch */ }
-      // Nothing to pull before villages are chosen (the download pulls them), and a pull already
-      // running (a download) brings the same pages.
-      // The campaigns first: the households pulled next are read against their lines.
-      if (!pulling && await getKV('villages')) { await fetchCampaigns(); await pull(); }
-      await setKV('last_sync', new Date().toISOString());
-      failures = 0;
-      emit({ state: 'idle', error: null });
-    } catch (e) {
-      failures += 1;
-      const state = e instanceof api.AuthError ? 'auth' : e instanceof api.NetworkError ? 'offline' : 'error';
-      emit({ state, error: e.message });
-      if (state !== 'auth') schedule(backoff());
-    } finally {
-      running = null;
-      await refreshCounts();
-    }
-    return getStatus();
-  })();
+    let status;
+    do {
+      again = false;
+      status = await runOnce();
+    } while (again && status.state === 'idle');
+    return status;
+  })().finally(() => { running = null; });
   return running;
 }
 
