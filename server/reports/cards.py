@@ -49,8 +49,8 @@ YES_NO = {True: formfields.YES, False: formfields.NO}
 
 def cards(campaign, village, states, registered_only: bool) -> list[dict]:
     """One card per household of the village, in household-number order."""
-    found = people_queries.village_households(campaign.id, village, states, registered_only)
-    return [card(document, campaign) for _, document, _, _ in found]
+    found = people_queries.village_documents(campaign.id, village, states, registered_only)
+    return [card(document, campaign) for document in found]
 
 
 def card(document: dict, campaign) -> dict:

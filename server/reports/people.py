@@ -114,16 +114,16 @@ def _chain(area: Area) -> list[Area]:
 
 def _cards(base, document, campaign, village, chain, states, copies, all_households) -> dict:
     households = cards.cards(campaign, village, states, registered_only=not all_households)
-    return (
-        base
-        | {
-            "kind": document.kind,
-            "title": document.title,
-            "place": [(LEVEL_WORDS[a.level], a.name) for a in chain],
-            "period": notices.period_text(campaign.period_start, campaign.period_end),
-            "copies": list(cards.COPY_MARKS[copies]),
-            "households": households,
-            "scope": "全部农户" if all_households else "建档立卡户",
-        }
-        | {"parameters": base["parameters"] | {"copies": copies, "all_households": all_households}}
-    )
+    base["parameters"] |= {
+        "copies": copies,
+        "all_households": all_households,
+        "scope": "全部农户" if all_households else "建档立卡户（未脱贫、已脱贫、脱贫不稳定户）",
+    }
+    return base | {
+        "kind": document.kind,
+        "title": document.title,
+        "place": [(LEVEL_WORDS[a.level], a.name) for a in chain],
+        "period": notices.period_text(campaign.period_start, campaign.period_end),
+        "copies": list(cards.COPY_MARKS[copies]),
+        "households": households,
+    }

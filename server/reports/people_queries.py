@@ -60,14 +60,10 @@ def notice_rows(campaign_id: int, area: Area, states, subject: str) -> list:
     return list(db.session.execute(query))
 
 
-def village_households(campaign_id: int, village: Area, states, registered_only: bool) -> list:
-    """(id, document, summary, review state) of a village's households, by household number."""
+def village_documents(campaign_id: int, village: Area, states, registered_only: bool) -> list:
+    """The documents of a village's households, by household number."""
     where = [*_live(campaign_id, states), Household.village_id == village.id]
     if registered_only:
         where.append(Household.status.in_(REGISTERED))
-    query = (
-        select(Household.id, Household.document, Household.summary, Household.review_state)
-        .where(*where)
-        .order_by(Household.household_no, Household.id)
-    )
-    return list(db.session.execute(query))
+    query = select(Household.document).where(*where).order_by(Household.household_no, Household.id)
+    return list(db.session.scalars(query))

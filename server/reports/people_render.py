@@ -18,6 +18,9 @@ __all__ = ["FORMATS", "html", "pdf", "render", "xlsx"]
 # time keep the printing near 400 MB; the parts are joined page for page (pypdf), each with its
 # own subset of the font (a few hundred KB more in all).
 CHUNK = 20
+# Column widths of the workbooks (characters), by heading; the reason column is wider.
+WIDTHS = {"序号": 6, "乡镇": 10, "村": 10, "组": 8, "户主姓名": 10, "身份证号": 21, "家庭人口": 9}
+WIDTHS |= {"属性": 13, "户类别": 12, "备注": 10}
 PAGES = {
     "notice": ("public_list.html", "people.css"),
     "announcement": ("public_list.html", "people.css"),
@@ -110,6 +113,8 @@ def xlsx(context: dict) -> bytes:
     columns = context["columns"]
     width = len(columns)
     where = context["complaint"]
+    for c, label in enumerate(columns):
+        sheet.set_column(c, c, 40 if label == context["reason_label"] else WIDTHS.get(label, 12))
     sheet.merge_range(0, 0, 0, width - 1, context["title"], title)
     r = 1
     for line in (

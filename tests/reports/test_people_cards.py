@@ -186,3 +186,10 @@ def test_three_copies_are_refused(village):
 def test_the_registration_form_prints_the_campaign_period(village):
     context = people.build("registration", 1, village.code)
     assert context["period"] == "2019年10月1日至2020年9月30日"  # the exit campaign's
+
+
+def test_a_village_with_no_household_to_print_says_so(village):
+    context = people.build("handbook", 2, village.code, copies=2)  # no household in campaign 2
+    assert context["households"] == []
+    pages = pdf_pages(people_render.pdf(context), "handbook_empty", pngs=0)
+    assert len(pages) == 1 and "没有符合条件的农户" in squeeze(pages[0])
