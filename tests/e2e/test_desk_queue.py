@@ -2,9 +2,11 @@
 
 import uuid
 
+import requests
+
 from server.domain.sample import sample_document
 from server.sync.paths import diff
-from tests.e2e.conftest import SHOTS
+from tests.e2e.conftest import PASSWORD, SHOTS
 from tests.e2e.helpers import desk_page, office_session
 
 
@@ -35,18 +37,42 @@ def _push(phone, ops):
     return r.json()["results"]
 
 
-def submitted_households(base, prefix: str, count: int) -> list[str]:
+def field_surveyor(base) -> requests.Session:
+    """A surveyor of its own, on a village of the reviewer's township that demo-surveyor does
+    not work: the households made here never reach the other stories' phone."""
+    admin = office_session(base, "demo-admin")
+    taken = {
+        a["id"] for a in office_session(base, "demo-surveyor").get(f"{base}/api/me").json()["areas"]
+    }
+    [township] = office_session(base, "demo-reviewer").get(f"{base}/api/areas").json()
+    village = next(v["id"] for v in township["children"] if v["id"] not in taken)
+    username = f"desk-e2e-{uuid.uuid4().hex[:8]}"
+    r = admin.post(
+        f"{base}/api/admin/users",
+        json={
+            "username": username,
+            "name": "测试调查员",
+            "role": "surveyor",
+            "password": PASSWORD,
+            "area_ids": [village],
+        },
+        timeout=10,
+    )
+    assert r.status_code == 201, r.text
+    phone = office_session(base, username)
+    phone.base, phone.village = base, village
+    return phone
+
+
+def submitted_households(phone, prefix: str, count: int) -> list[str]:
     """`count` households registered and submitted by the surveyor's phone, numbered
-    prefix + n, in the surveyor's first village."""
-    phone = office_session(base, "demo-surveyor")
-    phone.base = base
-    village = phone.get(f"{base}/api/me", timeout=10).json()["areas"][0]["id"]
+    prefix + n."""
     ops = [
         {
             "op_id": str(uuid.uuid4()),
             "household_id": str(uuid.uuid4()),
             "base_version": 0,
-            "village_id": village,
+            "village_id": phone.village,
             "campaign_id": 1,
             "submit": True,
             "changes": diff({}, _document(f"{prefix}{n:02d}")),
@@ -58,10 +84,8 @@ def submitted_households(base, prefix: str, count: int) -> list[str]:
     return [op["household_id"] for op in ops]
 
 
-def conflict(base, household_id: str) -> None:
+def conflict(phone, household_id: str) -> None:
     """Two phones change the same answer from version 1, differently."""
-    phone = office_session(base, "demo-surveyor")
-    phone.base = base
     for n, status in ((1, "applied"), (2, "conflict")):
         [result] = _push(
             phone,
@@ -106,7 +130,7 @@ def test_dashboards_of_the_reviewer_and_the_county(server, new_context):
 
 def test_the_reviewer_filters_moves_with_j_k_and_approves_with_a(server, new_context):
     prefix = f"KEY{uuid.uuid4().hex[:6].upper()}"
-    ids = submitted_households(server, prefix, 3)
+    ids = submitted_households(field_surveyor(server), prefix, 3)
     page = desk_page(new_context, server, "demo-reviewer")
     page.goto(server + "/desk/queue")
     page.fill("input[name=q]", prefix)
@@ -136,8 +160,9 @@ def test_the_reviewer_filters_moves_with_j_k_and_approves_with_a(server, new_con
 
 def test_bulk_approval_of_a_filtered_set_skips_the_conflict_and_says_so(server, new_context):
     prefix = f"BLK{uuid.uuid4().hex[:6].upper()}"
-    ids = submitted_households(server, prefix, 4)
-    conflict(server, ids[0])
+    phone = field_surveyor(server)
+    ids = submitted_households(phone, prefix, 4)
+    conflict(phone, ids[0])
     page = desk_page(new_context, server, "demo-reviewer")
     page.goto(f"{server}/desk/queue?state=submitted&q={prefix}")
     assert page.locator("table.queue tbody tr").count() == 4
