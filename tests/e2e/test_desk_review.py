@@ -2,15 +2,13 @@
 what changed since the return; returned again with a comment on one field; the diff between any
 two versions; spot checks. Screenshots of each page go to test-output/screenshots/desk/.
 
-The server is shared by the whole session: each story makes its own household on the surveyor's
-phone and leaves it approved, so the other tests' picks among the surveyor's editable households
-never meet a record these stories moved."""
+The server is shared by the whole session: each story takes one of the surveyor's submitted
+households and leaves it approved, so the other tests' picks among the surveyor's editable
+households never meet a record these stories moved, and nobody's households are added."""
 
 import uuid
 
 from server.domain import explain
-from server.sync import paths
-from tests.api.conftest import fresh_document
 from tests.e2e.conftest import SHOTS
 from tests.e2e.helpers import desk_page, office_session
 
@@ -20,7 +18,7 @@ def shot(page, name):
     page.screenshot(path=str(SHOTS / "desk" / f"{name}.png"), full_page=True)
 
 
-def _push(api, record, changes, submit=False, **op):
+def _push(api, record, changes, submit=False):
     r = api.post(
         f"{api.base}/api/sync/push",
         json={
@@ -32,7 +30,6 @@ def _push(api, record, changes, submit=False, **op):
                     "base_version": record["version"],
                     "changes": changes,
                     "submit": submit,
-                    **op,
                 }
             ],
         },
@@ -64,29 +61,23 @@ def _signature(api) -> str:
 
 
 def _submitted(api) -> dict:
-    """A household surveyed on the phone and sent for review (a new one: see the docstring)."""
-    areas = api.get(f"{api.base}/api/areas", timeout=10).json()
-    village = next(_villages(areas))
-    document = fresh_document()
-    document["household"]["household_no"] = f"E2E{uuid.uuid4().hex[:10]}"
-    new = {"id": str(uuid.uuid4()), "version": 0}
-    changes = paths.diff({}, document)
-    _push(api, new, changes, submit=True, village_id=village, campaign_id=1)
-    return _record(api, new["id"])
-
-
-def _villages(nodes):
-    for node in nodes:
-        if node["level"] == "village":
-            yield node["id"]
-        yield from _villages(node["children"])
+    """One of the surveyor's households waiting for review (the first by id; see the module's
+    docstring: each story leaves its household approved, so the next story gets another)."""
+    r = api.get(f"{api.base}/api/sync/pull?limit=500", timeout=10)
+    waiting = sorted(rec["id"] for rec in r.json()["records"] if rec["review_state"] == "submitted")
+    assert waiting, "the demo county has submitted households in the surveyor's villages"
+    return _record(api, waiting[0])
 
 
 def _approved(server, api, household_id):
     """Leave the story's household approved: out of the surveyor's editable households."""
-    record = _record(api, household_id)
-    if record["review_state"] == "returned":
-        _push(api, record, {}, submit=True)
+    if _record(api, household_id)["review_state"] == "returned":
+        r = api.post(
+            f"{api.base}/api/households/{household_id}/review",
+            json={"action": "submit"},
+            timeout=10,
+        )
+        assert r.status_code == 200, r.text
     r = office_session(server, "demo-reviewer").post(
         f"{server}/api/households/{household_id}/review", json={"action": "approve"}, timeout=10
     )
@@ -108,7 +99,7 @@ def _resubmitted(server, api):
     record = _record(api, household_id)
     member = record["document"]["members"][-1]
     changes = {
-        "income.wage_migrant": "18000.00",
+        "income.wage_migrant": "18123.00",
         f"members.{member['id']}.name": "王新名",
         "signoff.signature": _signature(api),
         "signoff.gps": {"lat": 34.6712, "lng": 109.2438, "accuracy": 12},
@@ -128,7 +119,7 @@ def test_reviewer_reads_the_arithmetic_and_the_diff_then_returns_with_a_comment(
     assert page.locator("#review-state").inner_text() == "已提交"
     steps = page.locator("#income .steps li").all_inner_texts()
     summary = record["summary"]
-    assert steps[0].startswith("年收入 = 外出务工收入 18,000.00")
+    assert steps[0].startswith("年收入 = 外出务工收入 18,123.00")
     assert steps[0].endswith(f"= {explain.yuan(summary['annual_income'])} 元")
     assert steps[2].endswith(f"= {explain.yuan(summary['per_capita_net_income'])} 元")
     exit_line = page.locator("#income .verdicts li[data-line=exit]").inner_text()
@@ -137,7 +128,7 @@ def test_reviewer_reads_the_arithmetic_and_the_diff_then_returns_with_a_comment(
     # What changed since the return: the income and the renamed member, by the phone.
     assert "上次审核决定" in page.locator("#diff-why").inner_text()
     income = page.locator("#diff tr[data-path='income.wage_migrant']")
-    assert "18,000.00 元" in income.locator("td.new").inner_text()
+    assert "18,123.00 元" in income.locator("td.new").inner_text()
     assert "e2e-phone-review" in income.locator("td.by").inner_text()
     assert page.locator("#diff tr", has_text="王新名").count() >= 1
     assert page.locator("#diff tr[data-path='household.phone']").count() == 0
