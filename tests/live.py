@@ -118,6 +118,8 @@ class LiveServer:
             "RUHU_SECRET_KEY": "live-test-secret-key-long-enough-for-hs256",
             "FLASK_APP": "wsgi",
             "RUHU_QUEUE_FILE": str(self.workdir / "queue.db"),  # the jobs' queue, beside it
+            "RUHU_CONSUMER": "1",  # a job worker beside gunicorn, as `make run` starts one
+            "RUHU_PRERENDER_MINUTES": "0",
         }
 
     def __enter__(self) -> LiveServer:

@@ -20,6 +20,7 @@ from server.desk import (  # noqa: E402,F401  (the modules register their routes
     home,
     household,
     queue,
+    reports,
     session,
     spotchecks,
     villages,

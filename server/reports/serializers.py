@@ -22,14 +22,15 @@ def catalog_out(user: User) -> dict:
     campaigns = list(db.session.scalars(select(Campaign).order_by(Campaign.id)))
     reports = []
     for table in tables:
-        usable = [c.id for c in campaigns if table.amount is None or line_for(table, c.lines)]
+        amount = getattr(table, "amount", None)  # a document for people compares with no line
+        usable = [c.id for c in campaigns if amount is None or line_for(table, c.lines)]
         reports.append(
             {
                 "name": table.name,
-                "title": table.title.format(area="").strip(),
+                "title": table.title.format(area="", subject="").strip(),
                 "kind": table.kind,
                 "levels": list(access.levels(table)),
-                "formats": list(FORMATS),
+                "formats": list(getattr(table, "formats", FORMATS)),
                 "campaigns": usable,
             }
         )

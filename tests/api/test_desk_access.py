@@ -33,6 +33,7 @@ class Row:
 
 
 ANY_DESK = {"surveyor": 403, "reviewer": 200, "county": 200, "admin": 200, "anonymous": LOGIN}
+OFFICE_PAGE = {"surveyor": 403, "reviewer": 200, "county": 200, "admin": 403, "anonymous": LOGIN}
 ADMIN_PAGE = {"surveyor": 403, "reviewer": 403, "county": 403, "admin": 200, "anonymous": LOGIN}
 
 # fmt: off
@@ -43,6 +44,11 @@ MATRIX = [
         ("reviewer", "county", "admin"), 303)),
     # The township and the county start at their dashboard.
     Row("GET", "/desk/", "/desk/", ANY_DESK | {"reviewer": 303, "county": 303}),
+    Row("GET", "/desk/reports", "/desk/reports", OFFICE_PAGE),
+    Row("POST", "/desk/reports", "/desk/reports", OFFICE_PAGE | {"reviewer": 422, "county": 422},
+        data={}),
+    Row("GET", "/desk/reports/<job_id>", "/desk/reports/no-such-job",
+        OFFICE_PAGE | {"reviewer": 404, "county": 404}),
     Row("GET", "/desk/accounts", "/desk/accounts", ADMIN_PAGE),
     Row("GET", "/desk/accounts/new", "/desk/accounts/new", ADMIN_PAGE),
     Row("POST", "/desk/accounts/new", "/desk/accounts/new", ADMIN_PAGE | {"admin": 422},
