@@ -88,10 +88,10 @@ def test_the_menu_and_the_roles(client, auth, areas):
     assert client.get("/desk/conflicts").status_code == 303  # to the login page
     desk_login(client, "demo-admin")
     assert client.get("/desk/conflicts").status_code == 403
-    assert "冲突处理" not in client.get("/desk/").get_data(as_text=True)
+    assert "冲突处理" not in client.get("/desk/", follow_redirects=True).get_data(as_text=True)
     client.post("/desk/logout", data={"csrf_token": csrf_of(client)})
     desk_login(client, "demo-reviewer")
-    assert 'href="/desk/conflicts"' in client.get("/desk/").get_data(as_text=True)
+    assert 'href="/desk/conflicts"' in client.get("/desk/", follow_redirects=True).get_data(as_text=True)
 
 
 def test_take_type_and_keep_all_take_all(client, auth, areas):

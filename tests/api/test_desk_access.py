@@ -44,6 +44,11 @@ MATRIX = [
         ("reviewer", "county", "admin"), 303)),
     # The township and the county start at their dashboard.
     Row("GET", "/desk/", "/desk/", ANY_DESK | {"reviewer": 303, "county": 303}),
+    Row("GET", "/desk/conflicts", "/desk/conflicts", OFFICE_PAGE),
+    Row("POST", "/desk/conflicts/<household_id>",
+        "/desk/conflicts/00000000-0000-4000-8000-000000000000",
+        # No decision named: refused before any household is looked up, nothing written.
+        OFFICE_PAGE | {"reviewer": 422, "county": 422}, data={}),
     Row("GET", "/desk/reports", "/desk/reports", OFFICE_PAGE),
     Row("POST", "/desk/reports", "/desk/reports", OFFICE_PAGE | {"reviewer": 422, "county": 422},
         data={}),
