@@ -579,10 +579,10 @@ def _page_lists(response, target):
 # fmt: off
 DESK_MATRIX = [
     Row("GET", "/desk/dashboard", "/desk/dashboard", DESK | {"reviewer": 200, "county": 200}),
-    Row("GET", "/desk/queue", "/desk/queue?q={no}", _desk("200 seen", "200 unseen"),
+    Row("GET", "/desk/queue", "/desk/queue?campaign=1&q={no}", _desk("200 seen", "200 unseen"),
         probe=_page_lists),
     Row("GET", "/desk/queue", "/desk/queue?village={village}", _desk(200, 403)),
-    Row("POST", "/desk/queue/approve", "/desk/queue/approve?q={no}",
+    Row("POST", "/desk/queue/approve", "/desk/queue/approve?campaign=1&q={no}",
         DESK | {"reviewer": 303, "county": 403}, body=lambda t: {"one": t.household_id}),
     Row("GET", "/desk/households/<household_id>", "/desk/households/{household}",
         _desk(200, 404)),
