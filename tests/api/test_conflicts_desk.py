@@ -91,7 +91,9 @@ def test_the_menu_and_the_roles(client, auth, areas):
     assert "冲突处理" not in client.get("/desk/", follow_redirects=True).get_data(as_text=True)
     client.post("/desk/logout", data={"csrf_token": csrf_of(client)})
     desk_login(client, "demo-reviewer")
-    assert 'href="/desk/conflicts"' in client.get("/desk/", follow_redirects=True).get_data(as_text=True)
+    assert 'href="/desk/conflicts"' in client.get("/desk/", follow_redirects=True).get_data(
+        as_text=True
+    )
 
 
 def test_take_type_and_keep_all_take_all(client, auth, areas):

@@ -134,7 +134,12 @@ export function renderEntry(view, T, { toast }) {
       next.focus({ preventScroll: true });
       next.closest('.field').scrollIntoView({ block: 'nearest' });
       next.select();
-    } else if (T.at < recs.length - 1) show(T.at + 1, true);
+      return;
+    }
+    // After the last item: the next household that can still be typed in (approved ones are
+    // locked), else the village's totals.
+    const ahead = recs.findIndex((r, i) => i > T.at && !LOCKED_STATES.includes(r.h.review_state));
+    if (ahead >= 0) show(ahead, true);
     else { e.target.blur(); $('#totals').open = true; $('#totals').scrollIntoView({ block: 'nearest' }); }
   });
   form.addEventListener('submit', (e) => e.preventDefault());
