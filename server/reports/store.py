@@ -107,7 +107,7 @@ def create(
             ReportDocument(
                 id=document_id,
                 report=request.table.name,
-                title=request.table.title.format(area=request.area.name),
+                title=request.table.title.format(area=request.area.name, subject=""),
                 campaign_id=request.campaign.id,
                 area_id=request.area.id,
                 states=list(request.states),

@@ -104,7 +104,7 @@ def test_the_report_columns_are_filled_from_the_stored_documents(empty_app):
     upgrade()
     seed(households=60, random_seed=3)
     db.session.remove()
-    downgrade(revision="f1a2b3c4d5e6")
+    downgrade(revision="a7c3e9f1b2d4")  # the revision before the report columns
     upgrade()
     names = [
         "register_change",

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from server.domain.roles import COUNTY, REVIEWER, SURVEYOR
 from server.extensions import db
 from server.models import Area, ReportDocument
-from server.reports.catalog import TABLES, Table
+from server.reports.catalog import DOCUMENTS, TABLES, Table
 
 from .conftest import count
 
@@ -186,7 +186,8 @@ def test_a_file_not_made_yet_is_a_409_with_its_progress(client, auth, areas):
 def test_what_each_role_may_print(client, auth, areas):
     county = client.get("/api/reports", headers=auth.headers("demo-county")).get_json()
     names = [r["name"] for r in county["reports"]]
-    assert names == [t.name for t in TABLES.values() if COUNTY in t.who]
+    printed = (*TABLES.values(), *DOCUMENTS.values())  # the tables, then the documents for people
+    assert names == [t.name for t in printed if COUNTY in t.who]
     annex5 = next(r for r in county["reports"] if r["name"] == "annex5")
     assert annex5["campaigns"] == [2] and annex5["levels"] == ["county", "township"]
     assert {a["level"] for a in county["areas"]} == {"county", "township", "village"}
@@ -196,9 +197,10 @@ def test_what_each_role_may_print(client, auth, areas):
     codes = {a["code"] for a in reviewer["areas"]}
     assert code(areas.township1) in codes and code(areas.unassigned_village) in codes
     assert code(areas.county) not in codes and code(areas.township2_village) not in codes
-    for username in ("demo-surveyor", "demo-admin"):
-        nothing = client.get("/api/reports", headers=auth.headers(username)).get_json()
-        assert nothing["reports"] == [] and nothing["areas"] == []
+    surveyor = client.get("/api/reports", headers=auth.headers("demo-surveyor")).get_json()
+    assert [r["name"] for r in surveyor["reports"]] == ["notice"]  # the public-notice list only
+    nothing = client.get("/api/reports", headers=auth.headers("demo-admin")).get_json()
+    assert nothing["reports"] == [] and nothing["areas"] == []
 
 
 @pytest.fixture()
@@ -215,7 +217,7 @@ def test_a_table_that_names_the_surveyor_is_printed_for_assigned_villages(
     client, auth, areas, notice
 ):
     listed = client.get("/api/reports", headers=auth.headers("demo-surveyor")).get_json()
-    assert [r["name"] for r in listed["reports"]] == [notice.name]
+    assert [r["name"] for r in listed["reports"]] == [notice.name, "notice"]
     assert {a["level"] for a in listed["areas"]} == {"village"}
     assert code(areas.surveyor_village) in {a["code"] for a in listed["areas"]}
     assert code(areas.unassigned_village) not in {a["code"] for a in listed["areas"]}
@@ -231,3 +233,8 @@ def test_a_table_that_names_the_surveyor_is_printed_for_assigned_villages(
     assert (inside.status_code, outside.status_code, other.status_code) == (202, 403, 403)
     documents = client.get("/api/reports/documents", headers=auth.headers("demo-surveyor"))
     assert [d["id"] for d in documents.get_json()["items"]] == [inside.get_json()["id"]]
+    real = [
+        start(client, auth, "demo-surveyor", report="notice", area=code(village), format="pdf")
+        for village in (areas.surveyor_village, areas.unassigned_village)
+    ]
+    assert [r.status_code for r in real] == [202, 403]  # the public-notice list itself

@@ -175,7 +175,7 @@ def test_acceptance_accepts_every_record_once_and_locks_it(client, auth, areas):
 
 
 def test_the_county_sends_a_village_back_with_a_reason(client, auth, areas):
-    village = areas.unassigned_village
+    village = areas.surveyor_village  # still in review in the demo
     ids = _decide_all(village)
     assert _post(client, auth, "demo-reviewer", "submit", village).status_code == 200
     r = _post(client, auth, "demo-county", "return", village, note="   ")
