@@ -32,7 +32,11 @@ def _fill():
         if not rows:
             return
         for hid, stored in rows:
-            document = jsontext.loads_stored(stored) if stored is not None else {}
+            # PostgreSQL's driver gives a json column back parsed; SQLite gives its text.
+            if isinstance(stored, (str, bytes)):
+                document = jsontext.loads_stored(stored)
+            else:
+                document = stored or {}
             keys = search_keys((document or {}).get('members') or [])
             bind.execute(table.update().where(table.c.id == hid).values(search_keys=keys))
         last = rows[-1][0]

@@ -115,9 +115,14 @@ def conflicts_of(household_ids: list[str], resolved_since: datetime) -> dict[str
 
 
 def live_households(village_ids: Iterable[int]) -> int:
-    """How many households (not deleted) the villages hold: what a pull from the start brings."""
+    """How many households (not deleted) of the active campaigns the villages hold: what a pull
+    from the start brings."""
     return db.session.execute(
         select(func.count())
         .select_from(_HH)
-        .where(_HH.c.village_id.in_(list(village_ids)), _HH.c.deleted.is_(False))
+        .where(
+            _HH.c.village_id.in_(list(village_ids)),
+            _HH.c.deleted.is_(False),
+            _HH.c.campaign_id.in_(select(Campaign.id).where(Campaign.active.is_(True))),
+        )
     ).scalar_one()

@@ -158,9 +158,11 @@ def test_format_2_sends_what_the_phone_keeps_and_format_1_is_unchanged(surveyor,
         "version",
         "review_state",
         "review_note",
+        "review_comments",
         "conflict_open",
         "search_keys",
         "updated_at",
+        "conflicts",
         "document",
     }
     for lean, full in zip(new["records"], old["records"], strict=True):
