@@ -8,13 +8,11 @@ comments, 存疑待核实, undo) and a reviewer's correction are forms posted he
 services as the JSON API; a refused form comes back with its messages where they were typed.
 """
 
-from datetime import UTC, datetime, timedelta, timezone
-
 from flask import flash, g, redirect, request, url_for
 
 from server.core.errors import ApiError
 from server.desk import bp
-from server.desk.pages import page, render
+from server.desk.pages import page, render, when
 from server.desk.queue import place_in_queue
 from server.domain import display
 from server.domain.roles import COUNTY, REVIEWER
@@ -23,7 +21,6 @@ from server.households.queries import household_row
 from server.review import household as reading
 from server.review import service, spotchecks
 
-CHINA = timezone(timedelta(hours=8), "北京时间")
 FROM_MAX = 2000  # the queue's query string carried along: filters, sort, page
 COMMENT_SLOTS = 3  # shown at first; the page's script adds more, up to COMMENT_MOST
 COMMENT_MOST = 20
@@ -36,17 +33,6 @@ DONE = {
     "reopen_review": "已退回乡镇重审",
     "undo": "已撤销上一审核决定",
 }
-
-
-def local_time(at) -> str:
-    """A stored moment as the office reads it (Beijing time; SQLite gives it back without zone)."""
-    if not at:
-        return ""
-    if isinstance(at, str):
-        at = datetime.fromisoformat(at)
-    if at.tzinfo is None:
-        at = at.replace(tzinfo=UTC)
-    return at.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
 
 
 def _queue_query() -> str:
@@ -77,7 +63,7 @@ def _page(household_id: str, status: int = 200, **form):
         error_names=_error_names(error, data["household"].document) if error else {},
         queue=_queue_links(household_id, _queue_query()),
         spot=spot,
-        local_time=local_time,
+        local_time=when,
         comment_slots=COMMENT_SLOTS,
         comment_most=COMMENT_MOST,
         form=form,
@@ -125,7 +111,7 @@ def household(household_id: str):
 def household_diff(household_id: str):
     low, high = _version_arg("from"), _version_arg("to")
     data = reading.load(g.user, household_id, low, high)
-    return render("desk/diff.html", **data, local_time=local_time)
+    return render("desk/diff.html", **data, local_time=when)
 
 
 def _version_arg(name: str) -> int | None:

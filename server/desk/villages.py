@@ -1,15 +1,13 @@
 """The villages page: the township submits a village's totals, the county accepts them or sends
 them back; one page per village shows the signed totals beside the live ones, and the history."""
 
-from datetime import UTC, datetime
-
 from flask import flash, g, redirect, request, url_for
 from sqlalchemy import select
 
 from server.campaigns import service as campaigns
 from server.core.errors import ApiError
 from server.desk import bp
-from server.desk.pages import add_menu, page, render
+from server.desk.pages import add_menu, page, render, when
 from server.domain.roles import COUNTY, REVIEWER
 from server.extensions import db
 from server.identity.access import visible_township_ids
@@ -118,17 +116,8 @@ def _village_name(village_id: int) -> str:
     return area.name if area else ""
 
 
-@bp.app_template_filter("local_minute")
-def local_minute(stamp) -> str:
-    """A time stored in UTC (a datetime or its ISO text; SQLite gives it back without its zone),
-    as the office reads it: the server's local date and minute."""
-    if not stamp:
-        return ""
-    if isinstance(stamp, str):
-        stamp = datetime.fromisoformat(stamp)
-    if stamp.tzinfo is None:
-        stamp = stamp.replace(tzinfo=UTC)
-    return stamp.astimezone().strftime("%Y-%m-%d %H:%M")
+# The villages' pages name it `local_minute`: the desk's one clock (pages.when) under that name.
+bp.add_app_template_filter(when, "local_minute")
 
 
 @bp.post("/villages/<int:campaign_id>/<int:village_id>/submit")
