@@ -34,8 +34,8 @@ from server.extensions import db
 from server.identity.tokens import issue_tokens
 from server.models import Area, Attachment, Conflict, Counter, Household, SignIn, User
 from server.reports import store
-from server.reports.catalog import TABLES
-from server.reports.context import AREA_LEVELS, check
+from server.reports.catalog import DOCUMENTS, TABLES
+from server.reports.context import check, levels_of
 
 from .conftest import PNG, demo_areas, fresh_document, make_household
 
@@ -170,7 +170,7 @@ SCOPED_LIST = in_area("200 seen", "200 unseen")
 # a surveyor prints only a table that names the role (a village's public notice), in the
 # villages assigned, and sees the kept documents of such tables only.
 SURVEYOR_PRINTS_VILLAGES = any(
-    SURVEYOR in t.who and "village" in AREA_LEVELS[t.kind] for t in TABLES.values()
+    SURVEYOR in t.who and "village" in levels_of(t) for t in (*TABLES.values(), *DOCUMENTS.values())
 )
 PRINTERS = in_area(202, 403, admin=403) | {"surveyor": (403, 403)}
 PRINTED = in_area(200, 404) | {"surveyor": (404, 404)}
