@@ -34,7 +34,9 @@ def crowded_village(campaign_id: int = 1, seed: int = 5) -> Area:
     )
     rng = random.Random(seed)
     households = db.session.scalars(
-        select(Household).where(Household.township_id == township.id).order_by(Household.id)
+        select(Household)
+        .where(Household.township_id == township.id, Household.campaign_id == campaign_id)
+        .order_by(Household.id)
     ).all()
     for hh in households:
         document = copy.deepcopy(hh.document)

@@ -62,7 +62,10 @@ def test_a_returned_household_drops_out_of_the_notice(village):
     first = before["rows"][0]
     hh = db.session.scalar(
         select(Household).where(
-            Household.village_id == village.id, Household.head_name == first["head"]
+            Household.village_id == village.id,
+            Household.campaign_id == 1,
+            Household.campaign_id == 1,
+            Household.head_name == first["head"],
         )
     )
     db.session.execute(
@@ -146,6 +149,7 @@ def test_a_hostile_name_is_printed_as_text(village):
     hh = db.session.scalar(
         select(Household).where(
             Household.village_id == village.id,
+            Household.campaign_id == 1,
             Household.head_name == context["rows"][0]["head"],
         )
     )
