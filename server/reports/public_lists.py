@@ -21,11 +21,12 @@ def rows(campaign, area, states, subject: notices.Subject) -> list[dict]:
     exit_line = lines.by_purpose(campaign.lines, "exit")
     listed = []
     for row in people_queries.notice_rows(campaign.id, area, states, subject.key):
-        (village_id, group, _, head, id_number, size, attribute, status, cause) = row[:9]
+        (village_id, group, number, head, id_number, size, attribute, status, cause) = row[:9]
         per_capita, monitoring, risks = row[9:]
         listed.append(
             {
                 "village_id": village_id,
+                "household_no": number or "",  # not printed: the notice names the head
                 "group": group or "",
                 "head": head or "",
                 "id_number": idcard.mask(id_number),

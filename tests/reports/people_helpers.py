@@ -2,8 +2,9 @@
 
 The demo puts three households in each village of the test county; a notice of three rows shows
 little. Here every household of the first township moves into its first village, about half of
-them become registered poor households (未脱贫: the exit notice's candidates), their columns are
-derived again from the changed documents, and review states are spread over all five.
+them become registered poor households (未脱贫: the exit notice's candidates), every household
+gets a number of its own in the village (as a real village's are), their columns are derived
+again from the changed documents, and review states are spread over all five.
 """
 
 import copy
@@ -38,8 +39,9 @@ def crowded_village(campaign_id: int = 1, seed: int = 5) -> Area:
         .where(Household.township_id == township.id, Household.campaign_id == campaign_id)
         .order_by(Household.id)
     ).all()
-    for hh in households:
+    for n, hh in enumerate(households, 1):
         document = copy.deepcopy(hh.document)
+        document["household"]["household_no"] = f"{village.code}{n:04d}"
         if rng.random() < 0.5:
             document["household"]["status"] = "未脱贫"
             document["household"].setdefault("attribute", "一般贫困户")
@@ -88,6 +90,7 @@ def expected_notice(village: Area, campaign_id: int, subject: str, states=None) 
         rows.append(
             (
                 section.get("household_no"),
+                hh.id,
                 section.get("group") or "",
                 head["name"],
                 idcard.mask(head["id_number"]),
@@ -97,7 +100,7 @@ def expected_notice(village: Area, campaign_id: int, subject: str, states=None) 
                 reason,
             )
         )
-    return [row[1:] for row in sorted(rows)]
+    return [row[2:] for row in sorted(rows)]  # by household number, then id: the SQL's order
 
 
 def member_ids(village: Area) -> set[str]:

@@ -64,8 +64,7 @@ def test_a_returned_household_drops_out_of_the_notice(village):
         select(Household).where(
             Household.village_id == village.id,
             Household.campaign_id == 1,
-            Household.campaign_id == 1,
-            Household.head_name == first["head"],
+            Household.household_no == first["household_no"],
         )
     )
     db.session.execute(
@@ -74,7 +73,7 @@ def test_a_returned_household_drops_out_of_the_notice(village):
     db.session.commit()
     after = people.build("notice", 1, village.code, start=START, subject="exit")
     assert after["households"] == before["households"] - 1
-    assert first["head"] not in [r["head"] for r in after["rows"]]
+    assert first["household_no"] not in [r["household_no"] for r in after["rows"]]
 
 
 def test_the_pdf_carries_masked_numbers_and_never_a_full_one(village):
@@ -150,7 +149,7 @@ def test_a_hostile_name_is_printed_as_text(village):
         select(Household).where(
             Household.village_id == village.id,
             Household.campaign_id == 1,
-            Household.head_name == context["rows"][0]["head"],
+            Household.household_no == context["rows"][0]["household_no"],
         )
     )
     db.session.execute(update(Household).where(Household.id == hh.id).values(head_name=hostile))
