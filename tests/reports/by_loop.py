@@ -215,8 +215,8 @@ def _guarantees(campaign_id, states) -> dict:
 def _progress(campaign_id, _states) -> dict:
     """Every record counts here; the status word is checked by its own test."""
     campaign = db.session.get(Campaign, campaign_id)
-    order = ["draft", "submitted", "returned", "approved", "accepted"]
-    raw = defaultdict(lambda: [0] * 7)
+    order = ["draft", "submitted", "held", "returned", "approved", "accepted"]
+    raw = defaultdict(lambda: [0] * (2 + len(order)))
     for village in village_ids():
         raw[village]
     for hh in households(campaign_id, order):

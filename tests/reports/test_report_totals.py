@@ -133,6 +133,7 @@ def test_the_progress_table_counts_every_state_and_says_who_is_late(both_campaig
     assert context["parameters"]["states"] == [
         "draft",
         "submitted",
+        "held",
         "returned",
         "approved",
         "accepted",
