@@ -157,9 +157,10 @@ def test_a_returned_record_shows_each_comment_beside_its_field(server, new_conte
     page.click("[data-f=returned]")
     item = page.locator(f"#hh a[href='#/h/{hid}']")
     item.wait_for(state="attached")
+    # Rows off screen are not laid out (content-visibility), so their text is read in view.
+    item.scroll_into_view_if_needed()
     assert "退回原因：收入和劳动力情况需核实" in item.inner_text()
     assert "2 处意见" in item.inner_text()
-    item.scroll_into_view_if_needed()
     shots(page, "returned-list")
 
     open_household(page, server, hid)
