@@ -22,6 +22,7 @@ HOUSEHOLD_COPY, VILLAGE_COPY = "第一联（农户留存）", "第二联（村�
 # The demo now holds every family in two campaigns, and this test's set-up picks the village's
 # households without naming the campaign: it meets last year's record of the same family.
 
+
 @pytest.fixture()
 def village(county):
     return crowded_village()
