@@ -37,10 +37,14 @@ def register_extensions(app: Flask) -> None:
     jwt.init_app(app)
     with app.app_context():
         tune_engine(db.engine)
+    from server.campaigns import tasks as campaign_jobs
+    from server.core import queue
     from server.identity import tokens  # noqa: F401  (registers the JWT callbacks)
-    from server.reports import queue
+    from server.reports import tasks as report_jobs
 
-    queue.init_app(app)
+    jobs = queue.init_app(app)
+    report_jobs.register(jobs, app.config["RUHU_PRERENDER_MINUTES"])
+    campaign_jobs.register(jobs)
 
 
 def register_blueprints(app: Flask) -> None:

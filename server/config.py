@@ -99,7 +99,7 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
             "RUHU_COUNTY_COMPLAINT_PHONE", "0913-6123456"
         ),
         "RUHU_COUNTY_COMPLAINT_ADDRESS": os.environ.get("RUHU_COUNTY_COMPLAINT_ADDRESS", ""),
-        # Printed documents are made by jobs (server/reports/queue.py): on a SQLite file of the
+        # Long work runs as jobs (server/core/queue.py): on a SQLite file of the
         # instance folder, or on Redis when a URL is given; immediate runs them in the request.
         "RUHU_QUEUE_FILE": os.environ.get("RUHU_QUEUE_FILE") or str(instance_path / "queue.db"),
         "RUHU_REDIS_URL": os.environ.get("RUHU_REDIS_URL") or None,

@@ -6,7 +6,7 @@ from flask import g, jsonify
 from server.api import api
 from server.api.county_schemas import CampaignCreate, CampaignIn, CarryForward
 from server.api.schemas import load_json
-from server.campaigns import carry, recompute, service
+from server.campaigns import service, tasks
 from server.campaigns.queries import get_campaign
 from server.campaigns.serializers import campaign_out, draft_out
 from server.core.errors import ApiError
@@ -36,9 +36,11 @@ def get_one_campaign(campaign_id: int):
 @api.put("/campaigns/<int:campaign_id>")
 @roles_required(COUNTY)
 def update_campaign(campaign_id: int):
-    """Edit a campaign; when its lines change, its households' verdicts are recomputed."""
-    counts = service.update(g.user, campaign_id, load_json(CampaignIn()))
-    return jsonify({"campaign": campaign_out(get_campaign(campaign_id)), "recomputed": counts})
+    """Edit a campaign; when its lines change, a job recomputes its households' verdicts
+    (`recompute`: its progress, as on the campaign; null when the lines stayed)."""
+    changed = service.update(g.user, campaign_id, load_json(CampaignIn()))
+    progress = tasks.start_recompute(campaign_id) if changed else None
+    return jsonify({"campaign": campaign_out(get_campaign(campaign_id)), "recompute": progress})
 
 
 @api.get("/campaigns/<int:campaign_id>/next-year")
@@ -51,15 +53,18 @@ def next_year_campaign(campaign_id: int):
 @api.post("/campaigns/<int:campaign_id>/recompute")
 @roles_required(COUNTY)
 def recompute_campaign(campaign_id: int):
-    """Recompute every household's verdicts from the campaign's lines."""
+    """Queue the recompute of every household's verdicts from the campaign's lines; 202 with
+    its progress (the campaign's `progress`, which `GET /campaigns/<id>` follows)."""
     service.require(g.user, campaign_id)
-    return jsonify(recompute.recompute(campaign_id))
+    return jsonify({"progress": tasks.start_recompute(campaign_id)}), 202
 
 
 @api.post("/campaigns/<int:campaign_id>/carry-forward")
 @roles_required(COUNTY)
 def carry_forward_campaign(campaign_id: int):
-    """Start the campaign: carry every family of its area forward from the campaign before."""
+    """Start the campaign: queue carrying every family of its area forward from the campaign
+    before; 202 with its progress (done: `carried`, and `skipped` for documents the rules now
+    refuse)."""
     data = load_json(CarryForward())
-    result = carry.carry_forward(g.user, campaign_id, data["source_campaign_id"])
-    return jsonify({"carried": result["carried"], "skipped": len(result["skipped"])})
+    progress = tasks.start_carry(g.user, campaign_id, data["source_campaign_id"])
+    return jsonify({"progress": progress}), 202

@@ -170,6 +170,34 @@ HEADERS = {
         }
     ]
 }
+CAMPAIGN_TASK = {
+    "type": ["object", "null"],
+    "description": "调查轮次最近一项后台任务的进度（GET /api/campaigns/{campaign_id} 的 progress）",
+    "required": ["task", "state", "done", "total"],
+    "properties": {
+        "task": {"enum": ["recompute", "carry"], "description": "重算裁定、结转农户"},
+        "state": {
+            "enum": ["queued", "running", "done", "failed"],
+            "description": "排队中、进行中、已完成、未能完成",
+        },
+        "done": {"type": "integer", "minimum": 0},
+        "total": {"type": "integer", "minimum": 0},
+        "changed": {"type": "integer", "description": "重算：裁定改变的户数"},
+        "carried": {"type": "integer", "description": "结转：新建的户数"},
+        "skipped": {"type": "integer", "description": "结转：问卷不符合现行规则而未结转的户数"},
+        "error": {"type": "string", "description": "未能完成的原因（中文）"},
+        "at": {"type": "string", "format": "date-time"},
+    },
+}
+_TASK = {
+    "application/json": {
+        "schema": {
+            "type": "object",
+            "required": ["progress"],
+            "properties": {"progress": {"$ref": "#/components/schemas/CampaignTask"}},
+        }
+    }
+}
 OTHER_SUCCESS = {
     "api.create_household": {"201": {"description": "已建档（户的 JSON，Location 指向它）"}},
     "api.create_user": {"201": {"description": "已创建"}},
@@ -186,6 +214,8 @@ OTHER_SUCCESS = {
         }
     },
     "api.get_report_file": {"304": {"description": "未改变（ETag）"}},
+    "api.recompute_campaign": {"202": {"description": "已排队重算裁定", "content": _TASK}},
+    "api.carry_forward_campaign": {"202": {"description": "已排队结转农户", "content": _TASK}},
 }
 RAW_BODIES = {
     "api.put_attachment": {
@@ -403,6 +433,7 @@ def openapi():
     components["BulkApproved"] = review_schemas.BULK_APPROVED
     components["Conflicts"] = CONFLICTS
     components["ReportDocument"] = REPORT_DOCUMENT
+    components["CampaignTask"] = CAMPAIGN_TASK
     return jsonify(
         {
             "openapi": "3.1.0",

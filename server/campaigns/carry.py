@@ -33,6 +33,15 @@ from server.models import Area, Campaign, User
 BATCH = 500
 
 
+def check(user: User, campaign_id: int, source_id: int) -> tuple[Campaign, Campaign]:
+    """The campaign and the one to carry from, both the user's; 404 or 422 in words if not."""
+    campaign = require(user, campaign_id)
+    if source_id == campaign_id:
+        fields = {"source_campaign_id": ["不能从本轮结转"]}
+        raise ApiError(422, "请选择上一轮调查", "invalid", fields)
+    return campaign, require(user, source_id)
+
+
 def carry_forward(
     user: User,
     campaign_id: int,
@@ -41,11 +50,7 @@ def carry_forward(
     batch: int = BATCH,
 ) -> dict:
     """{"carried": new households, "skipped": [source ids whose document the rules now refuse]}."""
-    campaign = require(user, campaign_id)
-    if source_id == campaign_id:
-        fields = {"source_campaign_id": ["不能从本轮结转"]}
-        raise ApiError(422, "请选择上一轮调查", "invalid", fields)
-    source = require(user, source_id)
+    campaign, source = check(user, campaign_id, source_id)
     area_path = db.session.get(Area, campaign.area_id).path
     lines, note = campaign.lines or [], f"由“{source.name}”结转"
     author_id = user.id
@@ -99,7 +104,6 @@ def carry_forward(
         row = db.session.get(Campaign, campaign_id)
         row.carried_at = now()
         row.source_campaign_id = source_id
-    record_progress(
-        campaign_id, "carry", "done", carried + len(skipped), total, skipped=len(skipped)
-    )
+    done, dropped = carried + len(skipped), len(skipped)
+    record_progress(campaign_id, "carry", "done", done, total, carried=carried, skipped=dropped)
     return {"carried": carried, "skipped": skipped}

@@ -2,14 +2,13 @@
 
 Every write is checked whole by the domain's rules (server/domain/campaigns.py) before anything is
 written, and a campaign's area must lie inside the county's own. Changing a campaign's lines
-recomputes its households' verdicts (recompute.py) once the campaign is saved.
+recomputes its households' verdicts: `update` says so, and the caller queues the job
+(tasks.start_recompute) once the campaign is saved.
 """
-
-from collections.abc import Callable
 
 from sqlalchemy import func, select
 
-from server.campaigns import queries, recompute
+from server.campaigns import queries
 from server.core.database import write_transaction
 from server.core.errors import ApiError
 from server.domain import campaigns as rules
@@ -108,11 +107,9 @@ def create(user: User, raw: dict) -> int:
     return campaign_id
 
 
-def update(
-    user: User, campaign_id: int, raw: dict, progress: Callable | None = None
-) -> dict | None:
-    """Save the campaign; when its lines changed, recompute its households' verdicts (the
-    counts recompute gives, else None)."""
+def update(user: User, campaign_id: int, raw: dict) -> bool:
+    """Save the campaign; whether its lines changed (then its verdicts are to be recomputed:
+    tasks.start_recompute)."""
     require(user, campaign_id)
     values = _checked(user, raw)
     with write_transaction():
@@ -120,9 +117,7 @@ def update(
         lines_before = campaign.lines or []
         for name in EDITABLE:
             setattr(campaign, name, values[name])
-    if values["lines"] == lines_before:
-        return None
-    return recompute.recompute(campaign_id, progress)
+    return values["lines"] != lines_before
 
 
 def next_year_draft(user: User, campaign_id: int) -> dict:

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 from flask import flash, g, redirect, request, url_for
 
-from server.campaigns import carry, recompute, service
+from server.campaigns import service, tasks
 from server.core.errors import ApiError
 from server.desk import bp
 from server.desk.pages import add_menu, page, render
@@ -123,10 +123,12 @@ def _form(values: dict, campaign=None, errors=None, status=200):
 
 
 def _running(progress: dict | None) -> bool:
-    """Whether a task is running now: a batch was recorded in the last two minutes (a run whose
-    worker was stopped stays "running" in the record, and is shown as stopped)."""
-    if not progress or progress.get("state") != "running":
+    """Whether a task is queued or running now: a batch was recorded in the last two minutes (a
+    run whose worker was stopped stays "running" in the record, and is shown as stopped)."""
+    if not progress or progress.get("state") not in ("queued", "running"):
         return False
+    if progress["state"] == "queued":
+        return True
     at = datetime.fromisoformat(progress["at"])
     return datetime.now(UTC) - at < timedelta(minutes=2)
 
@@ -177,18 +179,15 @@ def campaign_edit(campaign_id: int):
 def campaign_update(campaign_id: int):
     typed = _typed()
     try:
-        counts = service.update(g.user, campaign_id, typed)
+        changed = service.update(g.user, campaign_id, typed)
     except ApiError as e:
         if e.status != 422:
             raise
         return _form(typed, db.session.get(Campaign, campaign_id), errors=e.fields, status=422)
-    if counts is None:
+    if not changed:
         flash("已保存", "success")
     else:
-        total, changed = counts["total"], counts["changed"]
-        flash(
-            f"已保存。收入线有变化，已重算 {total} 户的裁定，其中 {changed} 户结果改变", "success"
-        )
+        _flash_task(tasks.start_recompute(campaign_id), "已保存。收入线有变化，")
     return redirect(url_for("desk.campaign_edit", campaign_id=campaign_id), 303)
 
 
@@ -196,8 +195,7 @@ def campaign_update(campaign_id: int):
 @page(COUNTY)
 def campaign_recompute(campaign_id: int):
     service.require(g.user, campaign_id)
-    counts = recompute.recompute(campaign_id)
-    flash(f"已重算 {counts['total']} 户的裁定，其中 {counts['changed']} 户结果改变", "success")
+    _flash_task(tasks.start_recompute(campaign_id))
     return redirect(url_for("desk.campaign_edit", campaign_id=campaign_id), 303)
 
 
@@ -209,12 +207,27 @@ def campaign_carry(campaign_id: int):
         flash("请选择从哪一轮结转", "error")
         return redirect(url_for("desk.campaign_edit", campaign_id=campaign_id), 303)
     try:
-        result = carry.carry_forward(g.user, campaign_id, source)
+        progress = tasks.start_carry(g.user, campaign_id, source)
     except ApiError as e:
         flash(e.message if not e.fields else "；".join(sum(e.fields.values(), [])), "error")
     else:
-        message = f"已结转 {result['carried']} 户，手机同步后即可入户调查"
-        if result["skipped"]:
-            message += f"；{len(result['skipped'])} 户问卷不符合现行规则，未结转"
-        flash(message, "success" if not result["skipped"] else "warning")
+        _flash_task(progress)
     return redirect(url_for("desk.campaign_edit", campaign_id=campaign_id), 303)
+
+
+def _flash_task(progress: dict, before: str = "") -> None:
+    """What the county is told once a task is queued: its outcome when it is done already (a
+    small campaign, or an immediate queue), else that it runs and the page shows its progress."""
+    state, task = progress["state"], progress["task"]
+    if state == "failed":
+        flash(f"{before}{TASK_LABELS[task]}未能完成：{progress.get('error', '')}", "error")
+    elif state != "done":
+        flash(f"{before}正在后台{TASK_LABELS[task]}，进度见下，完成前可离开本页", "success")
+    elif task == "recompute":
+        total, changed = progress["done"], progress.get("changed", 0)
+        flash(f"{before}已重算 {total} 户的裁定，其中 {changed} 户结果改变", "success")
+    else:
+        message = f"已结转 {progress.get('carried', 0)} 户，手机同步后即可入户调查"
+        if progress.get("skipped"):
+            message += f"；{progress['skipped']} 户问卷不符合现行规则，未结转"
+        flash(message, "warning" if progress.get("skipped") else "success")

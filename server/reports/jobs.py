@@ -12,12 +12,13 @@ from datetime import UTC, date, datetime, timedelta
 
 from flask import current_app
 
+from server.core import queue
 from server.core.database import is_sqlite
 from server.core.errors import ApiError
 from server.domain.workflow import STATES
 from server.extensions import db
 from server.models import ReportDocument, User
-from server.reports import access, people, people_render, queue, render, store
+from server.reports import access, people, people_render, render, store, tasks
 from server.reports.catalog import DOCUMENTS
 from server.reports.context import build, check
 from server.reports.render import FORMATS
@@ -64,7 +65,7 @@ def request_document(
     if inline:
         run(document_id)
     else:
-        queue.of().enqueue(document_id)
+        queue.of().enqueue(tasks.RENDER, document_id)
     db.session.rollback()  # the job may have run already (immediate mode): read it afresh
     return store.get(document_id), True
 
@@ -96,7 +97,7 @@ def prerender() -> int:
             db.session.rollback()
             continue
         store.drop_unclaimed(params_hash)
-        queue.of().enqueue(store.create(request, params, key, None, ahead=True))
+        queue.of().enqueue(tasks.RENDER, store.create(request, params, key, None, ahead=True))
         queued += 1
     db.session.rollback()
     return queued

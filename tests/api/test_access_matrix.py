@@ -326,7 +326,7 @@ MATRIX = [
     Row("GET", "/api/campaigns/<int:campaign_id>/next-year", "/api/campaigns/1/next-year",
         COUNTY_ONLY),
     Row("POST", "/api/campaigns/<int:campaign_id>/recompute", "/api/campaigns/1/recompute",
-        COUNTY_ONLY),
+        NOBODY_BUT | {"county": 202}),
     Row("POST", "/api/campaigns/<int:campaign_id>/carry-forward",
         "/api/campaigns/1/carry-forward", NOBODY_BUT | {"county": 422},
         body={"source_campaign_id": 1}),

@@ -260,7 +260,7 @@ def test_a_line_changed_later_does_not_move_the_signed_totals(client, auth, area
     body["lines"] = [dict(line, amount="9000.00") for line in campaign["lines"]]
     r = client.put("/api/campaigns/1", json=body, headers=auth.headers("demo-county"))
     assert r.status_code == 200, r.get_json()
-    assert r.get_json()["recomputed"]["changed"] > 0
+    assert r.get_json()["recompute"]["changed"] > 0
     assert _submission(village).snapshot == signed
 
 
