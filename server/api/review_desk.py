@@ -1,7 +1,5 @@
 """The review desk's JSON twins: the dashboard, the queue, bulk approval."""
 
-from datetime import date
-
 from flask import g, jsonify
 
 from server.api import api
@@ -13,6 +11,7 @@ from server.api.review_schemas import (
     query_args,
 )
 from server.api.schemas import load_json
+from server.core import clock
 from server.domain.roles import COUNTY, REVIEWER
 from server.identity.tokens import roles_required
 from server.review import bulk, queue
@@ -25,7 +24,7 @@ from server.review.serializers import dashboard_out, queue_out
 def review_dashboard():
     """The dashboard: per village of the caller's area, households by review state and more."""
     args = query_args(DashboardQuery())
-    return jsonify(dashboard_out(dashboard(g.user, args["campaign"], date.today())))
+    return jsonify(dashboard_out(dashboard(g.user, args["campaign"], clock.today())))
 
 
 @api.get("/review/queue")

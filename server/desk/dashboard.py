@@ -1,12 +1,11 @@
 """The township dashboard: per village, households by review state, conflicts, warnings, the
 households below each line, and the campaign's running stage with the days left to it."""
 
-from datetime import date
-
 from flask import g, request, url_for
 
 from server.api.review_schemas import DashboardQuery
 from server.campaigns.queries import active_campaigns
+from server.core import clock
 from server.desk import bp
 from server.desk.pages import add_menu, page, render
 from server.desk.queue import desk_args
@@ -22,7 +21,7 @@ add_menu("进度总览", "desk.dashboard", (REVIEWER, COUNTY), 10)
 @page(REVIEWER, COUNTY)
 def dashboard():
     args = desk_args(DashboardQuery(), request.args)
-    board = build(g.user, args["campaign"], date.today())
+    board = build(g.user, args["campaign"], clock.today())
     return render(
         "desk/dashboard.html",
         board=board,

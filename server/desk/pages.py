@@ -9,7 +9,6 @@ saying so, never a JSON error.
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import wraps
-from zoneinfo import ZoneInfo
 
 import jwt as pyjwt
 from flask import current_app, g, redirect, render_template, request, url_for
@@ -23,6 +22,7 @@ from flask_jwt_extended import (
 from flask_jwt_extended.exceptions import CSRFError, JWTExtendedException
 from marshmallow import Schema, ValidationError
 
+from server.core import clock
 from server.core.errors import flatten_messages
 from server.domain import workflow
 from server.domain.roles import ADMIN, COUNTY, REVIEWER
@@ -142,10 +142,7 @@ def when(stamp, pattern: str = "%Y-%m-%d %H:%M") -> str:
         return ""
     if isinstance(stamp, str):
         stamp = datetime.fromisoformat(stamp)
-    if stamp.tzinfo is None:
-        stamp = stamp.replace(tzinfo=UTC)
-    zone = ZoneInfo(current_app.config.get("RUHU_TIMEZONE", "Asia/Shanghai"))
-    return stamp.astimezone(zone).strftime(pattern)
+    return clock.local(stamp).strftime(pattern)
 
 
 def template_globals() -> dict:

@@ -8,10 +8,9 @@ the table (or opens it, `total_first`). Every 小计 and 合计 is the sum of th
 `incomes`, `guarantees`, `progress`).
 """
 
-from datetime import UTC, datetime
-
 from sqlalchemy import select
 
+from server.core import clock
 from server.core.errors import ApiError
 from server.domain import lines
 from server.domain.workflow import STATE_LABELS, STATES
@@ -66,7 +65,7 @@ def check(name: str, campaign_id: int, area_code: str, states=None, total_first=
     if table.kind in ALL_STATES_KINDS:
         states = tuple(STATES)
     line = _line(table, campaign) if name in TABLES else None
-    today = datetime.now(UTC).astimezone().date()
+    today = clock.today()
     return Request(table, campaign, area, states, line, bool(total_first), today)
 
 
@@ -81,7 +80,7 @@ def build(name: str, campaign_id: int, area_code: str, states=None, total_first=
         request.line,
     )
     _, rows_of = KINDS[table.kind]
-    taken = datetime.now(UTC).astimezone()
+    taken = clock.now()
     top, _ = queries.data_version(campaign.id, area)
     context = {
         "name": table.name,

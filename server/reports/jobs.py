@@ -47,6 +47,7 @@ def request_document(
         raise ApiError(422, "参数有误", "invalid", {"format": ["格式只能是 PDF 或 Excel"]})
     if name in DOCUMENTS:
         people.check_format(name, fmt)
+        options = people.dated(name, options)
     if user is not None:
         access.require_role(user, wanted)
     if states and set(states) <= set(STATES):  # one order, so one set of states is one key

@@ -8,11 +8,11 @@ about, how many copies) are checked here, with the messages a county clerk reads
 """
 
 import datetime as dt
-from datetime import UTC, datetime
 
 from flask import current_app
 from sqlalchemy import select
 
+from server.core import clock
 from server.core.errors import ApiError
 from server.domain import notices
 from server.domain.workflow import STATE_LABELS, STATES
@@ -26,6 +26,14 @@ LEVEL_WORDS = {"county": "县", "township": "乡镇", "village": "村"}
 
 def _invalid(field: str, message: str) -> ApiError:
     return ApiError(422, "参数有误", "invalid", {field: [message]})
+
+
+def dated(name: str, options: dict) -> dict:
+    """A list's options with its notice period's first day, today when not given: the day is then
+    part of the document's parameters, so the next day's notice is not yesterday's served again."""
+    if DOCUMENTS[name].kind in ("registration", "handbook") or options.get("start"):
+        return options
+    return options | {"start": clock.today().isoformat()}
 
 
 def check_format(name: str, fmt: str) -> None:
@@ -76,7 +84,7 @@ def build(
             "area": "".join(a.name for a in chain),
             "states": list(states),
             "states_label": "、".join(STATE_LABELS[s] for s in states),
-            "taken_at": datetime.now(UTC).astimezone().strftime("%Y-%m-%d %H:%M"),
+            "taken_at": clock.now().strftime("%Y-%m-%d %H:%M"),
             "data_version": top,
         },
     }
@@ -88,7 +96,7 @@ def build(
         raise _invalid("subject", "公示事由应为识别、退出或监测") from None
     try:
         length = notices.DEFAULT_DAYS if days is None else days
-        period = notices.period(start or dt.date.today(), length)
+        period = notices.period(start or clock.today(), length)
     except ValueError as e:
         raise _invalid("days", str(e)) from None
     base["parameters"] |= {"subject": chosen.key, "start": period[0].isoformat(), "days": length}

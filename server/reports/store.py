@@ -17,6 +17,7 @@ from pathlib import Path
 
 from sqlalchemy import delete, func, select, update
 
+from server.core import clock
 from server.core.database import write_transaction
 from server.extensions import db
 from server.models import Area, ReportDocument, User
@@ -216,16 +217,14 @@ def failed(document_id: str, message: str) -> None:
 def file_name(title: str, fmt: str, taken_at: datetime) -> str:
     """The title and the moment, as a county files it: 青山县农户…统计表-20201012-1530.pdf."""
     safe = "".join(c for c in title if c not in '\\/:*?"<>|\r\n\t')[:150]
-    return f"{safe}-{taken_at.astimezone().strftime('%Y%m%d-%H%M')}.{fmt}"
+    return f"{safe}-{clock.local(taken_at).strftime('%Y%m%d-%H%M')}.{fmt}"
 
 
 def ascii_file_name(document: ReportDocument) -> str:
     """For a client that cannot read the Chinese name: the report, the area, the moment."""
     code = db.session.scalar(select(Area.code).where(Area.id == document.area_id))
     moment = document.finished_at or document.requested_at
-    if moment.tzinfo is None:  # SQLite keeps the UTC moment without its zone
-        moment = moment.replace(tzinfo=UTC)
-    moment = moment.astimezone()
+    moment = clock.local(moment)
     return f"{document.report}-{code}-{moment.strftime('%Y%m%d-%H%M')}.{document.format}"
 
 

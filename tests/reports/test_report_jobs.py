@@ -5,7 +5,7 @@ The jobs run in the request (huey's immediate mode, tests/conftest.py); the real
 tests/reports/test_report_worker.py.
 """
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select, update
@@ -322,3 +322,26 @@ def test_a_table_made_ahead_that_nobody_asked_for_is_replaced_by_the_next(county
     assert len(made[0]) == len(made[1]) == 1 and made[0] != made[1]
     assert store.get(asked.id) is not None  # what a person asked for is always kept
     assert store.get(scripted.id) is not None  # and what a county's script printed
+
+
+def test_a_notice_asked_without_a_first_day_starts_today_each_day(county, monkeypatch):
+    """A notice list's period starts on the day it is printed unless told: the next day's is a
+    new document, not yesterday's dates served from the cache."""
+    from server.core import clock
+
+    village = counted_village()
+    monkeypatch.setattr(clock, "today", lambda: date(2020, 11, 2))
+    first, started = jobs.request_document(
+        user("demo-county"), "notice", 1, village.code, None, "pdf", {}
+    )
+    assert started and first.params["options"]["start"] == "2020-11-02"
+    again, started = jobs.request_document(
+        user("demo-county"), "notice", 1, village.code, None, "pdf", {}
+    )
+    assert not started and again.id == first.id
+    monkeypatch.setattr(clock, "today", lambda: date(2020, 11, 3))
+    next_day, started = jobs.request_document(
+        user("demo-county"), "notice", 1, village.code, None, "pdf", {}
+    )
+    assert started and next_day.id != first.id
+    assert next_day.params["options"]["start"] == "2020-11-03"
