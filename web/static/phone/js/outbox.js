@@ -49,7 +49,9 @@ function attachmentsIn(changes) {
 
 /**
  * Submit the household: op = diff(base, doc). Record and op in one transaction.
- * Returns the op, or null when nothing changed.
+ * Returns the op, or null when nothing changed. Submitting for review a draft or a returned
+ * record is a change of its own: a questionnaire completed earlier (saved as a draft, synced)
+ * goes for review with no answer changed, unless a submission of it already waits to be sent.
  */
 export function submit(id, { forReview = false } = {}) {
   return serial(id, async () => {
@@ -59,7 +61,10 @@ export function submit(id, { forReview = false } = {}) {
       if (!h) throw new Error(`household ${id} not on this phone`);
       const isNew = h.version === 0 && !h.created_sent;
       const changes = isNew ? diff({}, h.doc) : diff(h.base, h.doc);
-      if (!Object.keys(changes).length) return null;
+      if (!Object.keys(changes).length) {
+        const sent = (await req(s.outbox.index('household').getAll(id))).some((o) => o.submit);
+        if (isNew || !forReview || sent || !['draft', 'returned'].includes(h.review_state)) return null;
+      }
       const op = {
         op_id: uuid(), household_id: id, base_version: h.version, changes,
         village_id: h.village_id, campaign_id: h.campaign_id, device_id: deviceId,
