@@ -1,5 +1,6 @@
 """The desk's browser session: cookies, CSRF, roles, logout and revocation, on both databases."""
 
+import gzip
 import re
 
 from sqlalchemy import select
@@ -107,3 +108,12 @@ def test_the_cookie_session_reaches_the_api_and_its_writes_need_the_csrf_header(
     assert r.status_code == 401  # CSRF missing: nothing decided
     after = client.get(f"/api/households/{item['id']}").get_json()
     assert after["version"] == item["version"]
+
+
+def test_a_desk_page_travels_compressed(client):
+    desk_login(client, "demo-reviewer")
+    plain = client.get("/desk/queue")
+    packed = client.get("/desk/queue", headers={"Accept-Encoding": "gzip"})
+    assert packed.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(packed.data) == plain.data
+    assert len(packed.data) < len(plain.data) / 4
