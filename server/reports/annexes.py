@@ -8,8 +8,6 @@ taken back after an exit (返贫) or found outside the register (新识别).
 from decimal import Decimal
 
 from server.domain import idcard, money
-from server.extensions import db
-from server.models import Area
 from server.reports import queries
 from server.reports.catalog import CAUSES, MONITORING_TYPES, NOT_COUNTED_GROUPS, PRIORITY_GROUPS
 from server.reports.rows import LEAD, Request, by_village, column
@@ -46,9 +44,10 @@ _WHO = {
 
 
 def household_list(request: Request) -> dict:
-    """A village's households: ID numbers masked, as on anything posted."""
+    """The households of a village, a township or the county, village by village: ID numbers
+    masked, as on anything posted."""
     table, area = request.table, request.area
-    township = db.session.get(Area, area.parent_id)
+    names = queries.village_names(area)
     line_key = request.line["key"] if request.line else None
     people = households = 0
     rows = []
@@ -56,7 +55,7 @@ def household_list(request: Request) -> dict:
         request.campaign.id, area, request.states, line_key, table.registered_only, table.change
     )
     for n, row in enumerate(found, 1):
-        (_, group, number, head, id_number, size, per_capita, cause, attribute, status) = row
+        (village_id, group, _, head, id_number, size, per_capita, cause, attribute, status) = row
         per_capita = (
             None if per_capita is None else money.to_str(money.quantize(Decimal(per_capita)))
         )
@@ -65,8 +64,7 @@ def household_list(request: Request) -> dict:
                 "kind": "household",
                 "lead": [
                     str(n),
-                    township.name,
-                    area.name,
+                    *names[village_id],
                     group or "",
                     head or "",
                     idcard.mask(id_number) if id_number else "",

@@ -25,7 +25,7 @@ COUNTY_LEVELS = ("county", "township")
 KINDS = {
     "summary": (COUNTY_LEVELS, annexes.summary),
     "monitoring": (COUNTY_LEVELS, annexes.summary),
-    "list": (("village",), annexes.household_list),
+    "list": (("village", "township", "county"), annexes.household_list),
     "causes": (COUNTY_LEVELS, distributions.causes),
     "people": (COUNTY_LEVELS, distributions.people),
     "bands": (COUNTY_LEVELS, incomes.bands),
@@ -35,6 +35,12 @@ KINDS = {
 }
 AREA_LEVELS = {kind: levels for kind, (levels, _) in KINDS.items()}
 ALL_STATES_KINDS = frozenset({"progress"})  # counts every record, state by state
+
+
+def check_format(request: Request, fmt: str) -> None:
+    """A county's household list runs to tens of thousands of rows: a workbook, not paper."""
+    if fmt == "pdf" and request.table.kind == "list" and request.area.level == "county":
+        raise ApiError(422, "参数有误", "invalid", {"format": ["全县明细表行数过多，请导出Excel"]})
 
 
 def levels_of(entry) -> tuple[str, ...]:

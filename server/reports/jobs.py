@@ -20,7 +20,7 @@ from server.extensions import db
 from server.models import ReportDocument, User
 from server.reports import access, people, people_render, render, store, tasks
 from server.reports.catalog import DOCUMENTS
-from server.reports.context import build, check
+from server.reports.context import build, check, check_format
 from server.reports.render import FORMATS
 
 log = logging.getLogger(__name__)
@@ -53,6 +53,8 @@ def request_document(
     if states and set(states) <= set(STATES):  # one order, so one set of states is one key
         states = [s for s in STATES if s in states]
     request = check(name, campaign_id, area_code, states)
+    if name not in DOCUMENTS:
+        check_format(request, fmt)
     if user is not None:
         access.require_may_print(user, request.table, request.area)
     params = store.parameters(request, fmt, options)

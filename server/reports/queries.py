@@ -7,6 +7,7 @@ through the domain) and compare every cell.
 """
 
 from sqlalchemy import BigInteger, and_, case, cast, func, or_, select
+from sqlalchemy.orm import aliased
 
 from server.extensions import db
 from server.models import Area, Household
@@ -126,7 +127,7 @@ def monitoring_figures(campaign_id, area, states) -> dict[int, list[int]]:
 
 
 def household_list(campaign_id, area, states, line_key, registered, change=None) -> list:
-    """One row per household counted, in village then household-number order."""
+    """One row per household counted, in village (by code) then household-number order."""
     query = (
         select(
             Household.village_id,
@@ -140,10 +141,22 @@ def household_list(campaign_id, area, states, line_key, registered, change=None)
             Household.poverty_attribute,
             Household.status,
         )
+        .join(Area, Area.id == Household.village_id)
         .where(counted(campaign_id, area, states, line_key, registered, change))
-        .order_by(Household.village_id, Household.household_no, Household.id)
+        .order_by(Area.code, Household.household_no, Household.id)
     )
     return list(db.session.execute(query))
+
+
+def village_names(area: Area) -> dict[int, tuple[str, str]]:
+    """{village id: (its township's name, its name)} of every village in the area."""
+    township = aliased(Area)
+    query = (
+        select(Area.id, township.name, Area.name)
+        .join(township, township.id == Area.parent_id)
+        .where(Area.level == "village", Area.path.startswith(area.path))
+    )
+    return {village_id: (t, v) for village_id, t, v in db.session.execute(query)}
 
 
 def data_version(campaign_id: int, area: Area) -> tuple[int, int]:

@@ -105,7 +105,7 @@ def test_a_workbook_of_a_village_list(client, auth, areas):
         ({"states": ["approved", "burnt"]}, "states.1"),
         ({"total_first": "maybe"}, "total_first"),
         ({"report": "annex5"}, "campaign"),  # the exit campaign has no 4500 line
-        ({"report": "annex6_list"}, "area"),  # a list is printed for a village
+        ({"report": "annex6_list"}, "format"),  # a county's list is a workbook, not paper
         ({"colour": "red"}, "colour"),
     ],
 )

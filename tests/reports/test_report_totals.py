@@ -7,7 +7,7 @@ from sqlalchemy import select, update
 
 from server.core.errors import ApiError
 from server.extensions import db
-from server.models import Household
+from server.models import Area, Household
 from server.reports.context import build
 
 from .by_loop import expected, loop_figures
@@ -235,8 +235,6 @@ def test_a_township_table_holds_only_its_villages_and_total_first_is_an_option(b
 def test_the_household_list_of_a_village_masks_id_numbers(both_campaigns, name, table, line_key):
     figures = loop_figures(table, LOOKBACK, line_key)
     village = max(figures, key=lambda v: figures[v][0])
-    from server.models import Area
-
     context = build(name, LOOKBACK, db.session.get(Area, village).code)
     households = [r for r in context["rows"] if r["kind"] == "household"]
     assert len(households) == figures[village][0] > 0
@@ -247,13 +245,53 @@ def test_the_household_list_of_a_village_masks_id_numbers(both_campaigns, name, 
         assert row["values"][1].count(".") == 1 and len(row["values"][1].split(".")[1]) == 2
 
 
+def test_the_county_list_is_every_village_list_in_turn(both_campaigns):
+    county, township = area("county"), area("township")
+    whole = build("annex6_list", LOOKBACK, county.code)
+    listed = [r for r in whole["rows"] if r["kind"] == "household"]
+    villages = db.session.scalars(
+        select(Area).where(Area.level == "village").order_by(Area.code)
+    ).all()
+    one_by_one = []
+    for village in villages:
+        rows = build("annex6_list", LOOKBACK, village.code)["rows"]
+        one_by_one += [r for r in rows if r["kind"] == "household"]
+    assert len(listed) == len(one_by_one) > 40
+    assert [r["lead"][1:] + r["values"] for r in listed] == [
+        r["lead"][1:] + r["values"] for r in one_by_one
+    ]
+    assert [r["lead"][0] for r in listed] == [str(n) for n in range(1, len(listed) + 1)]
+    total = whole["rows"][-1]
+    assert total["lead"][2] == f"{len(listed)}户"
+    assert total["values"][0] == sum(r["values"][0] for r in listed)
+    names = {r["lead"][1] for r in build("annex6_list", LOOKBACK, township.code)["rows"][:-1]}
+    assert names == {township.name}
+
+
+def test_the_county_list_is_a_workbook_not_paper(county):
+    from server.models import User
+    from server.reports import jobs
+
+    office = db.session.scalar(select(User).where(User.username == "demo-county"))
+    with pytest.raises(ApiError) as refused:
+        jobs.request_document(office, "annex6_list", LOOKBACK, area("county").code, None, "pdf", {})
+    assert refused.value.fields == {"format": ["全县明细表行数过多，请导出Excel"]}
+    book, _ = jobs.request_document(
+        office, "annex6_list", LOOKBACK, area("county").code, None, "xlsx", {}
+    )
+    township, _ = jobs.request_document(
+        office, "annex6_list", LOOKBACK, area("township").code, None, "pdf", {}
+    )
+    assert book.status == township.status == "done"
+
+
 @pytest.mark.parametrize(
     ("name", "campaign", "code", "field"),
     [
         ("annex5", 1, "county", "campaign"),  # the exit campaign has no 4500 line
         ("annex6", 99, "county", "campaign"),
         ("annex6", LOOKBACK, "000000", "area"),
-        ("annex6_list", LOOKBACK, "county", "area"),  # a list is printed for a village
+        ("annex5_list", 1, "county", "campaign"),  # nor its list
         ("people", LOOKBACK, "village", "area"),  # a county table is printed for a township up
     ],
 )
