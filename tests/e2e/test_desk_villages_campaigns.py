@@ -197,3 +197,14 @@ def test_campaigns_list_copy_and_a_refused_form(server, new_context):
     page.wait_for_selector(".flash-success")
     assert "开始本轮：结转农户" in page.inner_text("main")
     shot(page, "campaign-edit")
+
+    # A recompute is a job for the worker beside the server: the page follows it to the end.
+    page.click("text=按收入线重算裁定")
+    page.wait_for_selector(".progress-line")
+    assert "正在后台重算裁定" in page.inner_text(".flash") or "已重算" in page.inner_text(".flash")
+    page.wait_for_function(
+        "() => document.querySelector('.progress-line').textContent.includes('已完成')",
+        timeout=30000,
+    )
+    assert "重算裁定：已完成" in page.inner_text(".progress-line")
+    shot(page, "campaign-recomputed")
