@@ -165,3 +165,18 @@ def _close_pooled_connections(app):
     yield
     with app.app_context():
         db.engine.dispose()
+
+
+def push_one(client, headers, household_id, base_version, changes, device="phone-1", submit=False):
+    """One operation pushed as a phone does; its result (status, version, conflicts, errors)."""
+    op = {
+        "op_id": str(uuid.uuid4()),
+        "household_id": household_id,
+        "base_version": base_version,
+        "changes": changes,
+    }
+    if submit:
+        op["submit"] = True
+    r = client.post("/api/sync/push", json={"device_id": device, "ops": [op]}, headers=headers)
+    assert r.status_code == 200, r.get_json()
+    return r.get_json()["results"][0]

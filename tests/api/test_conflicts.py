@@ -1,34 +1,16 @@
 """Conflicts through HTTP: listed with the value in force now, resolved one by one or a household
 at a time, and every refusal leaves the household as it was."""
 
-import uuid
-
 from sqlalchemy import select
 
 from server.extensions import db
 from server.models import Conflict
 
-from .conftest import household, make_household
+from .conftest import household, make_household, push_one
 
 
 def push(client, auth, user, household_id, base_version, changes, device):
-    r = client.post(
-        "/api/sync/push",
-        json={
-            "device_id": device,
-            "ops": [
-                {
-                    "op_id": str(uuid.uuid4()),
-                    "household_id": household_id,
-                    "base_version": base_version,
-                    "changes": changes,
-                }
-            ],
-        },
-        headers=auth.headers(user),
-    )
-    assert r.status_code == 200, r.get_json()
-    return r.get_json()["results"][0]
+    return push_one(client, auth.headers(user), household_id, base_version, changes, device)
 
 
 def make_conflict(

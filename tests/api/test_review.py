@@ -1,8 +1,6 @@
 """Review through HTTP: submit, return, approve, accept, reopen, and who may make each move."""
 
-import uuid
-
-from .conftest import fresh_document, household, make_household
+from .conftest import fresh_document, household, make_household, push_one
 
 
 def _review(client, auth, household_id, user, action, note=None):
@@ -100,23 +98,7 @@ def test_an_unknown_action_is_422(client, auth, areas):
 
 
 def _push(client, auth, user, household_id, base_version, changes, device):
-    r = client.post(
-        "/api/sync/push",
-        json={
-            "device_id": device,
-            "ops": [
-                {
-                    "op_id": str(uuid.uuid4()),
-                    "household_id": household_id,
-                    "base_version": base_version,
-                    "changes": changes,
-                }
-            ],
-        },
-        headers=auth.headers(user),
-    )
-    assert r.status_code == 200
-    return r.get_json()["results"][0]
+    return push_one(client, auth.headers(user), household_id, base_version, changes, device)
 
 
 def test_approve_is_blocked_while_a_conflict_is_open(client, auth, areas):

@@ -1,31 +1,15 @@
 """What changed between two versions, through HTTP: labelled changes, members matched by id,
 who made each change on which device, and the default range (since the last decision)."""
 
-import uuid
-
-from .conftest import fresh_document, make_household
+from .conftest import fresh_document, make_household, push_one
 
 NEW_MEMBER = "00000000-0000-4000-8000-00000000abcd"
 
 
 def _push(client, auth, household_id, base_version, changes, device="phone-1", submit=False):
-    r = client.post(
-        "/api/sync/push",
-        json={
-            "device_id": device,
-            "ops": [
-                {
-                    "op_id": str(uuid.uuid4()),
-                    "household_id": household_id,
-                    "base_version": base_version,
-                    "changes": changes,
-                    "submit": submit,
-                }
-            ],
-        },
-        headers=auth.headers("demo-surveyor"),
-    )
-    result = r.get_json()["results"][0]
+    """The demo surveyor's push; the version it made."""
+    headers = auth.headers("demo-surveyor")
+    result = push_one(client, headers, household_id, base_version, changes, device, submit)
     assert result["status"] in ("applied", "merged"), result["errors"]
     return result["version"]
 

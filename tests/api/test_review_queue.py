@@ -4,7 +4,6 @@ Each filter's expected households are worked out here by a loop over the stored 
 the domain's rules (not by the queue's SQL), then compared with what the queue pages out.
 """
 
-import uuid
 from decimal import Decimal
 
 import pytest
@@ -15,7 +14,7 @@ from server.domain.summary import summarize
 from server.extensions import db
 from server.households.checks import check
 from server.models import Area, Campaign, Household, Revision, User
-from tests.api.conftest import fresh_document, household, make_household
+from tests.api.conftest import fresh_document, household, make_household, push_one
 from tests.api.test_desk_session import csrf_of, desk_login
 
 REVIEWER = "demo-reviewer"
@@ -37,23 +36,7 @@ def _doc(**changes) -> dict:
 
 
 def _push(client, headers, household_id, base_version, changes, device):
-    r = client.post(
-        "/api/sync/push",
-        json={
-            "device_id": device,
-            "ops": [
-                {
-                    "op_id": str(uuid.uuid4()),
-                    "household_id": household_id,
-                    "base_version": base_version,
-                    "changes": changes,
-                }
-            ],
-        },
-        headers=headers,
-    )
-    assert r.status_code == 200, r.get_json()
-    return r.get_json()["results"][0]
+    return push_one(client, headers, household_id, base_version, changes, device)
 
 
 def make_conflict(client, auth, household_id: str) -> None:
