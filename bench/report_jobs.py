@@ -281,77 +281,26 @@ def child_weasyprint(args) -> None:
 
 
 def child_xlsx(args) -> None:
-    """Every household of the county as one list, the columns of the engine's village list:
-    the rows built in memory first (as the engine's list context is), or, `--stream`, read from
-    the database cursor as the workbook is written."""
-    from sqlalchemy import func, select
+    """Every household of the county as one list, through the engine's household list (its
+    line left out, so that every household is listed): the rows built in memory first, or,
+    `--stream`, read from a cursor as the workbook is written (what a county's job does)."""
+    from dataclasses import replace
 
-    from server.domain import idcard
+    from sqlalchemy import select
+
     from server.extensions import db
-    from server.models import Area, Household
-    from server.reports import queries, render
-    from server.reports.context import build
+    from server.models import Area
+    from server.reports import annexes, render
+    from server.reports.context import build, check
 
     with app_on(args.db).app_context():
         started = time.perf_counter()
         county = db.session.scalar(select(Area).where(Area.level == "county"))
-        names = dict(db.session.execute(select(Area.id, Area.name)).all())
-        parent = dict(db.session.execute(select(Area.id, Area.parent_id)).all())
         first = db.session.scalar(select(Area.code).where(Area.level == "village"))
         shape = build("annex6_list", 1, first, STATES)  # lead, columns, notes, parameters
-
-        def row_of(n, row) -> dict:
-            village, group, _, head, id_number, size, per_capita, cause, attribute, status = row
-            return {
-                "kind": "household",
-                "lead": [
-                    str(n),
-                    names[parent[village]],
-                    names[village],
-                    group or "",
-                    head or "",
-                    idcard.mask(id_number) if id_number else "",
-                ],
-                "values": [
-                    int(size or 0),
-                    f"{per_capita:.2f}" if per_capita is not None else "",
-                    cause or "",
-                    attribute or "",
-                    "",
-                    status or "",
-                ],
-            }
-
-        if args.stream:
-            where = queries._counted(1, county, STATES, None, False)
-            count = db.session.scalar(select(func.count()).where(where))
-            columns = [
-                Household.village_id,
-                Household.document["household"]["group"].as_string(),
-                Household.household_no,
-                Household.head_name,
-                Household.head_id_number,
-                Household.household_size,
-                Household.per_capita_net_income,
-                Household.main_cause,
-                Household.poverty_attribute,
-                Household.status,
-            ]
-            query = select(*columns).where(where).order_by(Household.village_id, Household.id)
-
-            class Streamed:
-                def __len__(self):
-                    return count
-
-                def __iter__(self):
-                    result = db.session.execute(query.execution_options(yield_per=2000))
-                    return (row_of(n, row) for n, row in enumerate(result, 1))
-
-            rows = Streamed()
-        else:
-            listed = queries.household_list(1, county, STATES, None, False)
-            rows = [row_of(n, row) for n, row in enumerate(listed, 1)]
-            del listed
+        request = replace(check("annex6_list", 1, county.code, STATES), line=None)
+        listed = annexes.household_list(replace(request, stream=args.stream))
+        rows = listed["rows"]
         context = shape | {"rows": rows, "title": f"{county.name}农户明细表"}
         build_s = time.perf_counter() - started
         before = _anon_mb()

@@ -46,48 +46,9 @@ _WHO = {
 def household_list(request: Request) -> dict:
     """The households of a village, a township or the county, village by village: ID numbers
     masked, as on anything posted."""
-    table, area = request.table, request.area
-    names = queries.village_names(area)
-    line_key = request.line["key"] if request.line else None
-    people = households = 0
-    rows = []
-    found = queries.household_list(
-        request.campaign.id, area, request.states, line_key, table.registered_only, table.change
-    )
-    for n, row in enumerate(found, 1):
-        (village_id, group, _, head, id_number, size, per_capita, cause, attribute, status) = row
-        per_capita = (
-            None if per_capita is None else money.to_str(money.quantize(Decimal(per_capita)))
-        )
-        rows.append(
-            {
-                "kind": "household",
-                "lead": [
-                    str(n),
-                    *names[village_id],
-                    group or "",
-                    head or "",
-                    idcard.mask(id_number) if id_number else "",
-                ],
-                "values": [
-                    int(size or 0),
-                    per_capita or "",
-                    cause or "",
-                    attribute or "",
-                    _priority(attribute),
-                    status or "",
-                ],
-            }
-        )
-        households += 1
-        people += int(size or 0)
-    rows.append(
-        {
-            "kind": "total",
-            "lead": ["", "合计", f"{households}户", "", "", ""],
-            "values": [people, "", "", "", "", ""],
-        }
-    )
+    table = request.table
+    listed = HouseholdRows(request)
+    rows = listed if request.stream else list(listed)
     notes = [f"重点人群只列低保、特困供养；{NOT_COUNTED_GROUPS}", "身份证号已隐去中间十位"]
     if table.change:
         notes.insert(0, _WHO[table.change])
@@ -104,6 +65,58 @@ def household_list(request: Request) -> dict:
         "rows": rows,
         "notes": notes,
     }
+
+
+class HouseholdRows:
+    """A household list's rows, then its 合计, read from the database as they are iterated, on a
+    connection of their own (a job writes its progress meanwhile). Its length, counted first,
+    is what a progress bar divides by."""
+
+    def __init__(self, request: Request):
+        table, area = request.table, request.area
+        line_key = request.line["key"] if request.line else None
+        self.names = queries.village_names(area)
+        self.query = queries.household_list_query(
+            request.campaign.id, area, request.states, line_key, table.registered_only, table.change
+        )
+        self.count = queries.count_of(self.query)
+
+    def __len__(self) -> int:
+        return self.count + 1  # and the 合计
+
+    def __iter__(self):
+        people = households = 0
+        for n, row in enumerate(queries.streamed(self.query), 1):
+            (village_id, group, _, head, id_number, size, per_capita, cause, attribute, status) = (
+                row
+            )
+            if per_capita is not None:
+                per_capita = money.to_str(money.quantize(Decimal(per_capita)))
+            yield {
+                "kind": "household",
+                "lead": [
+                    str(n),
+                    *self.names[village_id],
+                    group or "",
+                    head or "",
+                    idcard.mask(id_number) if id_number else "",
+                ],
+                "values": [
+                    int(size or 0),
+                    per_capita or "",
+                    cause or "",
+                    attribute or "",
+                    _priority(attribute),
+                    status or "",
+                ],
+            }
+            households += 1
+            people += int(size or 0)
+        yield {
+            "kind": "total",
+            "lead": ["", "合计", f"{households}户", "", "", ""],
+            "values": [people, "", "", "", "", ""],
+        }
 
 
 def _priority(attribute: str | None) -> str:

@@ -8,6 +8,8 @@ the table (or opens it, `total_first`). Every 小计 and 合计 is the sum of th
 `incomes`, `guarantees`, `progress`).
 """
 
+from dataclasses import replace
+
 from sqlalchemy import select
 
 from server.core import clock
@@ -75,9 +77,13 @@ def check(name: str, campaign_id: int, area_code: str, states=None, total_first=
     return Request(table, campaign, area, states, line, bool(total_first), today)
 
 
-def build(name: str, campaign_id: int, area_code: str, states=None, total_first=False) -> dict:
-    """The context of one table for one campaign, area and set of review states."""
-    request = check(name, campaign_id, area_code, states, total_first)
+def build(
+    name: str, campaign_id: int, area_code: str, states=None, total_first=False, stream=False
+) -> dict:
+    """The context of one table for one campaign, area and set of review states; `stream`: a
+    household list's rows are an iterable read as it is consumed (a county's 100,000 households
+    never sit in memory at once), else a list."""
+    request = replace(check(name, campaign_id, area_code, states, total_first), stream=stream)
     table, campaign, area, states, line = (
         request.table,
         request.campaign,

@@ -152,19 +152,21 @@ def run(document_id: str) -> None:
 
 def _snapshot(params: dict) -> tuple[dict, str]:
     """The context and the data version it was built from, read in one snapshot (SQLite's read
-    transaction is one; PostgreSQL needs REPEATABLE READ for several statements to agree)."""
+    transaction is one; PostgreSQL needs REPEATABLE READ for several statements to agree). A
+    workbook's household list is the exception: its rows are read as the workbook is written
+    (a county's 100,000 would not fit the memory a job may take), a moment after the version."""
     if not is_sqlite():
         db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
     try:
         request = check(params["report"], params["campaign_id"], params["area"], params["states"])
         version = store.data_version(request)
-        make = people.build if params["report"] in DOCUMENTS else build
+        options = _options(params)
+        if params["report"] in DOCUMENTS:
+            make = people.build
+        else:
+            make, options["stream"] = build, params["format"] == "xlsx"
         context = make(
-            params["report"],
-            params["campaign_id"],
-            params["area"],
-            params["states"],
-            **_options(params),
+            params["report"], params["campaign_id"], params["area"], params["states"], **options
         )
         return context, version
     finally:

@@ -126,9 +126,9 @@ def monitoring_figures(campaign_id, area, states) -> dict[int, list[int]]:
     return per_village(query)
 
 
-def household_list(campaign_id, area, states, line_key, registered, change=None) -> list:
+def household_list_query(campaign_id, area, states, line_key, registered, change=None):
     """One row per household counted, in village (by code) then household-number order."""
-    query = (
+    return (
         select(
             Household.village_id,
             Household.document["household"]["group"].as_string(),
@@ -145,7 +145,21 @@ def household_list(campaign_id, area, states, line_key, registered, change=None)
         .where(counted(campaign_id, area, states, line_key, registered, change))
         .order_by(Area.code, Household.household_no, Household.id)
     )
-    return list(db.session.execute(query))
+
+
+def count_of(query) -> int:
+    return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+
+
+STREAM_ROWS = 2000  # rows fetched at a time from a streamed query
+
+
+def streamed(query):
+    """The query's rows, a few thousand at a time, on a connection of its own (a server-side
+    cursor on PostgreSQL), so that neither the rows nor the session's commits get in the way."""
+    with db.engine.connect() as connection:
+        result = connection.execution_options(yield_per=STREAM_ROWS).execute(query)
+        yield from result
 
 
 def village_names(area: Area) -> dict[int, tuple[str, str]]:

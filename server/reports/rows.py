@@ -23,7 +23,8 @@ LEAD = ["序号", "乡镇", "村"]
 @dataclass(frozen=True)
 class Request:
     """What one printing was asked for: the table, campaign, area, review states counted, the
-    campaign's line the table compares with (if any), where the 合计 goes, and the day."""
+    campaign's line the table compares with (if any), where the 合计 goes, and the day;
+    `stream`: a household list's rows are read as they are written (a workbook's)."""
 
     table: object
     campaign: object
@@ -32,6 +33,7 @@ class Request:
     line: dict | None
     total_first: bool
     today: date
+    stream: bool = False
 
 
 def column(group: str | None, label: str, fmt: str = "count", derived=None) -> dict:

@@ -1,7 +1,9 @@
 """The tables' numbers: the SQL aggregates against a loop over the documents, cell by cell."""
 
+import io
 from decimal import ROUND_HALF_UP, Decimal
 
+import openpyxl
 import pytest
 from sqlalchemy import select, update
 
@@ -283,6 +285,21 @@ def test_the_county_list_is_a_workbook_not_paper(county):
         office, "annex6_list", LOOKBACK, area("township").code, None, "pdf", {}
     )
     assert book.status == township.status == "done"
+
+    # The job streams the county's rows into the workbook: the same cells as the list in full.
+    from server.reports import store
+
+    streamed = build("annex6_list", LOOKBACK, area("county").code, stream=True)["rows"]
+    assert not isinstance(streamed, list) and len(streamed) == len(list(streamed))
+    rows = build("annex6_list", LOOKBACK, area("county").code)["rows"]
+    sheet = openpyxl.load_workbook(io.BytesIO(store.file_bytes(book.id)), read_only=True).active
+    written = sheet.iter_rows(min_row=5, max_row=4 + len(rows), values_only=True)
+    cells = [[c for c in r if c not in (None, "")] for r in written]
+    expected = []
+    for row in rows:
+        values = [float(v) if i == 1 and v else v for i, v in enumerate(row["values"])]
+        expected.append([c for c in row["lead"] + values if c != ""])
+    assert cells == expected
 
 
 @pytest.mark.parametrize(
