@@ -87,11 +87,8 @@ class HouseholdRows:
     def __iter__(self):
         people = households = 0
         for n, row in enumerate(queries.streamed(self.query), 1):
-            (village_id, group, _, head, id_number, size, per_capita, cause, attribute, status) = (
-                row
-            )
-            if per_capita is not None:
-                per_capita = money.to_str(money.quantize(Decimal(per_capita)))
+            village_id, group, _, head, id_number, size, income, cause, attribute, status = row
+            per_capita = "" if income is None else money.to_str(money.quantize(Decimal(income)))
             yield {
                 "kind": "household",
                 "lead": [
@@ -103,7 +100,7 @@ class HouseholdRows:
                 ],
                 "values": [
                     int(size or 0),
-                    per_capita or "",
+                    per_capita,
                     cause or "",
                     attribute or "",
                     _priority(attribute),
