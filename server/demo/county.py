@@ -5,6 +5,7 @@ households seed in well under a minute on SQLite.
 """
 
 import contextlib
+import functools
 import multiprocessing
 import os
 import time
@@ -21,8 +22,9 @@ from server.identity.tokens import hash_password
 from server.models import Area, Campaign, Counter, Household, Member, Revision, User, UserArea
 
 
-def seed(households: int = 12000, random_seed: int = 2020) -> dict:
-    """Write the county into an empty database and commit; the same seed gives the same rows.
+def seed(households: int = 12000, random_seed: int = 2020, now: datetime | None = None) -> dict:
+    """Write the county into an empty database and commit; the same seed (and `now`, the moment
+    the records are stamped with) gives the same rows.
 
     `households` families, each with its record in the exit review and (all but the few new
     since) in the 2019 look-back.
@@ -38,7 +40,7 @@ def seed(households: int = 12000, random_seed: int = 2020) -> dict:
     township_of = {vid: t for t in townships for vid, _ in tree[t]}
     surveyor_villages = next(areas for name, *_, areas in accounts(tree) if name == "demo-surveyor")
     paces = village_paces(tree, surveyor_villages)
-    now = stamp(datetime.now(UTC), db.engine.dialect.name)
+    now = stamp(now or datetime.now(UTC), db.engine.dialect.name)
     chunks = [
         (random_seed, k, CHUNK, households, villages, township_of, paces, now)
         for k in range(-(-households // CHUNK))
@@ -65,8 +67,15 @@ def seed(households: int = 12000, random_seed: int = 2020) -> dict:
     }
 
 
+@functools.cache
+def _demo_password_hash() -> str:
+    """One hash for all demo accounts, made once per process: scrypt is slow on purpose (a
+    tenth of a second), and the test suite seeds the demo before each of its thousands of tests."""
+    return hash_password(PASSWORD)
+
+
 def _write_accounts(tree: dict[int, list[tuple[int, str]]]) -> None:
-    password = hash_password(PASSWORD)  # one hash for all demo accounts: scrypt is slow on purpose
+    password = _demo_password_hash()
     for i, (username, name, role, area_ids) in enumerate(accounts(tree), start=1):
         db.session.execute(
             insert(User.__table__).values(

@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 
 from server.extensions import db
 from server.models import Area, Household
-from tests.conftest import _empty
+from tests.conftest import SEEDED_AT, _empty
 
 from .by_loop import LOOKBACK, loop_figures  # noqa: F401 (the tests import them from here)
 
@@ -28,7 +28,7 @@ def county(app):
 
     with app.app_context():
         _empty()
-        seed(households=FAMILIES, random_seed=7)
+        seed(households=FAMILIES, random_seed=7, now=SEEDED_AT)
         yield
         db.session.remove()
 
