@@ -5,6 +5,7 @@ out, an offline reload that keeps what was typed, and after the sync the server 
 those amounts; the village's totals card against the server's own sums."""
 
 import json
+import time
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -55,6 +56,28 @@ def shots(page, name):
 def money(text: str) -> str:
     """ "12,345.60" (as the phone shows it) -> "12345.60"."""
     return text.replace(",", "").strip()
+
+
+DRAFT_AMOUNT = """async ([id, key]) => {
+  const db = await new Promise((ok, bad) => {
+    const r = indexedDB.open('ruhu');
+    r.onsuccess = () => ok(r.result); r.onerror = () => bad(r.error);
+  });
+  const h = await new Promise((ok, bad) => {
+    const q = db.transaction('households').objectStore('households').get(id);
+    q.onsuccess = () => ok(q.result); q.onerror = () => bad(q.error);
+  });
+  db.close();
+  return ((h && h.doc && h.doc.income) || {})[key] ?? '';
+}"""
+
+
+def kept(page, household_id: str, key: str, value: str, seconds: float = 5) -> None:
+    """Wait until the phone's stored draft holds `value` for the income item `key`."""
+    deadline = time.monotonic() + seconds
+    while (stored := page.evaluate(DRAFT_AMOUNT, [household_id, key])) != value:
+        assert time.monotonic() < deadline, f"the draft still holds {stored!r} for {key}"
+        page.wait_for_timeout(50)
 
 
 def pulled(api) -> list[dict]:
@@ -120,6 +143,7 @@ def test_one_household_at_a_time_typed_on_a_phone_reaches_the_server(server, new
         flag = page.get_attribute(f"#figs [data-line={line['key']}]", "data-on")
         assert flag == str(expected["lines"][line["key"]]).lower(), line["key"]
     shots(page, "35-income-entry-typed")
+    kept(page, hid, "wage_migrant", "18000.00")
 
     # A wrong amount is said in words beside its item and counts for nothing.
     page.tap("#e-property_other")
@@ -134,6 +158,7 @@ def test_one_household_at_a_time_typed_on_a_phone_reaches_the_server(server, new
     page.keyboard.press("Control+A")
     page.keyboard.press("Backspace")
     page.wait_for_function("() => !document.querySelector('#figs [data-uncounted]')")
+    kept(page, hid, "property_other", "")  # the draft is written a moment after the screen
 
     # Offline, a reload keeps every amount (a draft in IndexedDB), at the same household.
     ctx.set_offline(True)
