@@ -25,10 +25,15 @@ db:
 	.venv/bin/flask --app wsgi db upgrade
 	.venv/bin/flask --app wsgi seed-demo --if-empty --households $(HOUSEHOLDS)
 
-# The whole suite: SQLite (with the browser tests), then the database tests again on PostgreSQL.
+# The whole suite: SQLite (with the browser tests) and, beside it on the other core, the database
+# tests again on PostgreSQL, whose output follows leg 1's; either leg failing fails the run.
 test: setup-test
-	$(MAKE) --no-print-directory test-sqlite
-	$(MAKE) --no-print-directory test-postgres
+	@pg_log=$$(mktemp); \
+	$(MAKE) --no-print-directory test-postgres > "$$pg_log" 2>&1 & pg=$$!; \
+	$(MAKE) --no-print-directory test-sqlite; sqlite=$$?; \
+	wait $$pg; postgres=$$?; cat "$$pg_log"; rm -f "$$pg_log"; \
+	echo "== SQLite leg: exit $$sqlite; PostgreSQL leg: exit $$postgres =="; \
+	[ $$sqlite -eq 0 ] && [ $$postgres -eq 0 ]
 
 test-sqlite:
 	@echo "== Lint (ruff, the layer map, ESLint) =="
@@ -39,8 +44,9 @@ test-sqlite:
 	$(PY) -m pytest -q -p no:cacheprovider tests
 
 test-postgres:
-	@echo "== Test leg 2: PostgreSQL (API, sync, reports, migrations) =="
-	RUHU_TEST_DATABASE_URL=$$(scripts/postgres.sh) $(PY) -m pytest -q -p no:cacheprovider tests/api tests/sync tests/reports
+	@echo "== Test leg 2: PostgreSQL (API, sync, reports, migrations; printed layout is leg 1's) =="
+	RUHU_TEST_DATABASE_URL=$$(scripts/postgres.sh) $(PY) -m pytest -q -p no:cacheprovider \
+	  -m "not layout" tests/api tests/sync tests/reports
 
 lint: setup-test
 	.venv/bin/ruff check server tests bench

@@ -32,6 +32,7 @@ def squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+@pytest.mark.layout
 def test_one_registration_form_per_household_on_one_page(village):
     context = people.build("registration", 1, village.code)
     cards = context["households"]
@@ -56,6 +57,7 @@ def test_only_registered_households_unless_all_are_asked(village):
     assert len(everyone["households"]) > len(registered["households"])
 
 
+@pytest.mark.layout
 def test_two_copies_double_the_pages_and_each_is_marked(village):
     single = len(people.build("registration", 1, village.code)["households"])
     two = people.build("registration", 1, village.code, copies=2)
@@ -68,6 +70,7 @@ def test_two_copies_double_the_pages_and_each_is_marked(village):
     ]
 
 
+@pytest.mark.layout
 def test_each_household_starts_its_handbook_on_a_new_page(village, monkeypatch):
     monkeypatch.setattr(people_render, "CHUNK", 4)  # several parts, joined
     context = people.build("handbook", 1, village.code, copies=2)
@@ -90,6 +93,7 @@ def test_each_household_starts_its_handbook_on_a_new_page(village, monkeypatch):
             assert f"第{k % len(cards) + 1}户共{len(cards)}户" in page
 
 
+@pytest.mark.layout
 def test_a_large_household_keeps_its_registration_form_on_one_page(village, monkeypatch):
     monkeypatch.setattr(people_render, "CHUNK", 2)
     hh = db.session.scalars(
@@ -113,6 +117,7 @@ def test_a_large_household_keeps_its_registration_form_on_one_page(village, monk
     assert all("成员15" in squeeze(page) for page in pages)
 
 
+@pytest.mark.layout
 def test_a_hostile_name_on_a_form_is_printed_as_text(village):
     hostile = "<b>王</b><img src=x>"
     hh = db.session.scalars(
@@ -136,6 +141,7 @@ def test_a_hostile_name_on_a_form_is_printed_as_text(village):
     assert hostile.replace(" ", "") in joined_text("registration_hostile")
 
 
+@pytest.mark.layout
 def test_flask_report_prints_each_document(app, village, tmp_path):
     runner = app.test_cli_runner()
     base = ["report", "--campaign", "1", "--area", village.code]

@@ -76,6 +76,7 @@ def test_a_returned_household_drops_out_of_the_notice(village):
     assert first["household_no"] not in [r["household_no"] for r in after["rows"]]
 
 
+@pytest.mark.layout
 def test_the_pdf_carries_masked_numbers_and_never_a_full_one(village):
     context = people.build("notice", 1, village.code, start=START, days=5, subject="exit")
     pages = pdf_pages(people_render.pdf(context), "notice_village")
@@ -114,6 +115,7 @@ def test_the_workbook_holds_the_same_rows_masked(village):
     assert "12317" in flat and context["period_sentence"] in flat
 
 
+@pytest.mark.layout
 def test_the_county_announcement_lists_every_village_by_township(village):
     county = db.session.scalar(select(Area).where(Area.level == "county"))
     context = people.build("announcement", 1, county.code, start=START, subject="exit")
@@ -142,6 +144,7 @@ def test_the_county_announcement_lists_every_village_by_township(village):
     assert not FULL_ID.search(" ".join(str(c) for r in cells for c in r if c is not None))
 
 
+@pytest.mark.layout
 def test_a_hostile_name_is_printed_as_text(village):
     hostile = '<script>alert("x")</script>'
     context = people.build("notice", 1, village.code, start=START, subject="exit")

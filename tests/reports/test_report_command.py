@@ -11,6 +11,7 @@ from .conftest import LOOKBACK, area
 from .test_report_views import cell
 
 
+@pytest.mark.layout
 @pytest.mark.parametrize(
     ("name", "campaign"),
     [

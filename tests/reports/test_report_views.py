@@ -63,6 +63,7 @@ def shown(values: list, columns: list[dict]) -> list[str]:
     ]
 
 
+@pytest.mark.layout
 @pytest.mark.parametrize(("name", "campaign"), COUNTY_TABLES)
 def test_the_pdf_prints_every_subtotal_and_the_total(both_campaigns, name, campaign):
     context = build(name, campaign, area("county").code)
@@ -105,6 +106,7 @@ def cell(value, column: dict):
     return value
 
 
+@pytest.mark.layout
 def test_the_household_list_prints_money_with_two_places(both_campaigns):
     figures = loop_figures("annex6", LOOKBACK, "below_5000")
     village = db.session.get(Area, max(figures, key=lambda v: figures[v][0]))
@@ -120,6 +122,7 @@ def test_the_household_list_prints_money_with_two_places(both_campaigns):
     assert [f"{r[7]:.2f}" for r in cells] == incomes
 
 
+@pytest.mark.layout
 def test_the_monitoring_summary_names_its_types(both_campaigns):
     context = build("monitoring", 1, area("county").code)
     text = "\n".join(pdf_lines(render.pdf(context), "monitoring_county"))
@@ -127,6 +130,7 @@ def test_the_monitoring_summary_names_its_types(both_campaigns):
         assert kind in text
 
 
+@pytest.mark.layout
 def test_the_progress_table_heads_each_stage_with_its_due_date(both_campaigns):
     context = build("progress", LOOKBACK, area("township").code)
     text = "".join(pdf_lines(render.pdf(context), "progress_township_lookback")).replace(" ", "")
