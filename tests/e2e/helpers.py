@@ -53,7 +53,8 @@ def type_money(page, key, value):
 
 
 def _editable_households(api, *, visited: bool) -> list[str]:
-    """Ids of the surveyor's households still editable, visited or not yet, in a stable order."""
+    """Ids of the surveyor's households still editable, visited or not yet, in a stable order;
+    not one with an open conflict (another test's, which would follow it into this one)."""
     r = api.get(f"{api.base}/api/sync/pull?limit=500", timeout=10)
     r.raise_for_status()
     return sorted(
@@ -61,6 +62,7 @@ def _editable_households(api, *, visited: bool) -> list[str]:
         for rec in r.json()["records"]
         if bool((rec["document"].get("signoff") or {}).get("visit_date")) == visited
         and rec["review_state"] not in ("approved", "accepted")
+        and not rec["conflict_open"]
     )
 
 
