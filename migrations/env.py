@@ -92,6 +92,15 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite changes a table's constraints by copying it, dropping the old one and
+            # renaming the copy; with foreign keys enforced the drop fails once rows point at
+            # the table. Off for the migration, then every reference checked and enforcement
+            # restored; on the driver's own connection, since the pragma is ignored inside the
+            # transaction SQLAlchemy would begin.
+            raw = connection.connection.driver_connection
+            raw.execute("PRAGMA foreign_keys=OFF")
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -100,6 +109,12 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            broken = raw.execute("PRAGMA foreign_key_check").fetchall()
+            raw.execute("PRAGMA foreign_keys=ON")
+            if broken:
+                tables = sorted({row[0] for row in broken})
+                raise RuntimeError(f"rows point at missing rows after the migration: {tables}")
 
 
 if context.is_offline_mode():

@@ -135,3 +135,33 @@ def test_the_report_columns_are_filled_from_the_stored_documents(empty_app):
             )
     assert any(hh.register_change for hh in households)
     assert any(hh.unmet_guarantees for hh in households)
+
+
+def test_a_county_with_data_upgrades_across_a_table_rebuild(empty_app):
+    """SQLite changes a table's constraints by copying it, dropping the old one and renaming the
+    copy: with foreign keys enforced, dropping a campaign that households point at fails. A
+    county that has been working since before the village submissions upgrades all the same,
+    and keeps every row."""
+    from sqlalchemy import func, select
+
+    from server.demo import seed
+    from server.models import Campaign, Household
+
+    upgrade()
+    seed(households=40, random_seed=5)
+    counts = (
+        db.session.scalar(select(func.count()).select_from(Campaign)),
+        db.session.scalar(select(func.count()).select_from(Household)),
+    )
+    db.session.remove()
+    downgrade(revision="b7c8d9e0f1a2")  # before the campaign table gained its own foreign key
+    upgrade()
+    assert _current() == _head()
+    assert (
+        db.session.scalar(select(func.count()).select_from(Campaign)),
+        db.session.scalar(select(func.count()).select_from(Household)),
+    ) == counts
+    with db.engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            assert conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
