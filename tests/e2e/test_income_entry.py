@@ -214,3 +214,23 @@ def test_the_grid_stays_on_a_wide_screen(server, new_context):
     page.wait_for_selector("[data-table=entry] #e-wage_migrant")
     page.set_viewport_size({"width": 1024, "height": 768})
     page.wait_for_selector("table.grid tbody tr")
+
+
+def test_turning_the_phone_as_the_surveyor_leaves_the_table(server, new_context):
+    """A loaded phone may hear of its new width after the list was asked for and before the
+    router ran: the table must not draw itself again, nor put its own address back (the router
+    would then show the table instead of the list). The address changes without its event, the
+    width changes and its event is heard, then the router hears of the address."""
+    page = new_context().new_page()
+    login_and_download(page, server)
+    village = int(page.get_attribute(".villages button[data-v]:not([data-v=''])", "data-v"))
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.goto(f"{server}/#/table/{village}")
+    page.wait_for_selector("table.grid tbody tr")
+    page.evaluate("history.pushState(history.state, '', '#/list')")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.evaluate("new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    assert page.evaluate("location.hash") == "#/list"
+    page.evaluate("dispatchEvent(new HashChangeEvent('hashchange'))")
+    page.wait_for_selector(".villages button[aria-pressed=true]")
+    assert page.locator("[data-table]").count() == 0

@@ -121,10 +121,12 @@ export async function renderTable(view, villageId, { toast }) {
   };
   draw();
   // Turned or resized across the line: the other layout, at the same household; once another
-  // screen is shown, never again.
+  // screen is shown or asked for, never again (a phone turned as the surveyor leaves would
+  // otherwise draw the table again and, through its own address, route back to it).
   const turned = () => {
     const root = view.querySelector(':scope > [data-table]');
-    if (root && root.dataset.drawn === String(shown)) draw();
+    const here = location.hash.split('?')[0] === `#/table/${villageId}`;
+    if (root && root.dataset.drawn === String(shown) && here) draw();
     else phone.removeEventListener('change', turned);
   };
   phone.addEventListener('change', turned);
