@@ -7,8 +7,6 @@ writer stores them from the same functions, and so does the demo seeder.
 from datetime import UTC, datetime
 from functools import lru_cache
 
-from pypinyin import Style, lazy_pinyin, pinyin
-
 from server.domain import flags
 from server.domain.income import is_counted
 from server.domain.summary import summarize
@@ -52,6 +50,9 @@ SEARCH_KEYS_MAX = 400  # the column's width: a large household's names are cut, 
 @lru_cache(maxsize=65536)
 def _reading(char: str) -> tuple[str, str, bool]:
     """(full pinyin, initial, whether it has more than one reading) of one character."""
+    # Imported here: its readings take 50 MB, which a process that reads no name never needs.
+    from pypinyin import Style, lazy_pinyin, pinyin
+
     full = "".join(lazy_pinyin(char, errors="ignore")).lower()
     initial = "".join(lazy_pinyin(char, style=Style.FIRST_LETTER, errors="ignore")).lower()
     readings = pinyin(char, style=Style.NORMAL, heteronym=True, errors="ignore")
@@ -60,6 +61,8 @@ def _reading(char: str) -> tuple[str, str, bool]:
 
 @lru_cache(maxsize=16384)
 def _in_context(name: str) -> tuple[str, str]:
+    from pypinyin import Style, lazy_pinyin
+
     full = "".join(lazy_pinyin(name, errors="ignore")).lower()
     return full, "".join(lazy_pinyin(name, style=Style.FIRST_LETTER, errors="ignore")).lower()
 
