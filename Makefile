@@ -25,10 +25,16 @@ db:
 	.venv/bin/flask --app wsgi db upgrade
 	.venv/bin/flask --app wsgi seed-demo --if-empty --households $(HOUSEHOLDS)
 
-# The whole suite: SQLite (with the browser tests), then the database tests again on PostgreSQL.
+# The whole suite: SQLite (with the browser tests) and, beside it on the other core, the database
+# tests again on PostgreSQL, whose output follows leg 1's; either leg failing fails the run. The
+# PostgreSQL leg yields the processor (nice) so that the browser tests keep their pace.
 test: setup-test
-	$(MAKE) --no-print-directory test-sqlite
-	$(MAKE) --no-print-directory test-postgres
+	@pg_log=$$(mktemp); \
+	nice -n 10 $(MAKE) --no-print-directory test-postgres > "$$pg_log" 2>&1 & pg=$$!; \
+	$(MAKE) --no-print-directory test-sqlite; sqlite=$$?; \
+	wait $$pg; postgres=$$?; cat "$$pg_log"; rm -f "$$pg_log"; \
+	echo "== SQLite leg: exit $$sqlite; PostgreSQL leg: exit $$postgres =="; \
+	[ $$sqlite -eq 0 ] && [ $$postgres -eq 0 ]
 
 test-sqlite:
 	@echo "== Lint (ruff, the layer map, ESLint) =="
