@@ -13,7 +13,9 @@ reused on later runs; its households are then spread over `--villages` villages 
    proportional set sizes of the process tree, sampled every 50 ms (Chromium is many processes).
 2. Through the API, a real gunicorn and a real job consumer (as `make run`): the first request
    of the same document (queued, made by the consumer, polled until done: what a user waits
-   for), then the cached repeat (POST answered from the kept file, then its file fetched).
+   for), then the cached repeat (POST answered from the kept file, then its file fetched);
+   then a household changes, the consumer's pre-render makes the table again ahead of time,
+   and the user who asks for it afterwards is served the kept file.
 3. The .xlsx of the county's whole household list (every household, one row each), written by
    XlsxWriter in constant_memory mode in a process of its own: time and peak memory.
 """
@@ -135,7 +137,7 @@ def main() -> None:
             "",
         ),
     ]
-    rows += api(db, tmp)
+    rows += api(db, tmp, chromium["seconds"])
     for stream in (False, True):
         rows += workbook(db, tmp, stream)
     width = max(len(r[0]) for r in rows)
@@ -408,7 +410,7 @@ def pdf_pages(path: Path) -> int:
     return int(next((line.split()[1] for line in out.splitlines() if line.startswith("Pages:")), 0))
 
 
-def api(db: Path, tmp: Path) -> list[tuple[str, str, str]]:
+def api(db: Path, tmp: Path, chromium_s: float) -> list[tuple[str, str, str]]:
     """The same document through a real gunicorn and consumer: first, then cached."""
     import requests
 
@@ -445,6 +447,7 @@ def api(db: Path, tmp: Path) -> list[tuple[str, str, str]]:
             data = http.get(f"{server.base}{job['file_url']}", timeout=60).content
             files.append(time.perf_counter() - t)
             assert len(data) == job["size"]
+        ahead_s, asked_s = after_a_change(server, db, tmp, body)
     both = [a + b for a, b in zip(posts, files, strict=True)]
     median = statistics.median(both) * 1000
     return [
@@ -459,7 +462,74 @@ def api(db: Path, tmp: Path) -> list[tuple[str, str, str]]:
             f" (POST {statistics.median(posts) * 1000:.0f} ms)",
             f"< 50 ms: {'met' if median < 50 else 'NOT met'}",
         ),
+        (
+            "after a household changed: made ahead by the consumer",
+            f"{ahead_s:.2f} s, while nobody waits",
+            "",
+        ),
+        (
+            "  then asked for: POST + file",
+            f"{asked_s * 1000:.0f} ms",
+            f"not slower than Chromium: {'met' if asked_s <= chromium_s else 'NOT met'}",
+        ),
     ]
+
+
+def after_a_change(server, db: Path, tmp: Path, body: dict) -> tuple[float, float]:
+    """A township approves a household, so the county's table is out of date; the data then
+    stays still. The consumer's periodic pre-render (every few minutes) is called here twice in
+    its place: the first look sees the data moving, the second finds it still and queues the
+    table, which the consumer makes. Returned: the seconds until it was made, and what the user
+    who asks for it afterwards waits (the POST and its file)."""
+    import requests
+    from sqlalchemy import select
+
+    from server.app import create_app
+    from server.extensions import db as database
+    from server.models import ReportDocument
+    from server.reports import jobs
+
+    reviewer = requests.Session()
+    reviewer.headers.update(server.headers("demo-reviewer"))
+    queue = reviewer.get(
+        f"{server.base}/api/review/queue",
+        params={"campaign": body["campaign_id"], "state": "submitted"},
+        timeout=60,
+    ).json()
+    item = queue["items"][0]
+    decided = reviewer.post(
+        f"{server.base}/api/households/{item['id']}/review",
+        json={"action": "approve", "base_version": item["version"]},
+        timeout=60,
+    )
+    assert decided.ok, decided.text
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db}",
+            "SECRET_KEY": SECRET,
+            "RUHU_QUEUE_FILE": str(tmp / "queue.db"),
+        }
+    )
+    with app.app_context():
+        jobs.prerender()  # the first look: the data moved since the last
+        started = time.perf_counter()
+        assert jobs.prerender() >= 1, "the pre-render queued nothing"
+        made = select(ReportDocument).where(
+            ReportDocument.ahead.is_(True), ReportDocument.status == "done"
+        )
+        while database.session.scalar(made) is None:
+            database.session.rollback()
+            time.sleep(0.1)
+            assert time.perf_counter() - started < 300, "the pre-render did not finish"
+        ahead = time.perf_counter() - started
+    http = requests.Session()
+    http.headers.update(server.headers("demo-county"))
+    started = time.perf_counter()
+    asked = http.post(f"{server.base}/api/reports/jobs", json=body, timeout=60)
+    assert asked.status_code == 200, asked.text  # kept: no job to wait for
+    data = http.get(f"{server.base}{asked.json()['file_url']}", timeout=60).content
+    assert len(data) == asked.json()["size"]
+    return ahead, time.perf_counter() - started
 
 
 if __name__ == "__main__":
