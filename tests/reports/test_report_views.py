@@ -138,3 +138,20 @@ def test_the_progress_table_heads_each_stage_with_its_due_date(both_campaigns):
         assert stage in text
     assert text.count("日前）") == 4  # each stage's due date (a head may wrap)
     assert "（2019年4" in text and "区级审定按县级已确认计" in text
+
+
+@pytest.mark.layout
+def test_the_signatures_never_stand_alone_on_the_last_page(both_campaigns):
+    """However many rows fill the last page, the notes and the signatures come after the table's
+    last rows (its 合计 at least) on the same page, never on a page of their own. The rows are
+    cut so that the table ends at every height around a page's foot."""
+    context = build("annex6", LOOKBACK, area("county").code)
+    body, total = context["rows"][:-1], context["rows"][-1]
+    assert total["kind"] == "total" and len(body) > 30
+    for kept in range(20, 30):
+        data = render.pdf(context | {"rows": [*body[:kept], total]})
+        text = subprocess.run(
+            ["pdftotext", "-layout", "-", "-"], input=data, check=True, capture_output=True
+        ).stdout.decode()
+        signed = next(page for page in text.split("\f") if "单位负责人" in page)
+        assert any(TOTAL.match(line) for line in signed.splitlines()), kept
