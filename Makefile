@@ -8,12 +8,13 @@ ESLINT := node_modules/.bin/eslint --max-warnings 0 .
 
 .PHONY: run test test-sqlite test-postgres setup setup-test db lint bench
 
+# Two job workers: a village's cards (minutes) never hold up a notice list asked for meanwhile.
 run: setup db
 	@echo ""
 	@echo "  入户通 Ruhu: http://127.0.0.1:$(PORT)/"
 	@echo "  Demo logins (password demo12345): demo-surveyor, demo-reviewer, demo-county, demo-admin"
 	@echo ""
-	RUHU_CONSUMER=1 .venv/bin/gunicorn -c gunicorn.conf.py --workers 3 --bind 0.0.0.0:$(PORT) --access-logfile - wsgi:app
+	RUHU_CONSUMER=2 .venv/bin/gunicorn -c gunicorn.conf.py --workers 3 --bind 0.0.0.0:$(PORT) --access-logfile - wsgi:app
 
 setup:
 	@scripts/setup.sh run

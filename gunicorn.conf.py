@@ -63,8 +63,9 @@ logger_class = MaskingLogger
 
 # The job worker beside the web workers: long work (printed documents, a campaign's recompute
 # and carry-forward) runs as huey jobs (server/core/queue.py). `make run` sets RUHU_CONSUMER (the
-# number of job workers); the consumer is started when gunicorn is ready and stopped when it exits, and the kernel ends it if
-# gunicorn dies any other way (PR_SET_PDEATHSIG). A province runs consumers on their own.
+# number of job workers); the consumer is started when gunicorn is ready and stopped when it
+# exits, and the kernel ends it if gunicorn dies any other way (PR_SET_PDEATHSIG). A province
+# runs consumers on their own.
 _consumer = None
 
 
