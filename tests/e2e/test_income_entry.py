@@ -201,13 +201,19 @@ def test_one_household_at_a_time_typed_on_a_phone_reaches_the_server(server, new
     shots(page, "37-income-entry-totals")
 
 
-def test_the_grid_stays_on_a_wide_screen(server, new_context):
+def wide_grid(server, new_context):
+    """A phone signed in with its villages, showing a village's income table on a wide screen."""
     page = new_context().new_page()
     login_and_download(page, server)
     village = int(page.get_attribute(".villages button[data-v]:not([data-v=''])", "data-v"))
     page.set_viewport_size({"width": 1024, "height": 768})
     page.goto(f"{server}/#/table/{village}")
     page.wait_for_selector("table.grid tfoot tr.total")
+    return page
+
+
+def test_the_grid_stays_on_a_wide_screen(server, new_context):
+    page = wide_grid(server, new_context)
     assert page.locator("[data-table=entry]").count() == 0
     # Turned to a phone's width: one household at a time, and back.
     page.set_viewport_size({"width": 390, "height": 844})
@@ -221,12 +227,7 @@ def test_turning_the_phone_as_the_surveyor_leaves_the_table(server, new_context)
     router ran: the table must not draw itself again, nor put its own address back (the router
     would then show the table instead of the list). The address changes without its event, the
     width changes and its event is heard, then the router hears of the address."""
-    page = new_context().new_page()
-    login_and_download(page, server)
-    village = int(page.get_attribute(".villages button[data-v]:not([data-v=''])", "data-v"))
-    page.set_viewport_size({"width": 1024, "height": 768})
-    page.goto(f"{server}/#/table/{village}")
-    page.wait_for_selector("table.grid tbody tr")
+    page = wide_grid(server, new_context)
     page.evaluate("history.pushState(history.state, '', '#/list')")
     page.set_viewport_size({"width": 390, "height": 844})
     page.evaluate("new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
