@@ -107,14 +107,17 @@ def run_migrations_online():
             **conf_args
         )
 
-        with context.begin_transaction():
-            context.run_migrations()
-        if sqlite:
-            broken = raw.execute("PRAGMA foreign_key_check").fetchall()
-            raw.execute("PRAGMA foreign_keys=ON")
-            if broken:
-                tables = sorted({row[0] for row in broken})
-                raise RuntimeError(f"rows point at missing rows after the migration: {tables}")
+        try:
+            with context.begin_transaction():
+                context.run_migrations()
+            if sqlite:
+                broken = raw.execute("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    tables = sorted({row[0] for row in broken})
+                    raise RuntimeError(f"rows point at missing rows after the migration: {tables}")
+        finally:
+            if sqlite:
+                raw.execute("PRAGMA foreign_keys=ON")
 
 
 if context.is_offline_mode():
