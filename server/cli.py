@@ -1,11 +1,14 @@
-"""flask commands: seed-demo, create-user, report."""
+"""flask commands: seed-demo, create-user, import-areas, report."""
+
+from pathlib import Path
 
 import click
 from flask import Flask
 
 from server.core.errors import ApiError
 from server.domain.roles import ROLES
-from server.identity import accounts
+from server.identity import accounts, areas
+from server.identity.areafile import FileRefused, read_rows
 from server.identity.queries import any_area, areas_by_code
 from server.reports.commands import report
 
@@ -13,6 +16,7 @@ from server.reports.commands import report
 def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(create_user)
+    app.cli.add_command(import_areas)
     app.cli.add_command(report)
 
 
@@ -65,3 +69,23 @@ def create_user(username: str, name: str, role: str, areas: tuple[str, ...], pas
     except ApiError as e:  # the one refusal left once the areas are known: the name is taken
         raise click.ClickException(f"user {username} exists ({e.message})") from None
     click.echo(f"Created {role} {username}.")
+
+
+@click.command("import-areas")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_areas(file: Path) -> None:
+    """Add and rename areas from a county's list (.xlsx or .csv: code and name): each faulty
+    line is reported and the others are applied."""
+    try:
+        rows, first = read_rows(file.read_bytes(), file.name)
+    except FileRefused as e:
+        raise click.ClickException(str(e)) from None
+    result = areas.import_areas(rows, None, first_line=first).as_dict()
+    for e in result["errors"]:
+        click.echo(f"第 {e['line']} 行 {e['code']}：{e['message']}", err=True)
+    click.echo(
+        f"新增 {result['added']} 个，改名 {result['renamed']} 个，"
+        f"未变 {result['unchanged']} 个，有误 {len({e['line'] for e in result['errors']})} 行。"
+    )
+    if result["errors"]:
+        raise SystemExit(1)

@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 from flask import current_app, g, jsonify, request
 
 from server.api import api
-from server.api.admin_schemas import AuditQuery, PasswordReset, UserUpdate
+from server.api.admin_schemas import AreaImport, AuditQuery, PasswordReset, UserUpdate
 from server.api.schemas import Revoke, UserCreate, load_json
 from server.domain.roles import ADMIN
-from server.identity import accounts, audit
+from server.identity import accounts, areas, audit
 from server.identity.access import whole_tree
 from server.identity.serializers import user_out
 from server.identity.tokens import roles_required
@@ -28,6 +28,16 @@ def list_users():
 def list_all_areas():
     """Every area, to assign to accounts (the households in them stay out of sight)."""
     return jsonify(whole_tree())
+
+
+@api.post("/admin/areas/import")
+@roles_required(ADMIN)
+def import_areas():
+    """Add and rename areas from a list of {code, name}: each row is checked on its own, the
+    faulty ones reported by line and field, the others applied together."""
+    data = load_json(AreaImport())
+    rows = [(r["code"], r["name"]) for r in data["rows"]]
+    return jsonify(areas.import_areas(rows, g.user.id).as_dict())
 
 
 @api.post("/admin/users")

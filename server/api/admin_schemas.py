@@ -4,6 +4,7 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 
 from server.api.schemas import COUNT, ID
 from server.domain.roles import ROLES
+from server.identity.areas import ROWS_MAX
 from server.identity.audit import KIND_LABELS
 from server.sync.schema import Whole
 
@@ -35,3 +36,19 @@ class AuditQuery(Schema):
     kind = fields.String(load_default=None, validate=validate.OneOf(tuple(KIND_LABELS)))
     page = fields.Integer(load_default=1, validate=COUNT)
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+class AreaRow(Schema):
+    """One line of a list of areas: its content is checked row by row (a faulty row is reported
+    and the others applied); here only that both are text of a bounded length."""
+
+    code = fields.String(required=True, validate=validate.Length(max=40))
+    name = fields.String(required=True, validate=validate.Length(max=200))
+
+
+class AreaImport(Schema):
+    rows = fields.List(
+        fields.Nested(AreaRow),
+        required=True,
+        validate=validate.Length(min=1, max=ROWS_MAX, error=f"应有 1 至 {ROWS_MAX} 行"),
+    )

@@ -21,6 +21,7 @@ BODIES = {
     "api.resolve_all": schemas.ResolveAll,
     "api.review_household": schemas.ReviewAction,
     "api.create_user": schemas.UserCreate,
+    "api.import_areas": admin_schemas.AreaImport,
     "api.revoke_devices": schemas.Revoke,
     "api.update_user": admin_schemas.UserUpdate,
     "api.reset_password": admin_schemas.PasswordReset,
@@ -39,6 +40,7 @@ BODIES = {
 # Schemas that bodies nest, listed among the components beside the bodies.
 NESTED = {
     "Resolve": schemas.Resolve,
+    "AreaRow": admin_schemas.AreaRow,
     "LineIn": county_schemas.LineIn,
     "StageIn": county_schemas.StageIn,
 }
@@ -416,6 +418,7 @@ def openapi():
         for name, cls in {
             **{c.__name__: c for c in BODIES.values()},
             "Resolve": schemas.Resolve,
+    "AreaRow": admin_schemas.AreaRow,
             "QueueFilter": review_schemas.QueueFilter,
             **NESTED,
         }.items()

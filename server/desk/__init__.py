@@ -14,6 +14,7 @@ bp = Blueprint("desk", __name__, url_prefix="/desk")
 
 from server.desk import (  # noqa: E402,F401  (the modules register their routes)
     accounts,
+    areas,
     campaigns,
     conflicts,
     dashboard,

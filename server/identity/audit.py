@@ -23,6 +23,7 @@ KIND_LABELS = {
     "user_disable": "停用账号",
     "user_enable": "启用账号",
     "password_reset": "重置密码",
+    "areas_import": "导入区划",
     "review": "审核决定",
     "resolve": "处理冲突",
     "correct": "审核员更正",

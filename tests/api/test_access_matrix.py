@@ -268,6 +268,9 @@ MATRIX = [
     # The administrator sees every area, to assign accounts to; no household comes with them.
     Row("GET", "/api/admin/areas", "/api/admin/areas", ADMIN_ONLY | {"admin": "200 seen"},
         probe=_tree_has_village),
+    # A list of areas whose one row is faulty: reported, nothing written.
+    Row("POST", "/api/admin/areas/import", "/api/admin/areas/import", ADMIN_ONLY,
+        body={"rows": [{"code": "not-a-code", "name": "某村"}]}),
     Row("POST", "/api/admin/users", "/api/admin/users", ADMIN_ONLY | {"admin": 201},
         body=lambda t: {"username": f"u-{uuid.uuid4().hex[:8]}", "name": "新用户",
                         "role": "surveyor", "password": "long-enough", "area_ids": [t.village_id]}),

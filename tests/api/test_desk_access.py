@@ -68,6 +68,9 @@ MATRIX = [
     Row("POST", "/desk/sign-ins/<sign_in_id>/revoke", "/desk/sign-ins/no-such-sign-in/revoke",
         ADMIN_PAGE | {"admin": 404}, data={}),
     Row("GET", "/desk/audit", "/desk/audit", ADMIN_PAGE),
+    Row("GET", "/desk/areas", "/desk/areas", ADMIN_PAGE),
+    # No file chosen: refused before anything is read.
+    Row("POST", "/desk/areas/import", "/desk/areas/import", ADMIN_PAGE | {"admin": 422}, data={}),
 ]
 # fmt: on
 
