@@ -418,7 +418,6 @@ def openapi():
         for name, cls in {
             **{c.__name__: c for c in BODIES.values()},
             "Resolve": schemas.Resolve,
-    "AreaRow": admin_schemas.AreaRow,
             "QueueFilter": review_schemas.QueueFilter,
             **NESTED,
         }.items()
