@@ -42,8 +42,8 @@ def seed(database: Path, households: int) -> None:
     print(f"county: {stats['households']} households, {stats['villages']} villages")
 
 
-def render(database: Path, kind: str, copies: int) -> None:
-    """In its own process: one village's cards, timed step by step, and the peak memory."""
+def measure(database: Path, kind: str, copies: int, out: Path) -> dict:
+    """One village's cards into `out`, timed step by step: (wall, CPU) seconds of each step."""
     from sqlalchemy import select
 
     from server.extensions import db
@@ -60,22 +60,34 @@ def render(database: Path, kind: str, copies: int) -> None:
         steps["HTML (Jinja)"], clock = _lap(clock)
         data = people_render.pdf(context)
         steps["PDF (WeasyPrint)"], clock = _lap(clock)
-    out = database.parent / f"{kind}.pdf"
     out.write_bytes(data)
     info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True).stdout
     pages = next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:"))
-    households = len(context["households"])
+    return {
+        "village": village.name,
+        "households": len(context["households"]),
+        "pages": int(pages),
+        "size": len(data),
+        "html_size": len(page),
+        "steps": steps,
+        "seconds": sum(wall for wall, _ in steps.values()),
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+    }
+
+
+def render(database: Path, kind: str, copies: int) -> None:
+    """In its own process: one village's cards, and the peak memory of the printing."""
+    m = measure(database, kind, copies, database.parent / f"{kind}.pdf")
     print(
-        f"{village.name}: {households} households × {copies} {'copies' if copies > 1 else 'copy'}"
-        f" of the {kind} → {pages} pages, {len(data) // 1024} KB, HTML {len(page) // 1024} KB"
+        f"{m['village']}: {m['households']} households × {copies} "
+        f"{'copies' if copies > 1 else 'copy'} of the {kind} → {m['pages']} pages, "
+        f"{m['size'] // 1024} KB, HTML {m['html_size'] // 1024} KB"
     )
-    for step, (wall, cpu) in steps.items():
+    for step, (wall, cpu) in m["steps"].items():
         print(f"  {step}: {wall:.2f} s wall, {cpu:.2f} s CPU")
-    total = sum(wall for wall, _ in steps.values())
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
     print(
-        f"  total {total:.1f} s ({1000 * total / int(pages):.0f} ms a page), "
-        f"peak memory of the printing process {peak} MB (no target: reported)"
+        f"  total {m['seconds']:.1f} s ({1000 * m['seconds'] / m['pages']:.0f} ms a page), "
+        f"peak memory of the printing process {m['peak_mb']} MB (no target: reported)"
     )
 
 

@@ -18,6 +18,8 @@ reused on later runs; its households are then spread over `--villages` villages 
    and the user who asks for it afterwards is served the kept file.
 3. The .xlsx of the county's whole household list (every household, one row each), written by
    XlsxWriter in constant_memory mode in a process of its own: time and peak memory.
+4. A village's household cards: the first village's registration forms, every household, as one
+   PDF, in a process of its own (`household_cards.py`'s measure): time and peak memory.
 """
 
 import argparse
@@ -44,7 +46,7 @@ def main() -> None:
     parser.add_argument("--db", default="/tmp/ruhu-bench-county.db")
     parser.add_argument("--households", type=int, default=100000)
     parser.add_argument("--villages", type=int, default=300)
-    parser.add_argument("--child", choices=["html", "weasyprint", "xlsx"])
+    parser.add_argument("--child", choices=["html", "weasyprint", "xlsx", "cards"])
     parser.add_argument("--html")
     parser.add_argument("--out")
     parser.add_argument("--stream", action="store_true")
@@ -140,6 +142,7 @@ def main() -> None:
     rows += api(db, tmp, chromium["seconds"])
     for stream in (False, True):
         rows += workbook(db, tmp, stream)
+    rows += cards(db, tmp)
     width = max(len(r[0]) for r in rows)
     print()
     for name, figure, target in rows:
@@ -324,6 +327,15 @@ def child_xlsx(args) -> None:
         )
 
 
+def child_cards(args) -> None:
+    """The first village's registration forms, every household, as one PDF (what a township
+    prints for a village): `household_cards.py`'s measure, on this county."""
+    from bench.household_cards import measure
+
+    m = measure(Path(args.db), "registration", 1, Path(args.out))
+    print(json.dumps({k: m[k] for k in ("village", "households", "pages", "size", "seconds")}))
+
+
 def _anon_mb() -> float:
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("RssAnon:"):
@@ -331,7 +343,26 @@ def _anon_mb() -> float:
     return 0.0
 
 
-CHILDREN = {"html": child_html, "weasyprint": child_weasyprint, "xlsx": child_xlsx}
+CHILDREN = {
+    "html": child_html,
+    "weasyprint": child_weasyprint,
+    "xlsx": child_xlsx,
+    "cards": child_cards,
+}
+
+
+def cards(db: Path, tmp: Path) -> list[tuple[str, str, str]]:
+    command = [sys.executable, __file__, "--child", "cards", "--db", str(db)]
+    run = measured(command + ["--out", str(tmp / "registration.pdf")])
+    inner = json.loads(run["stdout"])
+    return [
+        (
+            f"a village's registration forms ({inner['households']} households), one PDF",
+            f"{inner['seconds']:.1f} s, {inner['pages']} pages, {inner['size'] // 1024} KB, "
+            f"peak {run['peak_mb']:.0f} MB ({run['anon_mb']:.0f} private)",
+            "no target: reported",
+        )
+    ]
 
 
 def child(name: str, db: Path, **paths) -> dict:
