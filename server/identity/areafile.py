@@ -10,6 +10,7 @@ import zipfile
 from server.identity.areas import ROWS_MAX
 
 FILE_MAX = 2 * 1024 * 1024
+UNPACKED_MAX = 64 * 1024 * 1024  # a workbook is a zip: what it may hold once unpacked
 CODE_HEADS = {"代码", "区划代码", "统计用区划代码", "code"}
 NAME_HEADS = {"名称", "区划名称", "地区名称", "name"}
 COLUMNS_READ = 10  # a list's first columns: enough to find the two it names
@@ -65,10 +66,18 @@ def _text(value) -> str:
 def _xlsx(data: bytes) -> list[tuple]:
     import openpyxl
 
+    unreadable = FileRefused("无法读取该 Excel 文件：请另存为 .xlsx 后再上传")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as packed:
+            unpacked = sum(member.file_size for member in packed.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise unreadable from None
+    if unpacked > UNPACKED_MAX:  # a small file that unpacks to gigabytes is refused unread
+        raise FileRefused("该 Excel 文件解压后过大，不像区划清单：请只保留代码和名称两列")
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise FileRefused("无法读取该 Excel 文件：请另存为 .xlsx 后再上传") from None
+        raise unreadable from None
     try:
         sheet = book.worksheets[0]
         table = []

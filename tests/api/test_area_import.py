@@ -2,13 +2,14 @@
 and `flask import-areas`. Each faulty row is reported by its line and the others applied."""
 
 import io
+import zipfile
 
 import openpyxl
 import pytest
 from sqlalchemy import func, select
 
 from server.extensions import db
-from server.identity.areafile import FILE_MAX, FileRefused, read_rows
+from server.identity.areafile import FILE_MAX, UNPACKED_MAX, FileRefused, read_rows
 from server.models import Area, AuditEvent
 from tests.api.test_desk_session import csrf_of, desk_login
 
@@ -157,6 +158,16 @@ def test_a_file_over_two_megabytes_is_refused_unread():
     # Read directly: the test client spools so large a body to a file it never closes.
     with pytest.raises(FileRefused, match="2 MB"):
         read_rows(b"x" * (FILE_MAX + 1), "areas.csv")
+
+
+def test_a_workbook_that_unpacks_to_too_much_is_refused_unread():
+    """A workbook is a zip: two megabytes may unpack to gigabytes of cells."""
+    packed = io.BytesIO(_xlsx([("代码", "名称"), (NEW_TOWNSHIP, "新华镇")]))
+    with zipfile.ZipFile(packed, "a", zipfile.ZIP_DEFLATED) as book:
+        book.writestr("xl/padding.bin", bytes(UNPACKED_MAX))
+    assert len(packed.getvalue()) < FILE_MAX
+    with pytest.raises(FileRefused, match="解压后过大"):
+        read_rows(packed.getvalue(), "areas.xlsx")
 
 
 def test_the_areas_page_is_the_administrators(client):
