@@ -33,7 +33,7 @@ def read_rows(data: bytes, filename: str) -> tuple[list[tuple], int]:
         raise FileRefused("请上传 Excel 工作簿（.xlsx）或 CSV 文件")
     if not table:
         raise FileRefused("文件中没有内容")
-    head = [_text(v) for v in table[0]]
+    head = [_text(v).lower() for v in table[0]]
     code_at = next((i for i, v in enumerate(head) if v in CODE_HEADS), None)
     name_at = next((i for i, v in enumerate(head) if v in NAME_HEADS), None)
     first = 2 if code_at is not None and name_at is not None else 1
@@ -54,8 +54,6 @@ def _cell(row: tuple, at: int) -> str:
 def _text(value) -> str:
     if value is None:
         return ""
-    if isinstance(value, bool):
-        return str(value)
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float) and value.is_integer():
