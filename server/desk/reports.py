@@ -13,6 +13,7 @@ from server.campaigns.queries import all_campaigns
 from server.core.errors import ApiError, flatten_messages
 from server.desk import bp
 from server.desk.pages import add_menu, page, render
+from server.domain.areacodes import LEVEL_WORDS
 from server.domain.roles import COUNTY, REVIEWER
 from server.reports import jobs, store
 from server.reports.serializers import catalog_out, document_out
@@ -44,6 +45,7 @@ def _index(values: dict, errors: dict, status: int = 200):
         values=values,
         errors=errors,
         kept=[document_out(d) for d in kept],
+        level_words=LEVEL_WORDS,
     ), status
 
 

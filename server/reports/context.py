@@ -15,6 +15,7 @@ from sqlalchemy import select
 from server.core import clock
 from server.core.errors import ApiError
 from server.domain import lines
+from server.domain.areacodes import LEVEL_WORDS
 from server.domain.workflow import STATE_LABELS, STATES
 from server.extensions import db
 from server.models import Area, Campaign
@@ -64,7 +65,7 @@ def check(name: str, campaign_id: int, area_code: str, states=None, total_first=
         raise ApiError(422, "参数有误", "invalid", {"area": ["没有这个地区代码"]})
     levels = levels_of(table)
     if area.level not in levels:
-        named = "、".join({"county": "县", "township": "乡镇", "village": "村"}[x] for x in levels)
+        named = "、".join(LEVEL_WORDS[x] for x in levels)
         raise ApiError(422, "参数有误", "invalid", {"area": [f"这张表按{named}打印"]})
     # The states asked for; else those the campaign's tables count; else approved and accepted.
     states = tuple(states or campaign.report_states or DEFAULT_STATES)

@@ -15,13 +15,12 @@ from sqlalchemy import select
 from server.core import clock
 from server.core.errors import ApiError
 from server.domain import notices
+from server.domain.areacodes import LEVEL_WORDS
 from server.domain.workflow import STATE_LABELS, STATES
 from server.extensions import db
 from server.models import Area, Campaign
 from server.reports import cards, public_lists, queries
 from server.reports.catalog import DEFAULT_STATES, DOCUMENTS
-
-LEVEL_WORDS = {"county": "县", "township": "乡镇", "village": "村"}
 
 
 def _invalid(field: str, message: str) -> ApiError:

@@ -3,6 +3,7 @@
 from sqlalchemy import select
 
 from server.core.serialize import pick
+from server.domain.areacodes import LEVEL_WORDS
 from server.domain.workflow import STATE_LABELS, STATES
 from server.extensions import db
 from server.models import Area, Campaign, ReportDocument, User
@@ -12,7 +13,6 @@ from server.reports.render import FORMATS
 
 STATUS_LABELS = {"queued": "排队中", "running": "生成中", "done": "已完成", "failed": "生成失败"}
 FORMAT_LABELS = {"pdf": "PDF（打印、盖章）", "xlsx": "Excel 工作簿"}
-LEVEL_LABELS = {"county": "县", "township": "乡镇", "village": "村"}
 
 
 def catalog_out(user: User) -> dict:
@@ -41,7 +41,7 @@ def catalog_out(user: User) -> dict:
             "code": a.code,
             "name": a.name,
             "level": a.level,
-            "level_label": LEVEL_LABELS.get(a.level, a.level),
+            "level_label": LEVEL_WORDS.get(a.level, a.level),
             "parent": parents.get(a.parent_id),
         }
         for a in access.areas(user, levels)
