@@ -333,7 +333,8 @@ def test_two_phones_conflict_is_decided_on_the_desk_and_both_phones_see_it(serve
     b.goto(server + "/#/list")
     open_household(b, server, hid)
     b.wait_for_function(
-        "() => (document.querySelector('#conflicts') || {}).textContent.includes('本机填的')"
+        # Polled before the form is drawn too: a missing box is "not yet", never an error.
+        "() => (document.querySelector('#conflicts')?.textContent || '').includes('本机填的')"
     )
 
     # The reviewer decides on the desk: the device's value.
